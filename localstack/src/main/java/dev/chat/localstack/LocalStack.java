@@ -1,0 +1,219 @@
+package dev.chat.localstack;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The local stack: real Redis, Kafka, Cassandra and PostgreSQL on loopback, started from artifacts
+ * the build fetched, with their state under one directory. A JVM either owns the stack (it started
+ * the servers and stops them when closed or on exit) or reuses a healthy stack another JVM owns.
+ * Thread-safe: start-up is serialized by a file lock, so concurrent JVMs start only one stack.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(LocalStack.class.getName());
+    private static LocalStack shared;
+
+    private final StackSettings settings;
+    private final List<BackingService> services;
+    private final boolean owner;
+    private boolean closed;
+
+    private LocalStack(StackSettings settings, List<BackingService> services, boolean owner) {
+        this.settings = settings;
+        this.services = services;
+        this.owner = owner;
+    }
+
+    /** Reports start-up progress, e.g. to an operator's terminal. */
+    public interface Progress {
+        /** Logs through {@link System.Logger}. */
+        Progress LOG = new Progress() {
+            @Override
+            public void starting(String part) {
+                LocalStack.LOG.log(System.Logger.Level.INFO, "starting {0}", part);
+            }
+
+            @Override
+            public void ready(String part, Duration took) {
+                LocalStack.LOG.log(System.Logger.Level.INFO, "{0} ready in {1} ms", part, took.toMillis());
+            }
+        };
+
+        /** @param part what starts now */
+        void starting(String part);
+
+        /**
+         * @param part what is ready
+         * @param took how long it took
+         */
+        void ready(String part, Duration took);
+
+        /** @param owner pid of the JVM that owns the healthy stack being reused */
+        default void reused(long owner) {
+            ready("local stack (reused, owned by pid " + owner + ")", Duration.ZERO);
+        }
+    }
+
+    /**
+     * The stack shared by every test in this JVM: started on first use (or reused if one is running)
+     * and stopped when the JVM exits, if this JVM started it.
+     *
+     * @return the running stack
+     */
+    public static synchronized LocalStack shared() {
+        if (shared == null) {
+            try {
+                LocalStack stack = startOrReuse(StackSettings.load(), Progress.LOG);
+                Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-stop"));
+                shared = stack;
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot start the local stack: " + e.getMessage(), e);
+            }
+        }
+        return shared;
+    }
+
+    /**
+     * Reuses the healthy stack recorded in the settings' directory, or cleans up a dead one and
+     * starts all four servers (in parallel), waits until each really answers, and applies the schema.
+     *
+     * @param settings where and on which ports
+     * @param progress told what starts and when it is ready
+     * @return the running stack; close it to stop the servers if this JVM owns them
+     * @throws Exception if a server does not come up; the others are stopped again
+     */
+    public static LocalStack startOrReuse(StackSettings settings, Progress progress) throws Exception {
+        Files.createDirectories(settings.dir());
+        try (FileChannel channel = FileChannel.open(settings.dir().resolve("stack.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            List<BackingService> services = List.of(new RedisNode(settings), new PostgresNode(settings),
+                    new KafkaNode(settings), new CassandraNode(settings));
+            var recorded = StackState.read(settings.dir());
+            if (recorded.isPresent()) {
+                StackState state = recorded.get();
+                if (state.ownerAlive()) {
+                    List<String> unhealthy = services.stream().filter(s -> !s.isHealthy()).map(BackingService::name).toList();
+                    if (unhealthy.isEmpty()) {
+                        progress.reused(state.ownerPid());
+                        return new LocalStack(settings, services, false);
+                    }
+                    throw new IllegalStateException("A local stack in " + settings.dir() + " is owned by pid "
+                            + state.ownerPid() + " but " + unhealthy + " do not answer; stop that process"
+                            + " (kill " + state.ownerPid() + ") or use another CHAT_STACK_DIR");
+                }
+                cleanUpStale(settings, state);
+            }
+            PostgresNode.postmasterPid(settings.dir().resolve("postgres"))
+                    .flatMap(pid -> ManagedProcess.find("postgres (stale)", pid))
+                    .ifPresent(p -> p.stop(Duration.ofSeconds(10)));
+            startAll(settings, services, progress);
+            return new LocalStack(settings, services, true);
+        }
+    }
+
+    /** @return where the servers can be reached */
+    public StackEndpoints endpoints() {
+        return StackEndpoints.of(settings);
+    }
+
+    /** @return the settings the stack runs with */
+    public StackSettings settings() {
+        return settings;
+    }
+
+    /** @return whether this JVM started the servers (and so stops them) */
+    public boolean owner() {
+        return owner;
+    }
+
+    /** Stops the servers if this JVM started them; a reused stack keeps running. */
+    @Override
+    public synchronized void close() {
+        if (closed || !owner) {
+            closed = true;
+            return;
+        }
+        closed = true;
+        stopAll(services);
+        try {
+            StackState.delete(settings.dir());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete stack state: {0}", e.getMessage());
+        }
+    }
+
+    private static void startAll(StackSettings settings, List<BackingService> services, Progress progress)
+            throws Exception {
+        Files.createDirectories(settings.logDir());
+        Map<BackingService, Future<?>> starts = new LinkedHashMap<>();
+        List<Exception> failures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (BackingService service : services) {
+                starts.put(service, executor.submit(() -> {
+                    long begin = System.nanoTime();
+                    progress.starting(service.name());
+                    service.start(settings.readyTimeout());
+                    progress.ready(service.name(), Duration.ofNanos(System.nanoTime() - begin));
+                    return null;
+                }));
+            }
+            for (Future<?> start : starts.values()) {
+                try {
+                    start.get();
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause() instanceof Exception cause ? cause : e);
+                }
+            }
+        }
+        Map<String, List<Long>> pids = new LinkedHashMap<>();
+        services.forEach(s -> pids.put(s.name(), s.pids()));
+        if (!failures.isEmpty()) {
+            stopAll(services);
+            Exception first = failures.getFirst();
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
+        new StackState(ProcessHandle.current().pid(), pids).write(settings.dir());
+    }
+
+    private static void stopAll(List<BackingService> services) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (BackingService service : services) {
+                executor.submit(service::stop);
+            }
+        }
+    }
+
+    /** Stops the servers a dead owner left behind, checking each pid still belongs to this stack. */
+    private static void cleanUpStale(StackSettings settings, StackState state) throws IOException {
+        String dir = settings.dir().toString();
+        state.pids().forEach((name, pids) -> pids.forEach(pid -> ManagedProcess.find(name, pid)
+                .filter(p -> p.commandLine().map(cmd -> cmd.contains(dir)).orElse(true))
+                .ifPresent(p -> {
+                    LOG.log(System.Logger.Level.WARNING, "stopping {0} left over by dead owner pid {1}",
+                            p, state.ownerPid());
+                    p.stop(Duration.ofSeconds(10));
+                })));
+        StackState.delete(settings.dir());
+    }
+
+    /** @return the directory holding the servers' logs */
+    public Path logDir() {
+        return settings.logDir();
+    }
+}

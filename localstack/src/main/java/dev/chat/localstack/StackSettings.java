@@ -1,0 +1,138 @@
+package dev.chat.localstack;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Validated settings of the local stack, read from {@code config/localstack.properties} and
+ * overridden by {@code chat.stack.*} system properties or {@code CHAT_STACK_*} environment variables.
+ *
+ * @param home                 repository root
+ * @param dir                  state directory (data, logs, pids)
+ * @param redisPort            Redis port
+ * @param kafkaPort            Kafka client port
+ * @param kafkaControllerPort  Kafka KRaft controller port
+ * @param kafkaPartitions      partitions of the chat-messages topic
+ * @param kafkaHeap            broker heap, e.g. 512m
+ * @param cassandraPort        CQL native port
+ * @param cassandraStoragePort Cassandra internode port
+ * @param cassandraHeap        Cassandra heap, e.g. 512m
+ * @param postgresPort         PostgreSQL port
+ * @param readyTimeout         how long to wait for each service to become ready
+ */
+public record StackSettings(Path home,
+                            Path dir,
+                            int redisPort,
+                            int kafkaPort,
+                            int kafkaControllerPort,
+                            int kafkaPartitions,
+                            String kafkaHeap,
+                            int cassandraPort,
+                            int cassandraStoragePort,
+                            String cassandraHeap,
+                            int postgresPort,
+                            Duration readyTimeout) {
+
+    /** The Kafka topic every chat message is written to. */
+    public static final String MESSAGES_TOPIC = "chat-messages";
+    /** Where the persister parks records it cannot store. */
+    public static final String DEAD_LETTER_TOPIC = "chat-messages-dlq";
+
+    /**
+     * Settings of the stack of the repository this process runs in.
+     *
+     * @return settings with system property and environment overrides applied
+     */
+    public static StackSettings load() {
+        return load(ChatHome.locate(), System.getenv());
+    }
+
+    static StackSettings load(Path home, Map<String, String> env) {
+        Properties file = new Properties();
+        Path path = home.resolve("config/localstack.properties");
+        try (Reader reader = Files.newBufferedReader(path)) {
+            file.load(reader);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + path + ": " + e.getMessage(), e);
+        }
+        Lookup lookup = new Lookup(file, env, path);
+        Path dir = Path.of(lookup.string("dir"));
+        return new StackSettings(home,
+                (dir.isAbsolute() ? dir : home.resolve(dir)).normalize(),
+                lookup.port("redis.port"),
+                lookup.port("kafka.port"),
+                lookup.port("kafka.controller.port"),
+                lookup.positive("kafka.partitions"),
+                lookup.string("kafka.heap"),
+                lookup.port("cassandra.port"),
+                lookup.port("cassandra.storage.port"),
+                lookup.string("cassandra.heap"),
+                lookup.port("postgres.port"),
+                Duration.ofSeconds(lookup.positive("ready.timeout.seconds")));
+    }
+
+    /** @return where the processes' logs go */
+    public Path logDir() {
+        return dir.resolve("logs");
+    }
+
+    /** @return the jars of the Kafka broker, copied there by the build */
+    public Path kafkaLibs() {
+        return home.resolve("localstack/dist/kafka/target/lib");
+    }
+
+    /** @return the jars of the Cassandra server, copied there by the build */
+    public Path cassandraLibs() {
+        return home.resolve("localstack/dist/cassandra/target/lib");
+    }
+
+    /** Resolves one key: system property, then environment variable, then the file. */
+    private record Lookup(Properties file, Map<String, String> env, Path path) {
+
+        String string(String key) {
+            String value = System.getProperty("chat.stack." + key);
+            if (value == null) {
+                value = env.get(envName(key));
+            }
+            if (value == null) {
+                value = file.getProperty(key);
+            }
+            if (value == null || value.isBlank()) {
+                throw new IllegalStateException("Missing local stack setting '" + key + "' in " + path);
+            }
+            return value.trim();
+        }
+
+        int positive(String key) {
+            String value = string(key);
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed > 0) {
+                    return parsed;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalStateException("Local stack setting '" + key + "' must be a positive integer, was '"
+                    + value + "' (" + path + " or " + envName(key) + ")");
+        }
+
+        int port(String key) {
+            int port = positive(key);
+            if (port > 65535) {
+                throw new IllegalStateException("Local stack setting '" + key + "' is not a port: " + port);
+            }
+            return port;
+        }
+
+        private static String envName(String key) {
+            return "CHAT_STACK_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+        }
+    }
+}
