@@ -119,11 +119,9 @@ final class KafkaNode implements BackingService {
             throw new IllegalStateException("Kafka jars not found in " + libs
                     + ": build them with ./mvnw -q install -DskipTests (bin/chatctl does this)");
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx" + settings.kafkaHeap(),
-                "-XX:+UseG1GC",
-                "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(List.of(JavaRuntime.java(), "-Xms64m", "-Xmx" + settings.kafkaHeap()));
+        command.addAll(JavaRuntime.quietFlags());
+        command.addAll(List.of(
                 "-Djava.util.logging.config.file=" + resource("kafka-logging.properties"),
                 "-Dchat.stack.dir=" + settings.dir(),
                 "-cp", libs + "/*",

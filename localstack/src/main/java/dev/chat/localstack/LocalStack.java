@@ -29,13 +29,13 @@ public final class LocalStack implements AutoCloseable {
 
     private final StackSettings settings;
     private final List<BackingService> services;
-    private final boolean owner;
+    private volatile boolean owner;
     private boolean closed;
 
-    private LocalStack(StackSettings settings, List<BackingService> services, boolean owner) {
+    private LocalStack(StackSettings settings) {
         this.settings = settings;
-        this.services = services;
-        this.owner = owner;
+        this.services = List.of(new RedisNode(settings), new PostgresNode(settings),
+                new KafkaNode(settings), new CassandraNode(settings));
     }
 
     /** Reports start-up progress, e.g. to an operator's terminal. */
@@ -77,8 +77,9 @@ public final class LocalStack implements AutoCloseable {
     public static synchronized LocalStack shared() {
         if (shared == null) {
             try {
-                LocalStack stack = startOrReuse(StackSettings.load(), Progress.LOG);
+                LocalStack stack = create(StackSettings.load());
                 Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-stop"));
+                stack.start(Progress.LOG);
                 shared = stack;
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot start the local stack: " + e.getMessage(), e);
@@ -88,21 +89,29 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
+     * A stack with these settings, not started yet. Register {@link #close()} (e.g. in a shutdown
+     * hook) before {@link #start(Progress)}, so an interrupted start-up stops what it started.
+     *
+     * @param settings where and on which ports
+     * @return the stack
+     */
+    public static LocalStack create(StackSettings settings) {
+        return new LocalStack(settings);
+    }
+
+    /**
      * Reuses the healthy stack recorded in the settings' directory, or cleans up a dead one and
      * starts all four servers (in parallel), waits until each really answers, and applies the schema.
      *
-     * @param settings where and on which ports
      * @param progress told what starts and when it is ready
-     * @return the running stack; close it to stop the servers if this JVM owns them
+     * @return this stack, running
      * @throws Exception if a server does not come up; the others are stopped again
      */
-    public static LocalStack startOrReuse(StackSettings settings, Progress progress) throws Exception {
+    public LocalStack start(Progress progress) throws Exception {
         Files.createDirectories(settings.dir());
         try (FileChannel channel = FileChannel.open(settings.dir().resolve("stack.lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = channel.lock()) {
-            List<BackingService> services = List.of(new RedisNode(settings), new PostgresNode(settings),
-                    new KafkaNode(settings), new CassandraNode(settings));
             var recorded = StackState.read(settings.dir());
             if (recorded.isPresent()) {
                 StackState state = recorded.get();
@@ -110,7 +119,7 @@ public final class LocalStack implements AutoCloseable {
                     List<String> unhealthy = services.stream().filter(s -> !s.isHealthy()).map(BackingService::name).toList();
                     if (unhealthy.isEmpty()) {
                         progress.reused(state.ownerPid());
-                        return new LocalStack(settings, services, false);
+                        return this;
                     }
                     throw new IllegalStateException("A local stack in " + settings.dir() + " is owned by pid "
                             + state.ownerPid() + " but " + unhealthy + " do not answer; stop that process"
@@ -121,8 +130,9 @@ public final class LocalStack implements AutoCloseable {
             PostgresNode.postmasterPid(settings.dir().resolve("postgres"))
                     .flatMap(pid -> ManagedProcess.find("postgres (stale)", pid))
                     .ifPresent(p -> p.stop(Duration.ofSeconds(10)));
+            owner = true;
             startAll(settings, services, progress);
-            return new LocalStack(settings, services, true);
+            return this;
         }
     }
 

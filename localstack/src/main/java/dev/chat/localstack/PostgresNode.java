@@ -92,14 +92,16 @@ final class PostgresNode implements BackingService {
 
     @Override
     public void stop() {
-        if (postgres != null) {
-            try {
+        try {
+            if (postgres != null) {
                 postgres.close();
-            } catch (Exception e) {
-                postmasterPid(dataDir).flatMap(pid -> ManagedProcess.find(name(), pid))
-                        .ifPresent(p -> p.stop(Duration.ofSeconds(10)));
             }
+        } catch (Exception e) {
+            // fall through to the pid file
         }
+        // also covers a start-up interrupted before zonky handed over its handle
+        postmasterPid(dataDir).flatMap(pid -> ManagedProcess.find(name(), pid))
+                .ifPresent(p -> p.stop(Duration.ofSeconds(10)));
     }
 
     /** The postmaster's pid from its {@code postmaster.pid} file: it outlives a killed JVM. */

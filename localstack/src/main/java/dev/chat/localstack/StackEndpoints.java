@@ -1,6 +1,7 @@
 package dev.chat.localstack;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,19 +31,30 @@ public record StackEndpoints(String redisAddress,
     }
 
     /**
-     * The environment variables that point a service (gateway, persister, api) at this stack;
-     * the names are the keys of {@code config/chat-common.yaml} as Helidon maps environment variables.
+     * The configuration that points a service (gateway, persister, api) at this stack: the keys of
+     * {@code config/chat-common.yaml}.
      *
-     * @return variable name to value
+     * @return dotted key to value
+     */
+    public Map<String, String> serviceConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("redis.address", redisAddress);
+        config.put("kafka.bootstrap", kafkaBootstrap);
+        config.put("cassandra.contactpoints", cassandraContactPoint);
+        config.put("cassandra.datacenter", cassandraDatacenter);
+        config.put("postgres.url", postgresUrl);
+        config.put("postgres.username", postgresUser);
+        return config;
+    }
+
+    /**
+     * The same as environment variables, the way operators override configuration.
+     *
+     * @return variable name (REDIS_ADDRESS, ...) to value
      */
     public Map<String, String> serviceEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("REDIS_ADDRESS", redisAddress);
-        env.put("KAFKA_BOOTSTRAP", kafkaBootstrap);
-        env.put("CASSANDRA_CONTACTPOINTS", cassandraContactPoint);
-        env.put("CASSANDRA_DATACENTER", cassandraDatacenter);
-        env.put("POSTGRES_URL", postgresUrl);
-        env.put("POSTGRES_USERNAME", postgresUser);
+        serviceConfig().forEach((key, value) -> env.put(key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
         return env;
     }
 }

@@ -1,0 +1,73 @@
+package dev.chat.api;
+
+import dev.chat.common.BackendSettings;
+import io.helidon.config.Config;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbStatements;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+
+/**
+ * Owns the api's PostgreSQL access: the connection pool and the Helidon {@link DbClient} with the
+ * named statements from {@code db.statements} in application.yaml. Thread-safe.
+ */
+final class Database implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+
+    private final HikariConnectionPool pool;
+    private final DbClient client;
+
+    private Database(HikariConnectionPool pool, DbClient client) {
+        this.pool = pool;
+        this.client = client;
+    }
+
+    static Database open(BackendSettings settings, Config statements) {
+        LOG.log(System.Logger.Level.INFO, "api: postgres starting ({0})", settings.postgresUrl());
+        HikariConnectionPool pool = new HikariConnectionPool(settings);
+        DbClient client = JdbcClientBuilder.create()
+                .connectionPool(pool)
+                .statements(DbStatements.create(statements))
+                .build();
+        LOG.log(System.Logger.Level.INFO, "api: postgres started");
+        return new Database(pool, client);
+    }
+
+    DbClient client() {
+        return client;
+    }
+
+    HealthCheck health() {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return "postgres";
+            }
+
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                try {
+                    boolean up = client.execute().namedQuery("ping").findFirst().isPresent();
+                    return HealthCheckResponse.builder().status(up).build();
+                } catch (RuntimeException e) {
+                    return HealthCheckResponse.builder().status(false).detail("error", String.valueOf(e.getMessage())).build();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        LOG.log(System.Logger.Level.INFO, "api: postgres closing");
+        pool.close();
+        LOG.log(System.Logger.Level.INFO, "api: postgres closed");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.chat.api;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.chat.common.BackendSettings;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.jdbc.JdbcConnectionPool;
+
+/**
+ * HikariCP behind Helidon DbClient (Helidon's own Hikari module is not published for 4.5.0).
+ * Owns the pool. Thread-safe.
+ */
+final class HikariConnectionPool implements JdbcConnectionPool, AutoCloseable {
+
+    private final HikariDataSource dataSource;
+
+    HikariConnectionPool(BackendSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("api-postgres");
+        config.setJdbcUrl(settings.postgresUrl());
+        config.setUsername(settings.postgresUsername());
+        config.setPassword(settings.postgresPassword());
+        config.setMaximumPoolSize(settings.postgresPoolSize());
+        // start even if PostgreSQL is not up yet; readiness reports it until it is
+        config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(3000);
+        this.dataSource = new HikariDataSource(config);
+    }
+
+    @Override
+    public Connection connection() {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new DbClientException("No PostgreSQL connection: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String dbType() {
+        return "postgresql";
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.chat.chatctl;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.chat.localstack.LocalStack;
+import dev.chat.localstack.StackSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code chatctl up}: the whole chat system on this machine. Starts (or reuses) the local stack of
+ * real Redis, Kafka, Cassandra and PostgreSQL, then persister, api and the gateways as separate
+ * processes; prints where to connect; on Ctrl-C stops everything it started.
+ */
+@Command(name = "up",
+        mixinStandardHelpOptions = true,
+        description = {"Run the whole chat system locally on real Redis, Kafka, Cassandra and PostgreSQL.",
+            "Stops everything it started on Ctrl-C."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  chatctl up                      api on 8080, one gateway on 8081",
+            "  chatctl up --gateways 3         gateways on 8081, 8082, 8083",
+            "  CHAT_STACK_DIR=/tmp/s chatctl up --api-port 9080 --gateway-port 9081"})
+final class UpCommand implements Callable<Integer> {
+
+    private static final int MAX_GATEWAYS = 16;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--gateways", defaultValue = "1", paramLabel = "N",
+            description = "How many gateways to start, on consecutive ports (default: ${DEFAULT-VALUE}).")
+    private int gateways;
+
+    @Option(names = "--api-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Port of the REST api (default: ${DEFAULT-VALUE}).")
+    private int apiPort;
+
+    @Option(names = "--gateway-port", defaultValue = "8081", paramLabel = "PORT",
+            description = "Port of the first gateway; the others follow (default: ${DEFAULT-VALUE}).")
+    private int gatewayPort;
+
+    @Option(names = "--persister-port", defaultValue = "8090", paramLabel = "PORT",
+            description = "Port of the persister's health and metrics (default: ${DEFAULT-VALUE}).")
+    private int persisterPort;
+
+    @Option(names = "--ready-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long each service may take to become ready (default: ${DEFAULT-VALUE}).")
+    private int readyTimeoutSeconds;
+
+    private final List<ServiceProcess> started = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean stopping;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        long begin = System.nanoTime();
+        StackSettings settings = StackSettings.load();
+        out.printf("Starting the chat system (state and logs in %s)%n", settings.dir());
+        out.flush();
+
+        LocalStack stack = LocalStack.create(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(stack, out), "chatctl-up-stop"));
+        stack.start(new ProgressPrinter(out));
+
+        Map<String, String> env = stack.endpoints().serviceEnvironment();
+        List<ServiceProcess> services = new ArrayList<>();
+        services.add(launch(settings, "persister", "persister", persisterPort, env, "256m"));
+        services.add(launch(settings, "api", "api", apiPort, env, "384m"));
+        for (int i = 0; i < gateways; i++) {
+            services.add(launch(settings, "gateway", "gateway-" + (i + 1), gatewayPort + i, env, "512m"));
+        }
+        awaitAll(services, out);
+
+        printSummary(out, settings, Duration.ofNanos(System.nanoTime() - begin));
+        return watch(out);
+    }
+
+    private void validate() {
+        if (gateways < 1 || gateways > MAX_GATEWAYS) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--gateways must be between 1 and " + MAX_GATEWAYS + ", was " + gateways);
+        }
+        for (int port : List.of(apiPort, gatewayPort, gatewayPort + gateways - 1, persisterPort)) {
+            if (port < 1 || port > 65535) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "not a port: " + port);
+            }
+        }
+        if (apiPort >= gatewayPort && apiPort < gatewayPort + gateways
+                || persisterPort >= gatewayPort && persisterPort < gatewayPort + gateways
+                || apiPort == persisterPort) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the api, persister and gateway ports overlap");
+        }
+    }
+
+    private ServiceProcess launch(StackSettings settings, String module, String name, int port,
+                                  Map<String, String> env, String heap) throws java.io.IOException {
+        ServiceProcess service = ServiceProcess.launch(settings.home(), module, name, port, env, settings.logDir(), heap);
+        started.add(service);
+        return service;
+    }
+
+    /** Waits for every service in parallel, printing each as it becomes ready. */
+    private void awaitAll(List<ServiceProcess> services, PrintWriter out) throws Exception {
+        ProgressPrinter progress = new ProgressPrinter(out);
+        Duration timeout = Duration.ofSeconds(readyTimeoutSeconds);
+        List<Future<?>> waits = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (ServiceProcess service : services) {
+                waits.add(executor.submit(() -> {
+                    long begin = System.nanoTime();
+                    progress.starting(service.name());
+                    service.awaitReady(timeout);
+                    progress.ready(service.name() + "  (port " + service.port() + ")",
+                            Duration.ofNanos(System.nanoTime() - begin));
+                    return null;
+                }));
+            }
+            for (Future<?> wait : waits) {
+                try {
+                    wait.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        }
+    }
+
+    private void printSummary(PrintWriter out, StackSettings settings, Duration took) {
+        out.printf("%nThe chat system is up (%.1f s).%n", took.toMillis() / 1000.0);
+        out.printf("  REST api     http://127.0.0.1:%d/api/v1%n", apiPort);
+        for (int i = 0; i < gateways; i++) {
+            out.printf("  WebSocket    ws://127.0.0.1:%d/ws%n", gatewayPort + i);
+        }
+        out.printf("  Health       http://127.0.0.1:%d/observe/health (each service: /observe/health, /observe/metrics)%n",
+                apiPort);
+        out.printf("  Logs         %s%n", settings.logDir());
+        out.printf("Press Ctrl-C to stop everything.%n");
+        out.flush();
+    }
+
+    /** Blocks until a service dies (then exits 1, which stops the rest) or the JVM is stopped. */
+    private int watch(PrintWriter out) throws InterruptedException {
+        while (!stopping) {
+            for (ServiceProcess service : List.copyOf(started)) {
+                if (!service.process().isAlive()) {
+                    out.printf("%s exited unexpectedly; see %s. Stopping everything.%n", service.name(), service.log());
+                    out.flush();
+                    return ChatCtl.FAILED;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        return ChatCtl.OK;
+    }
+
+    private void stopAll(LocalStack stack, PrintWriter out) {
+        stopping = true;
+        out.printf("%nStopping...%n");
+        out.flush();
+        List<ServiceProcess> services = new ArrayList<>(started);
+        Collections.reverse(services);
+        // gateways first (they close their sockets and flush Kafka), then api, then persister
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            services.forEach(service -> executor.submit(service::stop));
+        }
+        stack.close();
+        out.printf("Stopped.%n");
+        out.flush();
+    }
+}

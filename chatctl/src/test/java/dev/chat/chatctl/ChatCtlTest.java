@@ -1,0 +1,54 @@
+package dev.chat.chatctl;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ChatCtlTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return ChatCtl.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void helpListsCommandsAndExitCodes() {
+        assertThat(run("--help")).isEqualTo(ChatCtl.OK);
+        assertThat(out.toString()).contains("up").contains("Exit codes:").contains("3   a service could not be reached");
+    }
+
+    @Test
+    void noCommandIsUsageError() {
+        assertThat(run()).isEqualTo(ChatCtl.USAGE);
+        assertThat(err.toString()).contains("Missing command");
+    }
+
+    @Test
+    void unknownCommandIsUsageError() {
+        assertThat(run("launch")).isEqualTo(ChatCtl.USAGE);
+        assertThat(err.toString()).contains("Unmatched argument").contains("launch");
+    }
+
+    @Test
+    void upRefusesZeroGateways() {
+        assertThat(run("up", "--gateways", "0")).isEqualTo(ChatCtl.USAGE);
+        assertThat(err.toString()).contains("--gateways must be between 1 and 16, was 0");
+    }
+
+    @Test
+    void upRefusesOverlappingPorts() {
+        assertThat(run("up", "--api-port", "8082", "--gateways", "2")).isEqualTo(ChatCtl.USAGE);
+        assertThat(err.toString()).contains("ports overlap");
+    }
+
+    @Test
+    void upHelpShowsExamples() {
+        assertThat(run("up", "--help")).isEqualTo(ChatCtl.OK);
+        assertThat(out.toString()).contains("--gateways").contains("Examples:");
+    }
+}

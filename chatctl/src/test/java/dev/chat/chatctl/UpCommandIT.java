@@ -1,0 +1,124 @@
+package dev.chat.chatctl;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import dev.chat.localstack.ChatHome;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs {@code bin/chatctl up} as an operator would, on its own stack directory and free ports:
+ * every service answers, and Ctrl-C (SIGINT) leaves no process behind.
+ */
+class UpCommandIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void upStartsEverythingAndSigintStopsEveryProcess() throws Exception {
+        Path home = ChatHome.locate();
+        Path stackDir = home.resolve("chatctl/target/up-it-stack");
+        Path output = home.resolve("chatctl/target/up-it.out");
+        Set<Integer> taken = new HashSet<>();
+        int api = freePort(taken);
+        int gateway = freeConsecutivePorts(taken);
+        int persister = freePort(taken);
+
+        Map<String, String> env = new HashMap<>();
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("CHAT_STACK_DIR", stackDir.toString());
+        for (String key : List.of("REDIS_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "CASSANDRA_PORT",
+                "CASSANDRA_STORAGE_PORT", "POSTGRES_PORT")) {
+            env.put("CHAT_STACK_" + key, Integer.toString(freePort(taken)));
+        }
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/chatctl").toString(), "up",
+                "--gateways", "2", "--api-port", Integer.toString(api), "--gateway-port", Integer.toString(gateway),
+                "--persister-port", Integer.toString(persister))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        Process up = builder.start();
+        List<ProcessHandle> children = new ArrayList<>();
+        try {
+            awaitOutput(up, output, "The chat system is up", Duration.ofMinutes(5));
+            for (int port : List.of(api, gateway, gateway + 1, persister)) {
+                assertThat(status("http://127.0.0.1:" + port + "/observe/health")).as("health on " + port).isEqualTo(200);
+            }
+            children.addAll(up.descendants().toList());
+            Files.readAllLines(stackDir.resolve("postgres/postmaster.pid")).stream().findFirst()
+                    .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.strip())))
+                    .ifPresent(children::add);
+            assertThat(children).as("redis, kafka, cassandra, postgres, persister, api, 2 gateways")
+                    .hasSizeGreaterThanOrEqualTo(8);
+
+            new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
+            assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("chatctl up exits after SIGINT").isTrue();
+        } finally {
+            up.descendants().forEach(ProcessHandle::destroyForcibly);
+            up.destroyForcibly();
+        }
+        for (ProcessHandle child : children) {
+            child.onExit().get(30, TimeUnit.SECONDS);
+            assertThat(child.isAlive()).as("process %d left running", child.pid()).isFalse();
+        }
+        assertThat(Files.readString(output)).contains("Stopped.");
+        assertThat(stackDir.resolve("stack.properties")).doesNotExist();
+    }
+
+    private static void awaitOutput(Process process, Path output, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String printed = Files.exists(output) ? Files.readString(output) : "";
+            if (printed.contains(text)) {
+                return;
+            }
+            assertThat(process.isAlive()).as("chatctl up exited early:%n%s", printed).isTrue();
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        throw new AssertionError("'" + text + "' not printed within " + timeout + ":\n" + Files.readString(output));
+    }
+
+    private static int status(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static int freePort(Set<Integer> taken) throws IOException {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (taken.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
+        }
+    }
+
+    private static int freeConsecutivePorts(Set<Integer> taken) throws IOException {
+        while (true) {
+            int first = freePort(taken);
+            try (ServerSocket ignored = new ServerSocket(first + 1)) {
+                if (taken.add(first + 1)) {
+                    return first;
+                }
+            } catch (IOException busy) {
+                // try another pair
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.chat.common;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+
+/**
+ * Owns the service's one {@link CqlSession}: connects, reports health, closes. Thread-safe (the
+ * driver's session is).
+ */
+public final class CassandraConnection implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(CassandraConnection.class.getName());
+
+    private final String service;
+    private final CqlSession session;
+
+    private CassandraConnection(String service, CqlSession session) {
+        this.service = service;
+        this.session = session;
+    }
+
+    /**
+     * Connects to Cassandra, into the configured keyspace.
+     *
+     * @param service  owning service name, for logs
+     * @param settings where Cassandra is
+     * @return the open connection
+     */
+    public static CassandraConnection open(String service, BackendSettings settings) {
+        LOG.log(System.Logger.Level.INFO, "{0}: cassandra starting ({1})", service, settings.cassandraContactPoints());
+        var builder = CqlSession.builder()
+                .withLocalDatacenter(settings.cassandraDatacenter())
+                .withKeyspace(settings.cassandraKeyspace())
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
+                        // keep trying at start-up if Cassandra is not up yet
+                        .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, true)
+                        .build());
+        for (String contactPoint : settings.cassandraContactPoints()) {
+            int colon = contactPoint.lastIndexOf(':');
+            builder.addContactPoint(colon < 0
+                    ? new InetSocketAddress(contactPoint, 9042)
+                    : new InetSocketAddress(contactPoint.substring(0, colon),
+                    Integer.parseInt(contactPoint.substring(colon + 1))));
+        }
+        CqlSession session = builder.build();
+        LOG.log(System.Logger.Level.INFO, "{0}: cassandra started", service);
+        return new CassandraConnection(service, session);
+    }
+
+    /** @return the session */
+    public CqlSession session() {
+        return session;
+    }
+
+    /** @return a readiness check that queries the local node */
+    public HealthCheck health() {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return "cassandra";
+            }
+
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                try {
+                    boolean up = session.execute("SELECT release_version FROM system.local").one() != null;
+                    return HealthCheckResponse.builder().status(up).build();
+                } catch (RuntimeException e) {
+                    return HealthCheckResponse.builder().status(false).detail("error", e.getMessage()).build();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        LOG.log(System.Logger.Level.INFO, "{0}: cassandra closing", service);
+        session.close();
+        LOG.log(System.Logger.Level.INFO, "{0}: cassandra closed", service);
+    }
+}

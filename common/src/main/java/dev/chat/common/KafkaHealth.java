@@ -1,0 +1,68 @@
+package dev.chat.common;
+
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Readiness of Kafka: the cluster answers {@code describeCluster} and the messages topic exists.
+ * Owns a small Admin client. Thread-safe.
+ */
+public final class KafkaHealth implements HealthCheck, AutoCloseable {
+
+    private final Admin admin;
+    private final String topic;
+
+    /**
+     * @param settings where Kafka is and which topic must exist
+     */
+    public KafkaHealth(BackendSettings settings) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "health");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        // a health check must not hold reconnect back-off for long after Kafka returns
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        this.admin = Admin.create(props);
+        this.topic = settings.messagesTopic();
+    }
+
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    @Override
+    public HealthCheckType type() {
+        return HealthCheckType.READINESS;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        try {
+            int brokers = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+            boolean topicExists = admin.listTopics().names().get(3, TimeUnit.SECONDS).contains(topic);
+            return HealthCheckResponse.builder()
+                    .status(brokers > 0 && topicExists)
+                    .detail("brokers", brokers)
+                    .detail("topic", topicExists ? topic : topic + " missing")
+                    .build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return HealthCheckResponse.builder().status(false).build();
+        } catch (Exception e) {
+            return HealthCheckResponse.builder().status(false).detail("error", String.valueOf(e.getMessage())).build();
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(java.time.Duration.ofSeconds(2));
+    }
+}

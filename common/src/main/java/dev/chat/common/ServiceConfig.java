@@ -1,0 +1,91 @@
+package dev.chat.common;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+/**
+ * Loads a service's configuration. First match wins: environment variables (REDIS_ADDRESS sets
+ * {@code redis.address}), system properties, the file named by {@code CHAT_CONFIG} if set, the
+ * service's {@code application.yaml}, then the shared {@code chat-common.yaml} (both on the class
+ * path, copied from {@code config/} by the build).
+ */
+public final class ServiceConfig {
+
+    private ServiceConfig() {
+    }
+
+    /** @return the merged configuration */
+    public static Config load() {
+        return load(Map.of());
+    }
+
+    /**
+     * The configuration with {@code overrides} above every other source (tests point a service at
+     * the local stack this way).
+     *
+     * @param overrides dotted key to value
+     * @return the merged configuration
+     */
+    public static Config load(Map<String, String> overrides) {
+        Config.Builder builder = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(overrides))
+                .addSource(ConfigSources.environmentVariables())
+                .addSource(ConfigSources.systemProperties());
+        String file = System.getenv("CHAT_CONFIG");
+        if (file != null && !file.isBlank()) {
+            builder.addSource(ConfigSources.file(Path.of(file)));
+        }
+        return builder
+                .addSource(ConfigSources.classpath("application.yaml").optional())
+                .addSource(ConfigSources.classpath("chat-common.yaml"))
+                .build();
+    }
+
+    /**
+     * A required string, failing fast with the key's name.
+     *
+     * @param config configuration
+     * @param key    dotted key
+     * @return the non-blank value
+     */
+    public static String required(Config config, String key) {
+        return config.get(key).asString().filter(s -> !s.isBlank())
+                .orElseThrow(() -> new IllegalStateException("Missing configuration '" + key
+                        + "' (set it in application.yaml or as " + envName(key) + ")"));
+    }
+
+    /**
+     * A positive integer, failing fast with the key's name.
+     *
+     * @param config       configuration
+     * @param key          dotted key
+     * @param defaultValue value when absent
+     * @return the value
+     */
+    public static int positiveInt(Config config, String key, int defaultValue) {
+        String raw = config.get(key).asString().orElse(Integer.toString(defaultValue));
+        try {
+            int value = Integer.parseInt(raw.strip());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalStateException("Configuration '" + key + "' (" + envName(key)
+                + ") must be a positive integer, was '" + raw + "'");
+    }
+
+    /**
+     * @param key dotted key
+     * @return the environment variable that overrides it
+     */
+    public static String envName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+    }
+}

@@ -1,0 +1,106 @@
+package dev.chat.common;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+/**
+ * What every service does around its own routes: health at {@code /observe/health} (ready only
+ * when its backing services answer), metrics at {@code /observe/metrics}, and an orderly stop on
+ * SIGTERM/Ctrl-C (the server first, then the clients in reverse order of opening).
+ * Thread-safe: resources are registered at start-up, closed once.
+ */
+public final class ServiceRuntime implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ServiceRuntime.class.getName());
+
+    private final String service;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private WebServer server;
+    private boolean closed;
+
+    /**
+     * @param service the service name, for logs
+     */
+    public ServiceRuntime(String service) {
+        this.service = service;
+    }
+
+    /**
+     * Registers a resource to close on stop; resources close in reverse order of registration.
+     *
+     * @param resource the resource
+     * @param <T>      its type
+     * @return the resource
+     */
+    public synchronized <T extends AutoCloseable> T own(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    /**
+     * The observability feature every service registers on its web server.
+     *
+     * @param checks readiness checks of the backing services
+     * @return health + metrics observers
+     */
+    public static ObserveFeature observe(List<HealthCheck> checks) {
+        return ObserveFeature.just(
+                HealthObserver.builder()
+                        .details(true)
+                        .useSystemServices(false)
+                        .addChecks(checks.toArray(HealthCheck[]::new))
+                        .build(),
+                MetricsObserver.create());
+    }
+
+    /**
+     * Starts the web server and installs the shutdown hook that stops it and the owned resources.
+     *
+     * @param serverConfig the {@code server} configuration node
+     * @param setup        adds the service's routing and features
+     * @return the started server
+     */
+    public WebServer start(Config serverConfig, java.util.function.Consumer<WebServerConfig.Builder> setup) {
+        WebServerConfig.Builder builder = WebServer.builder()
+                .config(serverConfig)
+                .shutdownHook(false)
+                .featuresDiscoverServices(false);
+        setup.accept(builder);
+        server = builder.build().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, service + "-shutdown"));
+        LOG.log(System.Logger.Level.INFO, "{0} started on http://{1}:{2}", service,
+                serverConfig.get("host").asString().orElse("0.0.0.0"), Integer.toString(server.port()));
+        return server;
+    }
+
+    /** Stops the server, then closes resources in reverse order. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.log(System.Logger.Level.INFO, "{0} stopping", service);
+        if (server != null) {
+            server.stop();
+        }
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: closing {1} failed: {2}", service, resource, e.getMessage());
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "{0} stopped", service);
+    }
+}
