@@ -1,0 +1,40 @@
+package dev.chat.common.wire;
+
+import java.util.List;
+import java.util.UUID;
+
+/** A frame a client sends, decoded and validated by {@link ClientFrames}. */
+public sealed interface ClientFrame {
+
+    /**
+     * {@code message}: store and fan out.
+     *
+     * @param channelId the channel
+     * @param clientId  the client's idempotency key (at most 64 characters)
+     * @param content   the text
+     * @param msgType   text, image or file
+     */
+    record Send(UUID channelId, String clientId, String content, String msgType) implements ClientFrame {
+    }
+
+    /**
+     * {@code typing_start} / {@code typing_stop}.
+     *
+     * @param channelId the channel
+     * @param start     true for start
+     */
+    record Typing(UUID channelId, boolean start) implements ClientFrame {
+    }
+
+    /** {@code heartbeat}: refreshes presence. */
+    record Heartbeat() implements ClientFrame {
+    }
+
+    /**
+     * {@code subscribe_presence}: receive presence events of these users.
+     *
+     * @param userIds the users
+     */
+    record SubscribePresence(List<Long> userIds) implements ClientFrame {
+    }
+}

@@ -1,0 +1,125 @@
+package dev.chat.common.wire;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Decodes and validates client frames, naming precisely what is wrong.
+ *
+ * @param maxContentChars      longest {@code content} accepted
+ * @param maxPresenceUsers     most users one {@code subscribe_presence} may name
+ */
+public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
+
+    /** Longest client_id accepted (SPEC). */
+    public static final int MAX_CLIENT_ID = 64;
+    private static final Set<String> MSG_TYPES = Set.of("text", "image", "file");
+
+    /**
+     * @param text the frame's text
+     * @return the decoded frame
+     * @throws FrameException with the error code and a message naming the field
+     */
+    public ClientFrame parse(String text) throws FrameException {
+        JsonNode node;
+        try {
+            node = Json.tree(text);
+        } catch (JsonProcessingException e) {
+            throw new FrameException(ErrorCode.BAD_JSON, "frame is not valid JSON", null);
+        }
+        if (node == null || !node.isObject()) {
+            throw new FrameException(ErrorCode.BAD_JSON, "frame must be a JSON object", null);
+        }
+        JsonNode type = node.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new FrameException(ErrorCode.UNKNOWN_TYPE, "frame has no string field 'type'", null);
+        }
+        return switch (type.asText()) {
+            case "message" -> send(node);
+            case "typing_start" -> new ClientFrame.Typing(uuid(node, "channel_id", null), true);
+            case "typing_stop" -> new ClientFrame.Typing(uuid(node, "channel_id", null), false);
+            case "heartbeat" -> new ClientFrame.Heartbeat();
+            case "subscribe_presence" -> subscribePresence(node);
+            default -> throw new FrameException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + type.asText()
+                    + "' (message, typing_start, typing_stop, heartbeat, subscribe_presence)", null);
+        };
+    }
+
+    private ClientFrame.Send send(JsonNode node) throws FrameException {
+        JsonNode rawClientId = node.get("client_id");
+        String clientId = rawClientId != null && rawClientId.isTextual() ? rawClientId.asText() : null;
+        if (clientId == null) {
+            throw new FrameException(rawClientId == null ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD,
+                    "'client_id' must be a string", null);
+        }
+        if (clientId.isBlank() || clientId.length() > MAX_CLIENT_ID) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'client_id' must have 1 to " + MAX_CLIENT_ID
+                    + " characters", clientId.length() > MAX_CLIENT_ID ? null : clientId);
+        }
+        UUID channelId = uuid(node, "channel_id", clientId);
+        String content = string(node, "content", clientId);
+        if (content.isBlank()) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'content' is empty", clientId);
+        }
+        if (content.length() > maxContentChars) {
+            throw new FrameException(ErrorCode.TOO_LARGE, "'content' has " + content.length()
+                    + " characters; at most " + maxContentChars + " are allowed", clientId);
+        }
+        String msgType = node.hasNonNull("msg_type") ? string(node, "msg_type", clientId) : "text";
+        if (!MSG_TYPES.contains(msgType)) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'msg_type' must be text, image or file", clientId);
+        }
+        return new ClientFrame.Send(channelId, clientId, content, msgType);
+    }
+
+    private ClientFrame.SubscribePresence subscribePresence(JsonNode node) throws FrameException {
+        JsonNode ids = node.get("user_ids");
+        if (ids == null) {
+            throw new FrameException(ErrorCode.MISSING_FIELD, "'user_ids' is missing", null);
+        }
+        if (!ids.isArray()) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'user_ids' must be an array of user ids", null);
+        }
+        if (ids.size() > maxPresenceUsers) {
+            throw new FrameException(ErrorCode.TOO_LARGE, "'user_ids' names " + ids.size() + " users; at most "
+                    + maxPresenceUsers + " are allowed", null);
+        }
+        List<Long> userIds = new ArrayList<>();
+        for (JsonNode id : ids) {
+            if (!id.canConvertToLong() || !id.isIntegralNumber()) {
+                throw new FrameException(ErrorCode.INVALID_FIELD, "'user_ids' must hold integers", null);
+            }
+            userIds.add(id.asLong());
+        }
+        return new ClientFrame.SubscribePresence(List.copyOf(userIds));
+    }
+
+    private static String string(JsonNode node, String field, String clientId) throws FrameException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new FrameException(ErrorCode.MISSING_FIELD, "'" + field + "' is missing", clientId);
+        }
+        if (!value.isTextual()) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'" + field + "' must be a string", clientId);
+        }
+        return value.asText();
+    }
+
+    private static UUID uuid(JsonNode node, String field, String clientId) throws FrameException {
+        String text = string(node, field, clientId);
+        try {
+            UUID uuid = UUID.fromString(text);
+            if (!uuid.toString().equalsIgnoreCase(text)) {
+                throw new IllegalArgumentException(text);
+            }
+            return uuid;
+        } catch (IllegalArgumentException e) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'" + field + "' must be a UUID", clientId);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.chat.common.wire;
+
+/**
+ * A request could not be served; the socket stays open.
+ *
+ * @param code     machine-readable reason, one of {@link ErrorCode}'s values
+ * @param message  what was wrong, for people
+ * @param clientId the send it answers, or null
+ */
+public record ErrorFrame(String code, String message, String clientId) implements ServerEvent {
+}

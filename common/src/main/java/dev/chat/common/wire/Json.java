@@ -1,0 +1,59 @@
+package dev.chat.common.wire;
+
+import java.io.UncheckedIOException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * The one JSON codec for WebSocket frames, Kafka records and Redis payloads: snake_case field
+ * names, ISO-8601 instants, unknown fields ignored (newer peers may add some). Thread-safe.
+ */
+public final class Json {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private Json() {
+    }
+
+    /**
+     * @param value a record of this package
+     * @return its JSON text
+     */
+    public static String encode(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("Cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * @param text JSON text
+     * @param type record type
+     * @param <T>  the type
+     * @return the decoded value
+     * @throws JsonProcessingException if the text is not JSON of that shape
+     */
+    public static <T> T decode(String text, Class<T> type) throws JsonProcessingException {
+        return MAPPER.readValue(text, type);
+    }
+
+    /**
+     * @param text JSON text
+     * @return its tree
+     * @throws JsonProcessingException if the text is not JSON
+     */
+    public static JsonNode tree(String text) throws JsonProcessingException {
+        return MAPPER.readTree(text);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.chat.common.wire;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * A frame the server sends to a client (and the payload gateways exchange through Redis).
+ * Encoded with its {@code type} field, as in the SPEC's WebSocket protocol.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Ack.class, name = "ack"),
+    @JsonSubTypes.Type(value = ChatMessage.class, name = "message"),
+    @JsonSubTypes.Type(value = TypingEvent.class, name = "typing"),
+    @JsonSubTypes.Type(value = ReadReceipt.class, name = "read_receipt"),
+    @JsonSubTypes.Type(value = PresenceEvent.class, name = "presence"),
+    @JsonSubTypes.Type(value = MemberJoined.class, name = "member_joined"),
+    @JsonSubTypes.Type(value = ErrorFrame.class, name = "error")
+})
+public sealed interface ServerEvent permits Ack, ChatMessage, TypingEvent, ReadReceipt, PresenceEvent, MemberJoined,
+        ErrorFrame {
+}
