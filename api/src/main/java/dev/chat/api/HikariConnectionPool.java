@@ -3,9 +3,9 @@ package dev.chat.api;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chat.common.BackendSettings;
+import dev.chat.common.PostgresPool;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.JdbcConnectionPool;
 
@@ -18,16 +18,7 @@ final class HikariConnectionPool implements JdbcConnectionPool, AutoCloseable {
     private final HikariDataSource dataSource;
 
     HikariConnectionPool(BackendSettings settings) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("api-postgres");
-        config.setJdbcUrl(settings.postgresUrl());
-        config.setUsername(settings.postgresUsername());
-        config.setPassword(settings.postgresPassword());
-        config.setMaximumPoolSize(settings.postgresPoolSize());
-        // start even if PostgreSQL is not up yet; readiness reports it until it is
-        config.setInitializationFailTimeout(-1);
-        config.setConnectionTimeout(3000);
-        this.dataSource = new HikariDataSource(config);
+        this.dataSource = PostgresPool.create("api-postgres", settings);
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class ServiceRuntime implements AutoCloseable {
 
     private final String service;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final java.util.List<Runnable> beforeStop = new java.util.ArrayList<>();
     private WebServer server;
     private boolean closed;
 
@@ -44,6 +45,15 @@ public final class ServiceRuntime implements AutoCloseable {
     public synchronized <T extends AutoCloseable> T own(T resource) {
         resources.push(resource);
         return resource;
+    }
+
+    /**
+     * Registers work to do on stop before the web server stops (e.g. closing WebSocket sessions).
+     *
+     * @param action the action
+     */
+    public synchronized void beforeStop(Runnable action) {
+        beforeStop.add(action);
     }
 
     /**
@@ -90,6 +100,13 @@ public final class ServiceRuntime implements AutoCloseable {
         }
         closed = true;
         LOG.log(System.Logger.Level.INFO, "{0} stopping", service);
+        for (Runnable action : beforeStop) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: stop action failed: {1}", service, e.getMessage());
+            }
+        }
         if (server != null) {
             server.stop();
         }

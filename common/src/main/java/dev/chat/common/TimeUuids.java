@@ -42,7 +42,7 @@ public final class TimeUuids {
      * @return its time, to the millisecond
      */
     public static Instant instant(UUID timeUuid) {
-        return Instant.ofEpochMilli((timeUuid.timestamp() - UUID_EPOCH_OFFSET) / 10_000);
+        return Instant.ofEpochMilli(Math.floorDiv(timeUuid.timestamp() - UUID_EPOCH_OFFSET, 10_000L));
     }
 
     /**

@@ -33,7 +33,7 @@ public final class Tokens {
         }
         this.algorithm = Algorithm.HMAC256(secret);
         this.issuer = issuer;
-        this.verifier = JWT.require(algorithm).withIssuer(issuer).build();
+        this.verifier = JWT.require(algorithm).withIssuer(issuer).withClaimPresence("exp").build();
     }
 
     /**

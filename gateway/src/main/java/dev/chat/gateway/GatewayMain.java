@@ -3,13 +3,20 @@ package dev.chat.gateway;
 import java.util.List;
 
 import dev.chat.common.BackendSettings;
+import dev.chat.common.CassandraConnection;
 import dev.chat.common.KafkaHealth;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.ServiceRuntime;
+import dev.chat.common.Tokens;
 import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.websocket.WsRouting;
 
 /**
  * Starts the gateway: WebSocket connections, Redis fan-out, Kafka writes. Wiring only.
@@ -26,20 +33,42 @@ public final class GatewayMain {
         LogConfig.configureRuntime();
         Config config = ServiceConfig.load();
         BackendSettings backends = BackendSettings.create(config);
+        GatewaySettings settings = GatewaySettings.create(config);
+        Tokens tokens = Tokens.create(config);
         ServiceRuntime runtime = new ServiceRuntime("gateway");
         RedisConnection redis = runtime.own(RedisConnection.open("gateway", backends));
+        CassandraConnection cassandra = runtime.own(CassandraConnection.open("gateway", backends));
+        Memberships memberships = runtime.own(Memberships.open(backends, settings));
+        MessageLog log = runtime.own(MessageLog.open(backends, settings));
         KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
-        runtime.start(config.get("server"), server -> setup(server, redis, kafka));
+        Gateway gateway = Gateway.create(settings, tokens, redis.client(), cassandra.session(), memberships, log,
+                Metrics.globalRegistry());
+        // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
+        runtime.beforeStop(gateway::close);
+        List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health(), cassandra.health());
+        runtime.start(config.get("server"), server -> setup(server, gateway, checks));
     }
 
     /**
      * Production wiring of the web server; tests call it too.
      *
-     * @param server server builder
-     * @param redis  Redis connection
-     * @param kafka  Kafka readiness
+     * @param server  server builder
+     * @param gateway the real-time core
+     * @param checks  readiness checks of the backing services
      */
-    static void setup(WebServerConfig.Builder server, RedisConnection redis, KafkaHealth kafka) {
-        server.addFeature(ServiceRuntime.observe(List.of(redis.health(), kafka)));
+    static void setup(WebServerConfig.Builder server, Gateway gateway, List<HealthCheck> checks) {
+        server.addFeature(ServiceRuntime.observe(checks));
+        server.addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatSocket(gateway)));
+        // reached only when the upgrade was refused (no or bad token) or was not a WebSocket upgrade
+        server.routing(routing -> routing.get("/ws", (request, response) -> {
+            boolean upgrade = request.headers().first(HeaderNames.UPGRADE).isPresent();
+            response.status(upgrade ? Status.UNAUTHORIZED_401 : Status.UPGRADE_REQUIRED_426)
+                    .header(HeaderNames.CONTENT_TYPE, "application/problem+json")
+                    .send(upgrade
+                            ? "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
+                              + "\"detail\":\"a valid bearer token is required (Authorization header or ?token=)\"}"
+                            : "{\"type\":\"about:blank\",\"title\":\"Upgrade Required\",\"status\":426,"
+                              + "\"detail\":\"GET /ws is a WebSocket endpoint\"}");
+        }));
     }
 }

@@ -26,6 +26,9 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
      * @throws FrameException with the error code and a message naming the field
      */
     public ClientFrame parse(String text) throws FrameException {
+        if (text == null) {
+            throw new FrameException(ErrorCode.BAD_JSON, "empty frame", null);
+        }
         JsonNode node;
         try {
             node = Json.tree(text);
@@ -66,8 +69,9 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
         if (content.isBlank()) {
             throw new FrameException(ErrorCode.INVALID_FIELD, "'content' is empty", clientId);
         }
-        if (content.length() > maxContentChars) {
-            throw new FrameException(ErrorCode.TOO_LARGE, "'content' has " + content.length()
+        int characters = content.codePointCount(0, content.length());
+        if (characters > maxContentChars) {
+            throw new FrameException(ErrorCode.TOO_LARGE, "'content' has " + characters
                     + " characters; at most " + maxContentChars + " are allowed", clientId);
         }
         String msgType = node.hasNonNull("msg_type") ? string(node, "msg_type", clientId) : "text";

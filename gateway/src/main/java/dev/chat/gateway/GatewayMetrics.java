@@ -1,0 +1,85 @@
+package dev.chat.gateway;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Timer;
+
+/**
+ * The gateway's meters at {@code /observe/metrics}: connections, frames in and out, acks, errors by
+ * code, Kafka send latency, fan-out latency, dropped frames and slow-consumer closes.
+ * Thread-safe (the meters are).
+ */
+final class GatewayMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter framesIn;
+    private final Counter framesOut;
+    private final Counter acks;
+    private final Counter overflows;
+    private final Counter dropped;
+    private final Timer kafkaSend;
+    private final Timer fanOut;
+
+    GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.framesIn = counter("chat.gateway.frames.in", "client frames received");
+        this.framesOut = counter("chat.gateway.frames.out", "frames written to sockets");
+        this.acks = counter("chat.gateway.acks", "sends acknowledged after Kafka confirmed");
+        this.overflows = counter("chat.gateway.slow.consumers", "sockets closed because their send queue overflowed");
+        this.dropped = counter("chat.gateway.frames.dropped", "typing/presence frames dropped under pressure");
+        this.kafkaSend = timer("chat.gateway.kafka.send", "time from send to Kafka's acknowledgement");
+        this.fanOut = timer("chat.gateway.fanout", "time from a message's creation to its queueing on a local socket");
+    }
+
+    void connections(Supplier<Integer> count) {
+        registry.getOrCreate(Gauge.builder("chat.gateway.connections", count)
+                .description("open WebSocket connections"));
+    }
+
+    void frameIn() {
+        framesIn.increment();
+    }
+
+    void frameOut() {
+        framesOut.increment();
+    }
+
+    void ack() {
+        acks.increment();
+    }
+
+    void overflow() {
+        overflows.increment();
+    }
+
+    void dropped() {
+        dropped.increment();
+    }
+
+    void error(String code) {
+        registry.getOrCreate(Counter.builder("chat.gateway.errors")
+                .description("error frames sent, by code")
+                .tags(Metrics.tags("code", code))).increment();
+    }
+
+    void kafkaSend(Duration took) {
+        kafkaSend.record(took);
+    }
+
+    void fanOut(Duration took) {
+        fanOut.record(took);
+    }
+
+    private Counter counter(String name, String description) {
+        return registry.getOrCreate(Counter.builder(name).description(description));
+    }
+
+    private Timer timer(String name, String description) {
+        return registry.getOrCreate(Timer.builder(name).description(description).percentiles(0.5, 0.99, 0.999));
+    }
+}

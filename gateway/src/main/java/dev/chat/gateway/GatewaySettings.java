@@ -1,0 +1,57 @@
+package dev.chat.gateway;
+
+import java.time.Duration;
+
+import dev.chat.common.ServiceConfig;
+import io.helidon.config.Config;
+
+/**
+ * The gateway's own limits and timers, validated at start-up from {@code gateway.*}.
+ *
+ * @param maxFrameChars      longest text frame handled; longer ones get {@code too_large}
+ * @param maxContentChars    longest message content
+ * @param maxPresenceUsers   most users one subscribe_presence may name
+ * @param outboxCapacity     frames queued per socket before it is closed as a slow consumer
+ * @param pingInterval       how often each socket is pinged
+ * @param pongTimeout        a socket without a pong for this long is closed
+ * @param presenceTtl        how long a device counts as online after its last heartbeat
+ * @param dedupeTtl          how long a send's client_id is remembered in Redis
+ * @param kafkaSendTimeout   how long a send waits for Kafka before answering unavailable
+ * @param typingExpiry       how long clients show a typing indicator without a refresh
+ * @param membershipCacheTtl how long a user's channel list is trusted without reloading
+ * @param shutdownGrace      how long sockets get to close on SIGTERM
+ */
+record GatewaySettings(int maxFrameChars,
+                       int maxContentChars,
+                       int maxPresenceUsers,
+                       int outboxCapacity,
+                       Duration pingInterval,
+                       Duration pongTimeout,
+                       Duration presenceTtl,
+                       Duration dedupeTtl,
+                       Duration kafkaSendTimeout,
+                       Duration typingExpiry,
+                       Duration membershipCacheTtl,
+                       Duration shutdownGrace) {
+
+    static GatewaySettings create(Config config) {
+        GatewaySettings settings = new GatewaySettings(
+                ServiceConfig.positiveInt(config, "gateway.maxframechars", 16_384),
+                ServiceConfig.positiveInt(config, "gateway.maxcontentchars", 4_000),
+                ServiceConfig.positiveInt(config, "gateway.maxpresenceusers", 500),
+                ServiceConfig.positiveInt(config, "gateway.outboxcapacity", 256),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.pingintervalmillis", 30_000)),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.pongtimeoutmillis", 60_000)),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.presencettlmillis", 45_000)),
+                Duration.ofHours(ServiceConfig.positiveInt(config, "gateway.dedupettlhours", 24)),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.kafkasendtimeoutmillis", 5_000)),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.typingexpirymillis", 4_000)),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.membershipcachettlmillis", 60_000)),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.shutdowngracemillis", 5_000)));
+        if (settings.pongTimeout.compareTo(settings.pingInterval) <= 0) {
+            throw new IllegalStateException("Configuration 'gateway.pongtimeoutmillis' must be longer than"
+                    + " 'gateway.pingintervalmillis'");
+        }
+        return settings;
+    }
+}

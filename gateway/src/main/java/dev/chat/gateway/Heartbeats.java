@@ -1,0 +1,39 @@
+package dev.chat.gateway;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pings every socket at a fixed interval and closes those that have not answered a ping within
+ * the pong timeout (dead peers: a phone that lost its network sends no close frame).
+ * Thread-safe: one scheduler thread; writes go through each socket's outbox.
+ */
+final class Heartbeats implements AutoCloseable {
+
+    /** Close code for a socket whose peer stopped answering pings (RFC 6455 1001 is for going away). */
+    static final int PONG_TIMEOUT = 1011;
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("heartbeats").daemon().factory());
+
+    Heartbeats(ConnectionRegistry registry, GatewaySettings settings) {
+        long interval = settings.pingInterval().toMillis();
+        long timeout = settings.pongTimeout().toMillis();
+        scheduler.scheduleAtFixedRate(() -> {
+            long now = System.currentTimeMillis();
+            for (Connection connection : registry.all()) {
+                if (now - connection.lastPongMillis() > timeout) {
+                    connection.outbox().close(PONG_TIMEOUT, "no pong within " + timeout + " ms");
+                } else {
+                    connection.outbox().ping();
+                }
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.chat.gateway;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.chat.common.BackendSettings;
+import dev.chat.common.PostgresPool;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+
+/**
+ * Which channels a user is in, read from PostgreSQL ({@code channel_members}) and cached per user.
+ * The cache learns about joins from the {@code memberships} topic ({@link #invalidate}) and
+ * expires after a configured time as a safety net. Owns its connection pool. Thread-safe.
+ */
+final class Memberships implements AutoCloseable {
+
+    private static final String CHANNELS_OF_USER = "SELECT channel_id FROM channel_members WHERE user_id = ?";
+
+    private final HikariDataSource pool;
+    private final Duration ttl;
+    private final Map<Long, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Set<UUID> channels, long loadedAtNanos) {
+    }
+
+    private Memberships(HikariDataSource pool, Duration ttl) {
+        this.pool = pool;
+        this.ttl = ttl;
+    }
+
+    static Memberships open(BackendSettings backends, GatewaySettings settings) {
+        return new Memberships(PostgresPool.create("gateway-postgres", backends), settings.membershipCacheTtl());
+    }
+
+    /**
+     * @param userId a user
+     * @return the channels they are a member of
+     */
+    Set<UUID> channelsOf(long userId) {
+        Cached cached = cache.get(userId);
+        if (cached != null && System.nanoTime() - cached.loadedAtNanos() < ttl.toNanos()) {
+            return cached.channels();
+        }
+        return load(userId);
+    }
+
+    /**
+     * @param channelId a channel
+     * @param userId    a user
+     * @return whether the user is a member (checked against the database before saying no)
+     */
+    boolean isMember(UUID channelId, long userId) {
+        return channelsOf(userId).contains(channelId) || load(userId).contains(channelId);
+    }
+
+    /** @param userId a user whose memberships changed */
+    void invalidate(long userId) {
+        cache.remove(userId);
+    }
+
+    HealthCheck health() {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return "postgres";
+            }
+
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                try (Connection connection = pool.getConnection()) {
+                    return HealthCheckResponse.builder().status(connection.isValid(2)).build();
+                } catch (SQLException e) {
+                    return HealthCheckResponse.builder().status(false).detail("error", e.getMessage()).build();
+                }
+            }
+        };
+    }
+
+    private Set<UUID> load(long userId) {
+        Set<UUID> channels = new HashSet<>();
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(CHANNELS_OF_USER)) {
+            statement.setLong(1, userId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    channels.add(rows.getObject(1, UUID.class));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read memberships of user " + userId + ": " + e.getMessage(), e);
+        }
+        Set<UUID> result = Set.copyOf(channels);
+        cache.put(userId, new Cached(result, System.nanoTime()));
+        return result;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

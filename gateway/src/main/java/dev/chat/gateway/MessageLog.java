@@ -1,0 +1,94 @@
+package dev.chat.gateway;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.chat.common.BackendSettings;
+import dev.chat.common.wire.ChatMessage;
+import dev.chat.common.wire.Json;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The durable log: writes every message to Kafka topic {@code chat-messages}, keyed by channel so
+ * a channel's messages stay in order in one partition. Owns the producer. Thread-safe.
+ */
+final class MessageLog implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(MessageLog.class.getName());
+
+    private final KafkaProducer<String, String> producer;
+    private final String topic;
+    private final Duration timeout;
+    private volatile boolean lastSendSucceeded = true;
+
+    private MessageLog(KafkaProducer<String, String> producer, String topic, Duration timeout) {
+        this.producer = producer;
+        this.topic = topic;
+        this.timeout = timeout;
+    }
+
+    static MessageLog open(BackendSettings backends, GatewaySettings settings) {
+        LOG.log(System.Logger.Level.INFO, "gateway: kafka producer starting ({0})", backends.kafkaBootstrap());
+        int timeoutMs = (int) settings.kafkaSendTimeout().toMillis();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, backends.kafkaBootstrap());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway");
+        // an ack means durable: every in-sync replica has it
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // retries never duplicate or reorder a record within a partition
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // a little batching without hurting latency
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        // give up (and answer "unavailable") when Kafka cannot take a record in time
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, timeoutMs / 2));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs + 1);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        LOG.log(System.Logger.Level.INFO, "gateway: kafka producer started");
+        return new MessageLog(producer, backends.messagesTopic(), settings.kafkaSendTimeout());
+    }
+
+    /**
+     * Writes a message; completes when Kafka acknowledged it, fails if it cannot within the timeout.
+     *
+     * @param message the message
+     * @return completes with nothing on success
+     */
+    CompletableFuture<Void> append(ChatMessage message) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, message.channelId().toString(), Json.encode(message)),
+                    (metadata, error) -> {
+                        // on the producer's I/O thread: only complete, never block
+                        lastSendSucceeded = error == null;
+                        if (error == null) {
+                            acknowledged.complete(null);
+                        } else {
+                            acknowledged.completeExceptionally(error);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            lastSendSucceeded = false;
+            acknowledged.completeExceptionally(e);
+        }
+        return acknowledged.orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** @return whether the last write reached Kafka: while not, fan-out waits for Kafka's ack */
+    boolean healthy() {
+        return lastSendSucceeded;
+    }
+
+    @Override
+    public void close() {
+        LOG.log(System.Logger.Level.INFO, "gateway: kafka producer closing (flushing)");
+        producer.close(Duration.ofSeconds(5));
+        LOG.log(System.Logger.Level.INFO, "gateway: kafka producer closed");
+    }
+}

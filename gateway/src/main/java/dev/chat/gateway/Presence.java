@@ -1,0 +1,82 @@
+package dev.chat.gateway;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.chat.common.wire.PresenceEvent;
+import org.redisson.api.RBucket;
+import org.redisson.api.RScoredSortedSet;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Presence in Redis, shared by every gateway and read by the api:
+ * {@code presence:devices:<user>} is a sorted set of the user's live connections scored by when
+ * each expires (refreshed by heartbeats; the key itself has a TTL, so a crashed gateway's devices
+ * expire), and {@code presence:last_seen:<user>} holds epoch millis of the last sign of life.
+ * A user is online while any device has not expired. Transitions are published on the
+ * {@code presence:<user>} topic. Thread-safe.
+ */
+final class Presence {
+
+    private static final Duration LAST_SEEN_TTL = Duration.ofDays(30);
+
+    private final RedissonClient redis;
+    private final FanOut fanOut;
+    private final Duration ttl;
+
+    Presence(RedissonClient redis, FanOut fanOut, Duration ttl) {
+        this.redis = redis;
+        this.fanOut = fanOut;
+        this.ttl = ttl;
+    }
+
+    void connected(Connection connection) {
+        boolean wasOnline = liveDevices(connection.userId()) > 0;
+        heartbeat(connection);
+        if (!wasOnline) {
+            fanOut.publish(FanOut.presenceTopic(connection.userId()), current(connection.userId()));
+        }
+    }
+
+    void heartbeat(Connection connection) {
+        long now = System.currentTimeMillis();
+        RScoredSortedSet<String> devices = devices(connection.userId());
+        devices.add(now + ttl.toMillis(), connection.id());
+        devices.expire(ttl);
+        lastSeen(connection.userId()).set(Long.toString(now), LAST_SEEN_TTL);
+    }
+
+    void disconnected(Connection connection) {
+        devices(connection.userId()).remove(connection.id());
+        lastSeen(connection.userId()).set(Long.toString(System.currentTimeMillis()), LAST_SEEN_TTL);
+        if (liveDevices(connection.userId()) == 0) {
+            fanOut.publish(FanOut.presenceTopic(connection.userId()), current(connection.userId()));
+        }
+    }
+
+    /**
+     * @param userId a user
+     * @return online if any device is live, with the last time they were seen
+     */
+    PresenceEvent current(long userId) {
+        String lastSeen = lastSeen(userId).get();
+        return new PresenceEvent(userId, liveDevices(userId) > 0 ? "online" : "offline",
+                lastSeen == null ? null : Instant.ofEpochMilli(Long.parseLong(lastSeen)));
+    }
+
+    private int liveDevices(long userId) {
+        RScoredSortedSet<String> devices = devices(userId);
+        long now = System.currentTimeMillis();
+        devices.removeRangeByScore(Double.NEGATIVE_INFINITY, true, now, true);
+        return devices.size();
+    }
+
+    private RScoredSortedSet<String> devices(long userId) {
+        return redis.getScoredSortedSet("presence:devices:" + userId, StringCodec.INSTANCE);
+    }
+
+    private RBucket<String> lastSeen(long userId) {
+        return redis.getBucket("presence:last_seen:" + userId, StringCodec.INSTANCE);
+    }
+}
