@@ -25,13 +25,24 @@ public final class ApiMain {
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        Config config = ServiceConfig.load();
+        start(ServiceConfig.load());
+    }
+
+    /**
+     * Connects the clients and starts the server; closing the result stops it all as SIGTERM does.
+     * Tests start the api through here.
+     *
+     * @param config configuration root
+     * @return the running service
+     */
+    static ServiceRuntime start(Config config) {
         BackendSettings backends = BackendSettings.create(config);
         ServiceRuntime runtime = new ServiceRuntime("api");
         Database database = runtime.own(Database.open(backends, config.get("db.statements")));
         CassandraConnection cassandra = runtime.own(CassandraConnection.open("api", backends));
         RedisConnection redis = runtime.own(RedisConnection.open("api", backends));
         runtime.start(config.get("server"), server -> setup(server, database, cassandra, redis));
+        return runtime;
     }
 
     /**

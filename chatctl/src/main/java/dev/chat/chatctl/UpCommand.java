@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.chat.localstack.LocalStack;
+import dev.chat.localstack.ServiceProcess;
 import dev.chat.localstack.StackSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

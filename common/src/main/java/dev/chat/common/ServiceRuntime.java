@@ -92,6 +92,11 @@ public final class ServiceRuntime implements AutoCloseable {
         return server;
     }
 
+    /** @return the port the server listens on (after {@link #start}) */
+    public int port() {
+        return server.port();
+    }
+
     /** Stops the server, then closes resources in reverse order. */
     @Override
     public synchronized void close() {

@@ -92,6 +92,17 @@ final class FanOut implements AutoCloseable {
         topic(topic).publishAsync(Json.encode(event));
     }
 
+    /**
+     * Publishes and waits until Redis took the event, so events published one after the other
+     * from one thread reach subscribers in that order.
+     *
+     * @param topic topic name
+     * @param event the event
+     */
+    void publishAndWait(String topic, ServerEvent event) {
+        topic(topic).publish(Json.encode(event));
+    }
+
     private RTopic topic(String name) {
         return redis.getTopic(name, StringCodec.INSTANCE);
     }

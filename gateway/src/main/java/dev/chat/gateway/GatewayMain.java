@@ -31,7 +31,17 @@ public final class GatewayMain {
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        Config config = ServiceConfig.load();
+        start(ServiceConfig.load());
+    }
+
+    /**
+     * Connects the clients and starts the server; closing the result stops it all as SIGTERM does.
+     * Tests start gateways through here.
+     *
+     * @param config configuration root
+     * @return the running service
+     */
+    static ServiceRuntime start(Config config) {
         BackendSettings backends = BackendSettings.create(config);
         GatewaySettings settings = GatewaySettings.create(config);
         Tokens tokens = Tokens.create(config);
@@ -47,6 +57,7 @@ public final class GatewayMain {
         runtime.beforeStop(gateway::close);
         List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health(), cassandra.health());
         runtime.start(config.get("server"), server -> setup(server, gateway, checks));
+        return runtime;
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.chat.gateway;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.chat.common.TimeUuids;
 import dev.chat.common.wire.Ack;
@@ -20,12 +23,15 @@ import dev.chat.common.wire.ServerEvent;
  */
 final class SendService {
 
+    private static final System.Logger LOG = System.getLogger(SendService.class.getName());
+
     private final Memberships memberships;
     private final SendLedger ledger;
     private final MessageLog log;
     private final FanOut fanOut;
     private final TimeUuids ids;
     private final GatewayMetrics metrics;
+    private final Lock[] stripes = new Lock[64];
 
     SendService(Memberships memberships, SendLedger ledger, MessageLog log, FanOut fanOut, TimeUuids ids,
                 GatewayMetrics metrics) {
@@ -35,6 +41,9 @@ final class SendService {
         this.fanOut = fanOut;
         this.ids = ids;
         this.metrics = metrics;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
     }
 
     /**
@@ -55,13 +64,23 @@ final class SendService {
         ChatMessage message = new ChatMessage(send.channelId(), entry.messageId(), senderId, send.clientId(),
                 send.content(), send.msgType(), entry.createdAt());
         boolean fannedOut = entry.fannedOut();
-        if (!fannedOut && outcome instanceof SendLedger.New && log.healthy()) {
-            publish(message);
-            fannedOut = true;
-        }
         long start = System.nanoTime();
+        CompletableFuture<Void> durable;
+        if (!fannedOut && outcome instanceof SendLedger.New && log.healthy()) {
+            // Kafka write and fan-out in parallel; per channel in one order on both paths
+            Lock lock = stripes[Math.floorMod(send.channelId().hashCode(), stripes.length)];
+            lock.lock();
+            try {
+                durable = log.append(message);
+                fannedOut = publish(message);
+            } finally {
+                lock.unlock();
+            }
+        } else {
+            durable = log.append(message);
+        }
         try {
-            log.append(message).get();
+            durable.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return unavailable(send, senderId, entry, fannedOut);
@@ -78,9 +97,20 @@ final class SendService {
         return ack(send, done);
     }
 
-    /** The one place a chat message is published to its channel (seq/epoch will be added here). */
-    private void publish(ChatMessage message) {
-        fanOut.publish(FanOut.channelTopic(message.channelId()), message);
+    /**
+     * The one place a chat message is published to its channel (seq/epoch will be added here).
+     * Waits for Redis, so one channel's messages leave this gateway in order.
+     *
+     * @return whether Redis took it (fan-out is best effort: clients resync on reconnect)
+     */
+    private boolean publish(ChatMessage message) {
+        try {
+            fanOut.publishAndWait(FanOut.channelTopic(message.channelId()), message);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "fan-out of {0} failed: {1}", message.messageId(), e.getMessage());
+            return false;
+        }
     }
 
     private ErrorFrame unavailable(ClientFrame.Send send, long senderId, SendLedger.Entry entry, boolean fannedOut) {

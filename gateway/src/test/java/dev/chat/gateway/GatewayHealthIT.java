@@ -4,53 +4,46 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.KafkaHealth;
-import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
+import dev.chat.common.ServiceRuntime;
 import dev.chat.localstack.LocalStack;
 import io.helidon.config.Config;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The gateway, wired as in production, is ready when Redis and Kafka answer and serves metrics. */
+/** The gateway, started as in production on the local stack, is ready when its backing services answer. */
 class GatewayHealthIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static RedisConnection redis;
-    private static KafkaHealth kafka;
-    private static WebServer server;
+    private static ServiceRuntime service;
 
     @BeforeAll
     static void start() {
-        Config config = ServiceConfig.load(LocalStack.shared().endpoints().serviceConfig());
-        BackendSettings backends = BackendSettings.create(config);
-        redis = RedisConnection.open("gateway-test", backends);
-        kafka = new KafkaHealth(backends);
-        WebServerConfig.Builder builder = WebServer.builder().host("127.0.0.1").port(0);
-        GatewayMain.setup(builder, redis, kafka);
-        server = builder.build().start();
+        Map<String, String> overrides = new HashMap<>(LocalStack.shared().endpoints().serviceConfig());
+        overrides.put("server.port", "0");
+        Config config = ServiceConfig.load(overrides);
+        service = GatewayMain.start(config);
     }
 
     @AfterAll
     static void stop() {
-        server.stop();
-        kafka.close();
-        redis.close();
+        service.close();
     }
 
     @Test
-    void healthIsUpWhenRedisAndKafkaAnswer() throws Exception {
+    void healthIsUpWhenBackingServicesAnswer() throws Exception {
         HttpResponse<String> health = get("/observe/health");
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"name\":\"redis\",\"status\":\"UP\"")
-                .contains("\"name\":\"kafka\",\"status\":\"UP\"");
+        for (String check : List.of("redis", "kafka", "postgres", "cassandra")) {
+            assertThat(health.body()).contains("\"name\":\"" + check + "\",\"status\":\"UP\"");
+        }
     }
 
     @Test
@@ -61,7 +54,7 @@ class GatewayHealthIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

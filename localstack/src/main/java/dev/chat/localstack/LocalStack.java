@@ -132,8 +132,37 @@ public final class LocalStack implements AutoCloseable {
                     .ifPresent(p -> p.stop(Duration.ofSeconds(10)));
             owner = true;
             startAll(settings, services, progress);
+            recordState();
             return this;
         }
+    }
+
+    /**
+     * Stops one server of a stack this JVM owns, as an outage would (failure tests).
+     *
+     * @param name redis, postgres, kafka or cassandra
+     */
+    public void stopServer(String name) {
+        server(name).stop();
+    }
+
+    /**
+     * Starts again a server stopped with {@link #stopServer}, on the same port and data.
+     *
+     * @param name redis, postgres, kafka or cassandra
+     * @throws Exception if it does not become ready
+     */
+    public void startServer(String name) throws Exception {
+        server(name).start(settings.readyTimeout());
+        recordState();
+    }
+
+    private BackingService server(String name) {
+        if (!owner) {
+            throw new IllegalStateException("this JVM reuses a stack it does not own; it cannot stop its servers");
+        }
+        return services.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no server " + name));
     }
 
     /** @return where the servers can be reached */
@@ -190,14 +219,17 @@ public final class LocalStack implements AutoCloseable {
                 }
             }
         }
-        Map<String, List<Long>> pids = new LinkedHashMap<>();
-        services.forEach(s -> pids.put(s.name(), s.pids()));
         if (!failures.isEmpty()) {
             stopAll(services);
             Exception first = failures.getFirst();
             failures.stream().skip(1).forEach(first::addSuppressed);
             throw first;
         }
+    }
+
+    private void recordState() throws IOException {
+        Map<String, List<Long>> pids = new LinkedHashMap<>();
+        services.forEach(s -> pids.put(s.name(), s.pids()));
         new StackState(ProcessHandle.current().pid(), pids).write(settings.dir());
     }
 

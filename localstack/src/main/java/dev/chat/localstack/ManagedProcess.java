@@ -98,6 +98,19 @@ public final class ManagedProcess {
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
+    /** Kills the process and its children at once (SIGKILL), as a crash would. */
+    public void kill() {
+        handle.descendants().forEach(ProcessHandle::destroyForcibly);
+        handle.destroyForcibly();
+        try {
+            handle.onExit().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "{0} (pid {1}) survived SIGKILL", name, handle.pid());
+        }
+    }
+
     @Override
     public String toString() {
         return name + " (pid " + handle.pid() + ")";

@@ -8,7 +8,9 @@ import dev.chat.common.KafkaHealth;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.ServiceRuntime;
 import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServerConfig;
 
 /**
@@ -25,22 +27,38 @@ public final class PersisterMain {
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        Config config = ServiceConfig.load();
+        // a fatal error (bad configuration, authorization, schema) stops the process: exit non-zero
+        start(ServiceConfig.load(), () -> Thread.ofPlatform().start(() -> System.exit(1)));
+    }
+
+    /**
+     * Connects the clients, starts the consumer loop and the server; closing the result stops it
+     * all as SIGTERM does. Tests start persisters through here.
+     *
+     * @param config  configuration root
+     * @param onFatal what to do when the loop stops on a fatal error
+     * @return the running service
+     */
+    static ServiceRuntime start(Config config, Runnable onFatal) {
         BackendSettings backends = BackendSettings.create(config);
+        PersisterSettings settings = PersisterSettings.create(config, backends);
         ServiceRuntime runtime = new ServiceRuntime("persister");
         CassandraConnection cassandra = runtime.own(CassandraConnection.open("persister", backends));
         KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
-        runtime.start(config.get("server"), server -> setup(server, cassandra, kafka));
+        Persister persister = runtime.own(Persister.start(settings, cassandra.session(), Metrics.globalRegistry(),
+                onFatal));
+        List<HealthCheck> checks = List.of(cassandra.health(), kafka, persister.health());
+        runtime.start(config.get("server"), server -> setup(server, checks));
+        return runtime;
     }
 
     /**
      * Production wiring of the web server; tests call it too.
      *
-     * @param server    server builder
-     * @param cassandra Cassandra connection
-     * @param kafka     Kafka readiness
+     * @param server server builder
+     * @param checks readiness checks
      */
-    static void setup(WebServerConfig.Builder server, CassandraConnection cassandra, KafkaHealth kafka) {
-        server.addFeature(ServiceRuntime.observe(List.of(cassandra.health(), kafka)));
+    static void setup(WebServerConfig.Builder server, List<HealthCheck> checks) {
+        server.addFeature(ServiceRuntime.observe(checks));
     }
 }

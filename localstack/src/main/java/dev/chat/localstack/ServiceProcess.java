@@ -1,4 +1,4 @@
-package dev.chat.chatctl;
+package dev.chat.localstack;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,19 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.chat.localstack.JavaRuntime;
-import dev.chat.localstack.ManagedProcess;
 
 /**
  * One of our services (gateway, persister, api) run from its built jar as a separate process,
- * with its log in the stack's log directory, and awaited until its readiness check passes.
+ * with its log in the stack's log directory, and awaited until its readiness check passes. Used
+ * by {@code chatctl up} and by tests that need a service as a real process.
  *
  * @param name    e.g. "gateway-1"
  * @param port    its HTTP port
  * @param process the running process
  * @param log     its log file
  */
-record ServiceProcess(String name, int port, ManagedProcess process, Path log) {
+public record ServiceProcess(String name, int port, ManagedProcess process, Path log) {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -41,7 +40,7 @@ record ServiceProcess(String name, int port, ManagedProcess process, Path log) {
      * @return the started service
      * @throws IOException if it cannot be started
      */
-    static ServiceProcess launch(Path home, String module, String name, int port, Map<String, String> env,
+    public static ServiceProcess launch(Path home, String module, String name, int port, Map<String, String> env,
                                  Path logDir, String heap) throws IOException {
         Path jar = home.resolve(module).resolve("target").resolve("chat-" + module + ".jar");
         if (!Files.isRegularFile(jar)) {
@@ -59,7 +58,7 @@ record ServiceProcess(String name, int port, ManagedProcess process, Path log) {
     }
 
     /** @return the service's readiness URL */
-    URI health() {
+    public URI health() {
         return URI.create("http://127.0.0.1:" + port + "/observe/health");
     }
 
@@ -69,7 +68,7 @@ record ServiceProcess(String name, int port, ManagedProcess process, Path log) {
      * @param timeout deadline
      * @throws InterruptedException if interrupted
      */
-    void awaitReady(Duration timeout) throws InterruptedException {
+    public void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
@@ -93,7 +92,12 @@ record ServiceProcess(String name, int port, ManagedProcess process, Path log) {
     }
 
     /** Stops it: SIGTERM, so it closes its sockets and flushes, then SIGKILL after a grace period. */
-    void stop() {
+    public void stop() {
         process.stop(Duration.ofSeconds(15));
+    }
+
+    /** Kills it at once (SIGKILL), as a crash would. */
+    public void kill() {
+        process.kill();
     }
 }

@@ -1,0 +1,167 @@
+package dev.chat.gateway;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.wire.Json;
+
+/**
+ * A real WebSocket client (the JDK's) for tests: records every frame it receives, sends JSON
+ * frames, and can stop reading (a slow or dead device).
+ */
+final class ChatClient implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    private final boolean reading;
+    private WebSocket socket;
+
+    private ChatClient(boolean reading) {
+        this.reading = reading;
+    }
+
+    /** Connects with a bearer token in the Authorization header. */
+    static ChatClient connect(int port, String token) {
+        return connect(port, token, true);
+    }
+
+    /**
+     * @param port    gateway port
+     * @param token   bearer token
+     * @param reading false for a client that never reads (its TCP window fills, it answers no ping)
+     * @return the connected client
+     */
+    static ChatClient connect(int port, String token, boolean reading) {
+        ChatClient client = new ChatClient(reading);
+        client.socket = HTTP.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token)
+                .connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client.listener())
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
+        return client;
+    }
+
+    void send(Map<String, ?> frame) {
+        sendText(Json.encode(frame));
+    }
+
+    void sendText(String text) {
+        socket.sendText(text, true).orTimeout(5, TimeUnit.SECONDS).join();
+    }
+
+    /** @return every frame received so far */
+    List<JsonNode> received() {
+        return List.copyOf(received);
+    }
+
+    /** @return received frames of one type */
+    List<JsonNode> received(String type) {
+        return received.stream().filter(f -> type.equals(f.path("type").asText())).toList();
+    }
+
+    /** Waits for a frame matching the predicate; returns the first such frame. */
+    JsonNode await(Predicate<JsonNode> match, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode frame : received) {
+                if (match.test(frame)) {
+                    return frame;
+                }
+            }
+            pause();
+        }
+        throw new AssertionError("no matching frame within " + timeout + "; received " + received);
+    }
+
+    /** Waits until at least {@code count} frames of a type arrived. */
+    List<JsonNode> awaitCount(String type, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && received(type).size() < count) {
+            pause();
+        }
+        List<JsonNode> frames = received(type);
+        if (frames.size() < count) {
+            throw new AssertionError("expected " + count + " '" + type + "' frames within " + timeout + ", got "
+                    + frames.size());
+        }
+        return frames;
+    }
+
+    /** @return the close code the server sent, once it closed the socket */
+    int awaitClose(Duration timeout) {
+        return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.isDone() && !socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(e -> null).join();
+        }
+        socket.abort();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
+    private WebSocket.Listener listener() {
+        return new WebSocket.Listener() {
+            @Override
+            public void onOpen(WebSocket webSocket) {
+                if (reading) {
+                    webSocket.request(1);
+                }
+            }
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    try {
+                        received.add(Json.tree(partial.toString()));
+                    } catch (Exception e) {
+                        throw new AssertionError("server sent a frame that is not JSON: " + partial, e);
+                    }
+                    partial.setLength(0);
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                closed.complete(-1);
+            }
+        };
+    }
+}

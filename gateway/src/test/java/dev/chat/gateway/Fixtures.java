@@ -1,0 +1,121 @@
+package dev.chat.gateway;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.chat.common.BackendSettings;
+import dev.chat.common.CassandraConnection;
+import dev.chat.common.ServiceConfig;
+import dev.chat.common.Tokens;
+import dev.chat.localstack.LocalStack;
+import dev.chat.localstack.StackEndpoints;
+import io.helidon.config.Config;
+
+/**
+ * Test data on the real local stack: users and channels in PostgreSQL (unique names per test),
+ * tokens, configuration for in-process services, and reads of what the persister stored.
+ */
+final class Fixtures implements AutoCloseable {
+
+    private final StackEndpoints endpoints = LocalStack.shared().endpoints();
+    private final Tokens tokens = Tokens.create(ServiceConfig.load());
+    private final CassandraConnection cassandra =
+            CassandraConnection.open("test", BackendSettings.create(config(Map.of())));
+
+    /** Configuration of a service on the local stack, on a free port, with overrides. */
+    Config config(Map<String, String> overrides) {
+        Map<String, String> all = new HashMap<>(endpoints.serviceConfig());
+        all.put("server.port", "0");
+        all.putAll(overrides);
+        return ServiceConfig.load(all);
+    }
+
+    long user(String name) {
+        String unique = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection db = db();
+             PreparedStatement insert = db.prepareStatement("INSERT INTO users (name) VALUES (?) RETURNING id")) {
+            insert.setString(1, unique);
+            ResultSet id = insert.executeQuery();
+            id.next();
+            return id.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    UUID channel(String type, long... members) {
+        UUID id = UUID.randomUUID();
+        try (Connection db = db()) {
+            try (PreparedStatement insert = db.prepareStatement(
+                    "INSERT INTO channels (id, name, type, created_by) VALUES (?, ?, ?, ?)")) {
+                insert.setObject(1, id);
+                insert.setString(2, type + "-" + id);
+                insert.setString(3, type);
+                insert.setLong(4, members[0]);
+                insert.executeUpdate();
+            }
+            for (long member : members) {
+                addMember(db, id, member);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return id;
+    }
+
+    void addMember(UUID channel, long user) {
+        try (Connection db = db()) {
+            addMember(db, channel, user);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String token(long userId) {
+        return tokens.issue(userId, Duration.ofHours(1));
+    }
+
+    Tokens tokens() {
+        return tokens;
+    }
+
+    CqlSession cassandra() {
+        return cassandra.session();
+    }
+
+    /** @return the message_ids stored for a channel (all buckets this test can produce: now ± 1) */
+    List<UUID> storedMessageIds(UUID channel) {
+        int bucket = dev.chat.common.MessageBuckets.of(java.time.Instant.now());
+        return cassandra.session().execute("SELECT message_id FROM messages_by_channel WHERE channel_id = ?"
+                        + " AND bucket IN (?, ?, ?)", channel, bucket - 1, bucket, bucket + 1)
+                .all().stream().map((Row r) -> r.getUuid("message_id")).toList();
+    }
+
+    private Connection db() throws SQLException {
+        return DriverManager.getConnection(endpoints.postgresUrl(), endpoints.postgresUser(), "");
+    }
+
+    private static void addMember(Connection db, UUID channel, long user) throws SQLException {
+        try (PreparedStatement insert = db.prepareStatement(
+                "INSERT INTO channel_members (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            insert.setObject(1, channel);
+            insert.setLong(2, user);
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public void close() {
+        cassandra.close();
+    }
+}

@@ -1,0 +1,214 @@
+package dev.chat.gateway;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.ServiceRuntime;
+import dev.chat.localstack.LocalStack;
+import dev.chat.localstack.ServiceProcess;
+import dev.chat.localstack.StackSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The messaging path end to end on the real stack: two gateways in this JVM (production wiring),
+ * the persister as its own process, real WebSocket clients.
+ */
+class GatewayMessagingIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static Fixtures fixtures;
+    private static ServiceRuntime gatewayA;
+    private static ServiceRuntime gatewayB;
+    private static ServiceProcess persister;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixtures = new Fixtures();
+        gatewayA = GatewayMain.start(fixtures.config(Map.of()));
+        gatewayB = GatewayMain.start(fixtures.config(Map.of()));
+        persister = startPersister("persister-messaging-it");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (persister != null) {
+            persister.stop();
+        }
+        gatewayA.close();
+        gatewayB.close();
+        fixtures.close();
+    }
+
+    static ServiceProcess startPersister(String name) throws Exception {
+        StackSettings settings = LocalStack.shared().settings();
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ServiceProcess process = ServiceProcess.launch(settings.home(), "persister", name, port,
+                LocalStack.shared().endpoints().serviceEnvironment(), settings.logDir(), "256m");
+        process.awaitReady(Duration.ofSeconds(60));
+        return process;
+    }
+
+    @Test
+    void everyMemberDeviceOnBothGatewaysReceivesEveryMessageOnceInOrder() {
+        long alice = fixtures.user("alice");
+        long bob = fixtures.user("bob");
+        long carol = fixtures.user("carol");
+        UUID group = fixtures.channel("group", alice, bob, carol);
+        UUID direct = fixtures.channel("direct", alice, bob);
+        try (ChatClient alicePhone = ChatClient.connect(gatewayA.port(), fixtures.token(alice));
+             ChatClient aliceLaptop = ChatClient.connect(gatewayB.port(), fixtures.token(alice));
+             ChatClient bobPhone = ChatClient.connect(gatewayB.port(), fixtures.token(bob));
+             ChatClient carolPhone = ChatClient.connect(gatewayA.port(), fixtures.token(carol))) {
+            int count = 30;
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                UUID channel = i % 3 == 0 ? direct : group;
+                String clientId = "c-" + i + "-" + UUID.randomUUID();
+                sent.add(clientId);
+                alicePhone.send(Map.of("type", "message", "channel_id", channel.toString(), "client_id", clientId,
+                        "content", "hello " + i));
+            }
+            List<JsonNode> acks = alicePhone.awaitCount("ack", count, WAIT);
+            assertThat(acks).extracting(a -> a.path("client_id").asText()).containsExactlyElementsOf(sent);
+
+            List<String> groupIds = sent.stream().filter(id -> sent.indexOf(id) % 3 != 0).toList();
+            List<String> directIds = sent.stream().filter(id -> sent.indexOf(id) % 3 == 0).toList();
+            for (ChatClient member : List.of(alicePhone, aliceLaptop, bobPhone)) {
+                member.awaitCount("message", count, WAIT);
+            }
+            carolPhone.awaitCount("message", groupIds.size(), WAIT);
+            for (ChatClient member : List.of(alicePhone, aliceLaptop, bobPhone, carolPhone)) {
+                assertThat(clientIds(member, group)).containsExactlyElementsOf(groupIds);
+            }
+            for (ChatClient member : List.of(alicePhone, aliceLaptop, bobPhone)) {
+                assertThat(clientIds(member, direct)).containsExactlyElementsOf(directIds);
+            }
+            assertThat(clientIds(carolPhone, direct)).as("carol is not in the direct channel").isEmpty();
+
+            // every acked message_id is stored once, under the same id
+            List<String> ackedGroupIds = acks.stream().filter(a -> a.path("channel_id").asText().equals(group.toString()))
+                    .map(a -> a.path("message_id").asText()).toList();
+            awaitStored(group, ackedGroupIds.size());
+            assertThat(fixtures.storedMessageIds(group)).extracting(UUID::toString)
+                    .containsExactlyInAnyOrderElementsOf(ackedGroupIds);
+        }
+    }
+
+    @Test
+    void sameClientIdSentThreeTimesYieldsOneMessageIdOneDeliveryAndOneRow() {
+        long dave = fixtures.user("dave");
+        long erin = fixtures.user("erin");
+        UUID group = fixtures.channel("group", dave, erin);
+        try (ChatClient davePhone = ChatClient.connect(gatewayA.port(), fixtures.token(dave));
+             ChatClient erinPhone = ChatClient.connect(gatewayB.port(), fixtures.token(erin))) {
+            Map<String, String> frame = Map.of("type", "message", "channel_id", group.toString(),
+                    "client_id", "retry-" + UUID.randomUUID(), "content", "only once");
+            for (int i = 0; i < 3; i++) {
+                davePhone.send(frame);
+            }
+            List<JsonNode> acks = davePhone.awaitCount("ack", 3, WAIT);
+            assertThat(acks).extracting(a -> a.path("message_id").asText()).containsOnly(acks.getFirst().path("message_id").asText());
+            String messageId = acks.getFirst().path("message_id").asText();
+
+            // a marker message sent afterwards proves nothing else is still on its way
+            davePhone.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "marker-" + UUID.randomUUID(),
+                    "content", "marker"));
+            erinPhone.await(f -> "marker".equals(f.path("content").asText()), WAIT);
+            assertThat(erinPhone.received("message")).filteredOn(f -> f.path("message_id").asText().equals(messageId))
+                    .hasSize(1);
+            assertThat(davePhone.received("message")).filteredOn(f -> f.path("message_id").asText().equals(messageId))
+                    .hasSize(1);
+            awaitStored(group, 2);
+            assertThat(fixtures.storedMessageIds(group)).extracting(UUID::toString).containsOnlyOnce(messageId);
+        }
+    }
+
+    @Test
+    void badFramesGetPreciseErrorsAndTheSocketStaysUsable() {
+        long frank = fixtures.user("frank");
+        long grace = fixtures.user("grace");
+        UUID group = fixtures.channel("group", frank);
+        UUID notMine = fixtures.channel("group", grace);
+        String c = group.toString();
+        Map<String, String> badFrames = new java.util.LinkedHashMap<>();
+        badFrames.put("{not json", "bad_json");
+        badFrames.put("[1,2]", "bad_json");
+        badFrames.put("{\"type\":\"shout\"}", "unknown_type");
+        badFrames.put("{\"content\":\"x\"}", "unknown_type");
+        badFrames.put("{\"type\":\"message\",\"client_id\":\"k1\",\"content\":\"x\"}", "missing_field");
+        badFrames.put("{\"type\":\"message\",\"channel_id\":\"nope\",\"client_id\":\"k2\",\"content\":\"x\"}", "invalid_field");
+        badFrames.put("{\"type\":\"message\",\"channel_id\":\"" + c + "\",\"content\":\"x\"}", "missing_field");
+        badFrames.put("{\"type\":\"message\",\"channel_id\":\"" + c + "\",\"client_id\":\"k3\"}", "missing_field");
+        badFrames.put("{\"type\":\"message\",\"channel_id\":\"" + c + "\",\"client_id\":\"k4\",\"content\":\"x\",\"msg_type\":\"video\"}",
+                "invalid_field");
+        badFrames.put("{\"type\":\"message\",\"channel_id\":\"" + c + "\",\"client_id\":\"" + "k".repeat(65) + "\",\"content\":\"x\"}",
+                "invalid_field");
+        badFrames.put("{\"type\":\"message\",\"channel_id\":\"" + c + "\",\"client_id\":\"k5\",\"content\":\"" + "x".repeat(4001) + "\"}",
+                "too_large");
+        badFrames.put("{\"type\":\"message\",\"channel_id\":\"" + notMine + "\",\"client_id\":\"k6\",\"content\":\"x\"}",
+                "not_member");
+        badFrames.put("{\"type\":\"message\",\"channel_id\":\"" + UUID.randomUUID() + "\",\"client_id\":\"k7\",\"content\":\"x\"}",
+                "not_member");
+        badFrames.put("{\"type\":\"typing_start\",\"channel_id\":\"" + notMine + "\"}", "not_member");
+        badFrames.put("{\"type\":\"subscribe_presence\",\"user_ids\":\"all\"}", "invalid_field");
+        badFrames.put("{\"type\":\"message\",\"channel_id\":\"" + c + "\",\"client_id\":\"k8\",\"content\":\"" + "y".repeat(20_000) + "\"}",
+                "too_large");
+        try (ChatClient client = ChatClient.connect(gatewayA.port(), fixtures.token(frank))) {
+            int expected = 0;
+            for (var bad : badFrames.entrySet()) {
+                client.sendText(bad.getKey());
+                expected++;
+                List<JsonNode> errors = client.awaitCount("error", expected, WAIT);
+                assertThat(errors.getLast().path("code").asText()).as(bad.getKey()).isEqualTo(bad.getValue());
+            }
+            client.send(Map.of("type", "message", "channel_id", c, "client_id", "fine-" + UUID.randomUUID(), "content", "still here"));
+            client.await(f -> "ack".equals(f.path("type").asText()), WAIT);
+            assertThat(client.isClosed()).isFalse();
+            assertThat(fixtures.storedMessageIds(notMine)).isEmpty();
+        }
+    }
+
+    @Test
+    void sendIntoChannelOfOthersIsNotMemberWithClientId() {
+        long heidi = fixtures.user("heidi");
+        UUID others = fixtures.channel("group", fixtures.user("ivan"));
+        try (ChatClient client = ChatClient.connect(gatewayB.port(), fixtures.token(heidi))) {
+            client.send(Map.of("type", "message", "channel_id", others.toString(), "client_id", "k-1", "content", "hi"));
+            JsonNode error = client.await(f -> "error".equals(f.path("type").asText()), WAIT);
+            assertThat(error.path("code").asText()).isEqualTo("not_member");
+            assertThat(error.path("client_id").asText()).isEqualTo("k-1");
+        }
+    }
+
+    private static List<String> clientIds(ChatClient client, UUID channel) {
+        return client.received("message").stream()
+                .filter(m -> m.path("channel_id").asText().equals(channel.toString()))
+                .map(m -> m.path("client_id").asText()).toList();
+    }
+
+    private static void awaitStored(UUID channel, int count) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && fixtures.storedMessageIds(channel).size() < count) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        assertThat(fixtures.storedMessageIds(channel)).as("rows stored for " + channel).hasSizeGreaterThanOrEqualTo(count);
+    }
+}

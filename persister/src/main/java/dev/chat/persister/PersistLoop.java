@@ -1,0 +1,224 @@
+package dev.chat.persister;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.chat.common.wire.ChatMessage;
+import dev.chat.common.wire.Json;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The persister's consumer loop: polls {@code chat-messages}, stores each poll's batch in
+ * Cassandra, and commits the offsets only after Cassandra acknowledged the whole batch. Records
+ * that are not chat messages go to the dead-letter topic and the partition carries on. While
+ * Cassandra is unavailable it backs off and retries the same batch (idempotent writes), pausing
+ * the partitions so the group keeps its assignment. Errors are sorted as Kafka's examples do:
+ * fatal (configuration, authorization, schema) stop the loop and the process exits non-zero;
+ * anything else is retried. One thread: the consumer is used only by it ({@link #close} wakes it).
+ */
+final class PersistLoop implements Runnable, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(PersistLoop.class.getName());
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(15);
+
+    private final KafkaConsumer<String, String> consumer;
+    private final String topic;
+    private final MessageStore store;
+    private final DeadLetters deadLetters;
+    private final PersisterMetrics metrics;
+    private final Runnable onFatal;
+    private volatile boolean closed;
+    private volatile boolean running;
+    private Thread thread;
+
+    PersistLoop(PersisterSettings settings, MessageStore store, DeadLetters deadLetters, PersisterMetrics metrics,
+                Runnable onFatal) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "persister");
+        // offsets are committed by hand, after Cassandra has the batch
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a new group starts from the beginning of the log: nothing is skipped
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatch());
+        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+        this.topic = settings.topic();
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.onFatal = onFatal;
+        metrics.lag(() -> consumer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("records-lag-max"))
+                .map(e -> e.getValue().metricValue())
+                .filter(v -> v instanceof Double d && !d.isNaN())
+                .mapToDouble(v -> (Double) v).findFirst().orElse(0));
+    }
+
+    /** Starts the loop on its own thread. */
+    void start() {
+        thread = Thread.ofPlatform().name("persist-loop").start(this);
+    }
+
+    /** @return whether the loop is running (readiness) */
+    boolean running() {
+        return running;
+    }
+
+    @Override
+    public void run() {
+        running = true;
+        try {
+            consumer.subscribe(List.of(topic));
+            while (!closed) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                if (!records.isEmpty()) {
+                    persist(records);
+                }
+            }
+        } catch (WakeupException e) {
+            // close() was called
+        } catch (AuthenticationException | AuthorizationException | InvalidGroupIdException
+                 | InvalidQueryException | SyntaxError e) {
+            LOG.log(System.Logger.Level.ERROR, "persister: fatal error, stopping: " + e, e);
+            running = false;
+            onFatal.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "persister: unexpected error, stopping: " + e, e);
+            running = false;
+            onFatal.run();
+        } finally {
+            running = false;
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void persist(ConsumerRecords<String, String> records) throws InterruptedException {
+        long start = System.nanoTime();
+        List<ChatMessage> messages = new ArrayList<>(records.count());
+        List<ConsumerRecord<String, String>> poison = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                messages.add(validate(record));
+            } catch (Poison e) {
+                poison.add(record);
+                reasons.add(e.getMessage());
+            }
+            offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        }
+        Duration backoff = Duration.ofMillis(100);
+        while (!closed) {
+            try {
+                while (!poison.isEmpty()) {
+                    park(poison.getFirst(), reasons.getFirst());
+                    poison.removeFirst();
+                    reasons.removeFirst();
+                }
+                List<MessageStore.Result> results = store.storeAll(messages, STORE_TIMEOUT);
+                metrics.stored(results.stream().filter(r -> r == MessageStore.Result.STORED).count(),
+                        results.stream().filter(r -> r == MessageStore.Result.DUPLICATE).count());
+                break;
+            } catch (InvalidQueryException | SyntaxError | InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "persister: storing {0} messages failed ({1}); retrying in {2} ms",
+                        messages.size(), e.toString(), backoff.toMillis());
+                metrics.retry();
+                consumer.pause(consumer.assignment());
+                Thread.sleep(backoff.toMillis());
+                consumer.poll(Duration.ZERO); // keeps the group membership; paused, it returns nothing
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+        consumer.resume(consumer.paused());
+        if (closed) {
+            return; // not committed: the batch is redelivered and stored again, harmlessly
+        }
+        try {
+            consumer.commitSync(offsets);
+        } catch (CommitFailedException e) {
+            // the partitions moved to another member during a rebalance; it redoes them, idempotently
+            LOG.log(System.Logger.Level.WARNING, "persister: commit failed after rebalance: {0}", e.getMessage());
+        }
+        metrics.batch(records.count(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private void park(ConsumerRecord<String, String> record, String reason) throws Exception {
+        deadLetters.park(record, reason);
+        metrics.deadLettered();
+        LOG.log(System.Logger.Level.WARNING, "persister: parked {0}/{1}@{2} on the dead-letter topic: {3}",
+                record.topic(), record.partition(), record.offset(), reason);
+    }
+
+    /**
+     * @param record a record of chat-messages
+     * @return the chat message it holds
+     * @throws Poison if it is not a storable chat message (the message says why)
+     */
+    static ChatMessage validate(ConsumerRecord<String, String> record) throws Poison {
+        if (record.value() == null) {
+            throw new Poison("empty value");
+        }
+        ChatMessage message;
+        try {
+            message = Json.decode(record.value(), ChatMessage.class);
+        } catch (JsonProcessingException e) {
+            throw new Poison("not a chat message: " + e.getOriginalMessage());
+        }
+        if (message.channelId() == null || message.messageId() == null || message.clientId() == null
+                || message.content() == null || message.createdAt() == null || message.msgType() == null) {
+            throw new Poison("chat message misses channel_id, message_id, client_id, content, msg_type or created_at");
+        }
+        if (message.messageId().version() != 1) {
+            throw new Poison("message_id is not a TIMEUUID");
+        }
+        if (record.key() != null && !record.key().equals(message.channelId().toString())) {
+            throw new Poison("record key " + record.key() + " is not the message's channel_id");
+        }
+        return message;
+    }
+
+    /** A record that can never be stored. */
+    static final class Poison extends Exception {
+        Poison(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        consumer.wakeup();
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
