@@ -17,6 +17,8 @@ public final class KafkaHealth implements HealthCheck, AutoCloseable {
 
     private final Admin admin;
     private final String topic;
+    private volatile boolean lastKnownUp = true;
+    private volatile boolean closed;
 
     /**
      * @param settings where Kafka is and which topic must exist
@@ -43,8 +45,37 @@ public final class KafkaHealth implements HealthCheck, AutoCloseable {
         return HealthCheckType.READINESS;
     }
 
+    /**
+     * Re-checks Kafka in the background, so {@link #lastKnownUp()} stays current between probes.
+     *
+     * @param interval how often
+     */
+    public void probeEvery(java.time.Duration interval) {
+        Thread.ofVirtual().name("kafka-health").start(() -> {
+            while (!closed) {
+                call();
+                try {
+                    Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** @return the result of the latest check (true before the first one) */
+    public boolean lastKnownUp() {
+        return lastKnownUp;
+    }
+
     @Override
     public HealthCheckResponse call() {
+        HealthCheckResponse response = check();
+        lastKnownUp = response.status() == HealthCheckResponse.Status.UP;
+        return response;
+    }
+
+    private HealthCheckResponse check() {
         try {
             int brokers = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
             boolean topicExists = admin.listTopics().names().get(3, TimeUnit.SECONDS).contains(topic);
@@ -63,6 +94,7 @@ public final class KafkaHealth implements HealthCheck, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         admin.close(java.time.Duration.ofSeconds(2));
     }
 }

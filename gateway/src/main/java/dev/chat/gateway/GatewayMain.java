@@ -49,8 +49,9 @@ public final class GatewayMain {
         RedisConnection redis = runtime.own(RedisConnection.open("gateway", backends));
         CassandraConnection cassandra = runtime.own(CassandraConnection.open("gateway", backends));
         Memberships memberships = runtime.own(Memberships.open(backends, settings));
-        MessageLog log = runtime.own(MessageLog.open(backends, settings));
         KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
+        kafka.probeEvery(java.time.Duration.ofSeconds(2));
+        MessageLog log = runtime.own(MessageLog.open(backends, settings, kafka::lastKnownUp));
         Gateway gateway = Gateway.create(settings, tokens, redis.client(), cassandra.session(), memberships, log,
                 Metrics.globalRegistry());
         // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)

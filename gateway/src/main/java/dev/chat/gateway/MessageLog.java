@@ -24,15 +24,24 @@ final class MessageLog implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final String topic;
     private final Duration timeout;
+    private final java.util.function.BooleanSupplier kafkaUp;
     private volatile boolean lastSendSucceeded = true;
 
-    private MessageLog(KafkaProducer<String, String> producer, String topic, Duration timeout) {
+    private MessageLog(KafkaProducer<String, String> producer, String topic, Duration timeout,
+                       java.util.function.BooleanSupplier kafkaUp) {
         this.producer = producer;
+        this.kafkaUp = kafkaUp;
         this.topic = topic;
         this.timeout = timeout;
     }
 
-    static MessageLog open(BackendSettings backends, GatewaySettings settings) {
+    /**
+     * @param backends where Kafka is
+     * @param settings send timeout
+     * @param kafkaUp  the latest health probe of Kafka
+     * @return the open log
+     */
+    static MessageLog open(BackendSettings backends, GatewaySettings settings, java.util.function.BooleanSupplier kafkaUp) {
         LOG.log(System.Logger.Level.INFO, "gateway: kafka producer starting ({0})", backends.kafkaBootstrap());
         int timeoutMs = (int) settings.kafkaSendTimeout().toMillis();
         Properties props = new Properties();
@@ -51,7 +60,7 @@ final class MessageLog implements AutoCloseable {
         props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
         KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
         LOG.log(System.Logger.Level.INFO, "gateway: kafka producer started");
-        return new MessageLog(producer, backends.messagesTopic(), settings.kafkaSendTimeout());
+        return new MessageLog(producer, backends.messagesTopic(), settings.kafkaSendTimeout(), kafkaUp);
     }
 
     /**
@@ -80,9 +89,12 @@ final class MessageLog implements AutoCloseable {
         return acknowledged.orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
     }
 
-    /** @return whether the last write reached Kafka: while not, fan-out waits for Kafka's ack */
+    /**
+     * @return whether Kafka looks healthy (the last write reached it and the latest probe found it):
+     *         while not, fan-out waits for Kafka's ack
+     */
     boolean healthy() {
-        return lastSendSucceeded;
+        return lastSendSucceeded && kafkaUp.getAsBoolean();
     }
 
     @Override

@@ -1,0 +1,191 @@
+package dev.chat.gateway;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.BackendSettings;
+import dev.chat.common.RedisConnection;
+import dev.chat.common.ServiceRuntime;
+import dev.chat.localstack.LocalStack;
+import dev.chat.localstack.ServiceProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What must hold when parts fail: a gateway restart, a Redis flush, Kafka down, the persister
+ * killed mid-stream. Runs on the real stack; stopping Kafka needs a stack this JVM owns.
+ */
+class GatewayResilienceIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Fixtures fixtures;
+    private static ServiceProcess persister;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixtures = new Fixtures();
+        persister = GatewayMessagingIT.startPersister("persister-resilience-it");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (persister != null) {
+            persister.stop();
+        }
+        fixtures.close();
+    }
+
+    @Test
+    void retryAfterGatewayRestartAndAfterRedisFlushGetsTheOriginalMessageId() throws Exception {
+        long alice = fixtures.user("alice");
+        long bob = fixtures.user("bob");
+        UUID group = fixtures.channel("group", alice, bob);
+        Map<String, String> frame = Map.of("type", "message", "channel_id", group.toString(),
+                "client_id", "restart-" + UUID.randomUUID(), "content", "survives restarts");
+        ServiceRuntime first = GatewayMain.start(fixtures.config(Map.of()));
+        String messageId;
+        try (ChatClient sender = ChatClient.connect(first.port(), fixtures.token(alice))) {
+            sender.send(frame);
+            messageId = sender.await(f -> "ack".equals(f.path("type").asText()), WAIT).path("message_id").asText();
+        } finally {
+            first.close();
+        }
+        ServiceRuntime second = GatewayMain.start(fixtures.config(Map.of()));
+        try (ChatClient sender = ChatClient.connect(second.port(), fixtures.token(alice));
+             ChatClient receiver = ChatClient.connect(second.port(), fixtures.token(bob))) {
+            sender.send(frame);
+            assertThat(sender.awaitCount("ack", 1, WAIT).getFirst().path("message_id").asText()).isEqualTo(messageId);
+
+            awaitStored(group, 1);
+            flushRedis();
+            sender.send(frame);
+            assertThat(sender.awaitCount("ack", 2, WAIT).get(1).path("message_id").asText())
+                    .as("after a Redis flush the id comes from Cassandra").isEqualTo(messageId);
+
+            sender.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "marker-" + UUID.randomUUID(),
+                    "content", "marker"));
+            receiver.await(f -> "marker".equals(f.path("content").asText()), WAIT);
+            assertThat(receiver.received("message")).extracting(f -> f.path("content").asText())
+                    .as("retries are not delivered again").containsExactly("marker");
+            awaitStored(group, 2);
+            assertThat(fixtures.storedMessageIds(group)).extracting(UUID::toString).containsOnlyOnce(messageId).hasSize(2);
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void kafkaDownMeansUnavailableAndNothingDeliveredThenSendsSucceedAgain() throws Exception {
+        LocalStack stack = LocalStack.shared();
+        assumeTrue(stack.owner(), "needs a local stack this JVM owns (stop chatctl up to run this test)");
+        long carol = fixtures.user("carol");
+        long dave = fixtures.user("dave");
+        UUID group = fixtures.channel("group", carol, dave);
+        ServiceRuntime gateway = GatewayMain.start(fixtures.config(Map.of("gateway.kafkasendtimeoutmillis", "3000")));
+        try (ChatClient sender = ChatClient.connect(gateway.port(), fixtures.token(carol));
+             ChatClient receiver = ChatClient.connect(gateway.port(), fixtures.token(dave))) {
+            stack.stopServer("kafka");
+            try {
+                awaitHealth(gateway.port(), 503);
+                String clientId = "outage-" + UUID.randomUUID();
+                Map<String, String> frame = Map.of("type", "message", "channel_id", group.toString(),
+                        "client_id", clientId, "content", "during the outage");
+                sender.send(frame);
+                JsonNode error = sender.await(f -> "error".equals(f.path("type").asText()), WAIT);
+                assertThat(error.path("code").asText()).isEqualTo("unavailable");
+                assertThat(error.path("client_id").asText()).isEqualTo(clientId);
+                assertThat(sender.received("ack")).isEmpty();
+                assertThat(receiver.received("message")).as("nothing is delivered while Kafka is down").isEmpty();
+
+                stack.startServer("kafka");
+                awaitHealth(gateway.port(), 200);
+                sender.send(frame);
+                JsonNode ack = sender.await(f -> "ack".equals(f.path("type").asText()), WAIT);
+                receiver.await(f -> clientId.equals(f.path("client_id").asText()), WAIT);
+                awaitStored(group, 1);
+                assertThat(fixtures.storedMessageIds(group)).extracting(UUID::toString)
+                        .containsExactly(ack.path("message_id").asText());
+            } finally {
+                if (!stack.endpoints().kafkaBootstrap().isEmpty() && !kafkaAnswers(gateway.port())) {
+                    stack.startServer("kafka");
+                }
+            }
+        } finally {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void persisterKilledMidStreamStillStoresEveryAckedMessageExactlyOnce() throws Exception {
+        long erin = fixtures.user("erin");
+        UUID group = fixtures.channel("group", erin);
+        ServiceRuntime gateway = GatewayMain.start(fixtures.config(Map.of()));
+        try (ChatClient sender = ChatClient.connect(gateway.port(), fixtures.token(erin))) {
+            int count = 200;
+            for (int i = 0; i < count; i++) {
+                sender.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "k-" + i,
+                        "content", "message " + i));
+                if (i == 40) {
+                    awaitStored(group, 1);
+                    persister.kill();
+                }
+            }
+            List<String> acked = new ArrayList<>(sender.awaitCount("ack", count, WAIT).stream()
+                    .map(a -> a.path("message_id").asText()).toList());
+            persister = GatewayMessagingIT.startPersister("persister-resilience-it-2");
+            awaitStored(group, count);
+            assertThat(fixtures.storedMessageIds(group)).extracting(UUID::toString)
+                    .containsExactlyInAnyOrderElementsOf(acked);
+        } finally {
+            gateway.close();
+        }
+    }
+
+    private static void flushRedis() {
+        try (RedisConnection redis = RedisConnection.open("test", BackendSettings.create(fixtures.config(Map.of())))) {
+            redis.client().getKeys().flushall();
+        }
+    }
+
+    private static boolean kafkaAnswers(int gatewayPort) throws Exception {
+        return health(gatewayPort) == 200;
+    }
+
+    private static void awaitHealth(int port, int status) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (health(port) == status) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("gateway health never became " + status);
+    }
+
+    private static int health(int port) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static void awaitStored(UUID channel, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && fixtures.storedMessageIds(channel).size() < count) {
+            Thread.sleep(100);
+        }
+        assertThat(fixtures.storedMessageIds(channel)).as("rows stored for " + channel).hasSizeGreaterThanOrEqualTo(count);
+    }
+}
