@@ -11,12 +11,15 @@ import dev.chat.common.wire.FrameException;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.ServerEvent;
 import dev.chat.common.wire.TypingEvent;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
-import io.helidon.websocket.WsUpgradeException;
 
 /**
  * One WebSocket connection (one instance per connection): authenticates the upgrade, registers
@@ -36,19 +39,34 @@ final class ChatSocket implements WsListener {
     }
 
     @Override
-    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
         String token = headers.first(HeaderNames.AUTHORIZATION)
                 .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(value -> value.substring(7).strip())
-                .or(() -> prologue.query().first("token").asOptional())
+                .or(() -> queryToken(prologue))
                 .orElse(null);
         try {
             userId = gateway.tokens().verify(token);
         } catch (Tokens.InvalidToken e) {
-            // no upgrade: the request falls through to GET /ws, which answers 401
-            throw new WsUpgradeException("invalid token: " + e.getMessage());
+            // answered by the server as it is: 401 before any upgrade
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.OTHER)
+                    .status(Status.UNAUTHORIZED_401)
+                    .header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, "Bearer"))
+                    .message("a valid bearer token is required (Authorization header or ?token=): " + e.getMessage())
+                    .safeMessage(true)
+                    .build();
         }
         return Optional.empty();
+    }
+
+    /** Browsers cannot set headers on a WebSocket: they pass {@code ?token=}. */
+    private static Optional<String> queryToken(HttpPrologue prologue) {
+        try {
+            return prologue.query().contains("token") ? Optional.of(prologue.query().get("token")) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -25,6 +25,7 @@ final class Gateway implements AutoCloseable {
 
     private final String instanceId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private final AtomicLong sequence = new AtomicLong();
+    private volatile boolean closing;
     private final GatewaySettings settings;
     private final Tokens tokens;
     private final ClientFrames frames;
@@ -47,7 +48,7 @@ final class Gateway implements AutoCloseable {
         this.memberships = memberships;
         this.presence = presence;
         this.sender = sender;
-        this.heartbeats = new Heartbeats(registry, settings);
+        this.heartbeats = new Heartbeats(registry, settings, metrics);
     }
 
     static Gateway create(GatewaySettings settings, Tokens tokens, RedissonClient redis, CqlSession cassandra,
@@ -76,6 +77,10 @@ final class Gateway implements AutoCloseable {
         String id = instanceId + "-" + sequence.incrementAndGet();
         Connection connection = new Connection(id, userId,
                 new Outbox(session, settings.outboxCapacity(), metrics, id, onClosed));
+        if (closing) {
+            connection.outbox().close(Outbox.GOING_AWAY, "gateway shutting down");
+            return connection;
+        }
         registry.add(connection);
         for (UUID channel : memberships.channelsOf(userId)) {
             registry.listen(connection, FanOut.channelTopic(channel));
@@ -102,6 +107,7 @@ final class Gateway implements AutoCloseable {
 
     /** Closes every socket with 1001 (going away) and waits up to the shutdown grace for them. */
     void closeAll() {
+        closing = true;
         List<Connection> all = registry.all();
         LOG.log(System.Logger.Level.INFO, "gateway: closing {0} sockets (1001)", all.size());
         all.forEach(c -> c.outbox().close(Outbox.GOING_AWAY, "gateway shutting down"));

@@ -71,16 +71,10 @@ public final class GatewayMain {
     static void setup(WebServerConfig.Builder server, Gateway gateway, List<HealthCheck> checks) {
         server.addFeature(ServiceRuntime.observe(checks));
         server.addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatSocket(gateway)));
-        // reached only when the upgrade was refused (no or bad token) or was not a WebSocket upgrade
-        server.routing(routing -> routing.get("/ws", (request, response) -> {
-            boolean upgrade = request.headers().first(HeaderNames.UPGRADE).isPresent();
-            response.status(upgrade ? Status.UNAUTHORIZED_401 : Status.UPGRADE_REQUIRED_426)
-                    .header(HeaderNames.CONTENT_TYPE, "application/problem+json")
-                    .send(upgrade
-                            ? "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
-                              + "\"detail\":\"a valid bearer token is required (Authorization header or ?token=)\"}"
-                            : "{\"type\":\"about:blank\",\"title\":\"Upgrade Required\",\"status\":426,"
-                              + "\"detail\":\"GET /ws is a WebSocket endpoint\"}");
-        }));
+        // a plain GET (no upgrade) is answered here; a refused upgrade is answered 401 by ChatSocket
+        server.routing(routing -> routing.get("/ws", (request, response) -> response.status(Status.UPGRADE_REQUIRED_426)
+                .header(HeaderNames.CONTENT_TYPE, "application/problem+json")
+                .send("{\"type\":\"about:blank\",\"title\":\"Upgrade Required\",\"status\":426,"
+                        + "\"detail\":\"GET /ws is a WebSocket endpoint\"}")));
     }
 }

@@ -22,6 +22,7 @@ final class GatewayMetrics {
     private final Counter acks;
     private final Counter overflows;
     private final Counter dropped;
+    private final Counter deadPeers;
     private final Timer kafkaSend;
     private final Timer fanOut;
 
@@ -32,6 +33,7 @@ final class GatewayMetrics {
         this.acks = counter("chat.gateway.acks", "sends acknowledged after Kafka confirmed");
         this.overflows = counter("chat.gateway.slow.consumers", "sockets closed because their send queue overflowed");
         this.dropped = counter("chat.gateway.frames.dropped", "typing/presence frames dropped under pressure");
+        this.deadPeers = counter("chat.gateway.dead.peers", "sockets closed because they answered no ping in time");
         this.kafkaSend = timer("chat.gateway.kafka.send", "time from send to Kafka's acknowledgement");
         this.fanOut = timer("chat.gateway.fanout", "time from a message's creation to its queueing on a local socket");
     }
@@ -55,6 +57,10 @@ final class GatewayMetrics {
 
     void overflow() {
         overflows.increment();
+    }
+
+    void deadPeer() {
+        deadPeers.increment();
     }
 
     void dropped() {

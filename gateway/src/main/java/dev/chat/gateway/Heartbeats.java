@@ -17,13 +17,14 @@ final class Heartbeats implements AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("heartbeats").daemon().factory());
 
-    Heartbeats(ConnectionRegistry registry, GatewaySettings settings) {
+    Heartbeats(ConnectionRegistry registry, GatewaySettings settings, GatewayMetrics metrics) {
         long interval = settings.pingInterval().toMillis();
         long timeout = settings.pongTimeout().toMillis();
         scheduler.scheduleAtFixedRate(() -> {
             long now = System.currentTimeMillis();
             for (Connection connection : registry.all()) {
                 if (now - connection.lastPongMillis() > timeout) {
+                    metrics.deadPeer();
                     connection.outbox().close(PONG_TIMEOUT, "no pong within " + timeout + " ms");
                 } else {
                     connection.outbox().ping();

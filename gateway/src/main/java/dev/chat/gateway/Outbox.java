@@ -104,7 +104,8 @@ final class Outbox {
             queue.clear();
             queue.offer(new Close(code, reason));
         }
-        // a writer blocked on a socket that does not read never reaches the close frame
+        // a writer blocked on a socket that does not read never reaches the close frame:
+        // interrupting a virtual thread blocked in socket I/O closes the socket
         Thread.ofVirtual().start(() -> {
             try {
                 writer.join(java.time.Duration.ofSeconds(5));
@@ -112,7 +113,6 @@ final class Outbox {
                 Thread.currentThread().interrupt();
             }
             if (writer.isAlive()) {
-                session.terminate();
                 writer.interrupt();
             }
         });
@@ -145,11 +145,8 @@ final class Outbox {
                     }
                     case Ping ignored -> session.ping(BufferData.empty());
                     case Close close -> {
+                        // a peer that never replies is dropped by the server's idle timeout
                         session.close(close.code(), close.reason());
-                        if (close.code() != GOING_AWAY) {
-                            // the peer is unresponsive: do not wait for its close reply
-                            session.terminate();
-                        }
                         return;
                     }
                     case null -> {

@@ -62,6 +62,9 @@ final class PersistLoop implements Runnable, AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatch());
         props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        // a crashed persister's partitions move to the others after this long without heartbeats
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, settings.sessionTimeoutMillis());
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, settings.sessionTimeoutMillis() / 4));
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
         this.topic = settings.topic();
         this.store = store;

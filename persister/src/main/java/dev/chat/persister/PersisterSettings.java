@@ -12,12 +12,15 @@ import io.helidon.config.Config;
  * @param deadLetterTopic where unusable records go
  * @param group     the consumer group
  * @param maxBatch  most records stored per poll
+ * @param sessionTimeoutMillis how long the group waits for a silent member before moving its partitions
  */
-record PersisterSettings(String bootstrap, String topic, String deadLetterTopic, String group, int maxBatch) {
+record PersisterSettings(String bootstrap, String topic, String deadLetterTopic, String group, int maxBatch,
+                         int sessionTimeoutMillis) {
 
     static PersisterSettings create(Config config, BackendSettings backends) {
         return new PersisterSettings(backends.kafkaBootstrap(), backends.messagesTopic(), backends.deadLetterTopic(),
                 ServiceConfig.required(config, "persister.group"),
-                ServiceConfig.positiveInt(config, "persister.maxbatch", 500));
+                ServiceConfig.positiveInt(config, "persister.maxbatch", 500),
+                ServiceConfig.positiveInt(config, "persister.sessiontimeoutmillis", 10_000));
     }
 }

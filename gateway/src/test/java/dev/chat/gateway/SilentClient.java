@@ -1,0 +1,59 @@
+package dev.chat.gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket peer that completes the upgrade over a plain socket with a tiny receive buffer and
+ * then never reads again: a stalled phone. It answers no ping, and the server's writes to it block.
+ */
+final class SilentClient implements AutoCloseable {
+
+    private final Socket socket;
+
+    private SilentClient(Socket socket) {
+        this.socket = socket;
+    }
+
+    static SilentClient connect(int port, String token) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        String request = "GET /ws HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "Authorization: Bearer " + token + "\r\n\r\n";
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder response = new StringBuilder();
+        while (!response.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed during upgrade: " + response);
+            }
+            response.append((char) b);
+        }
+        if (!response.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("upgrade refused: " + response);
+        }
+        return new SilentClient(socket);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
