@@ -114,6 +114,7 @@ class GatewayConnectionsIT {
                 Thread.sleep(100);
             }
             assertThat(metric(slowGateway.port(), "chat_gateway_slow_consumers_total")).isGreaterThan(slowBefore);
+            assertThat(slothSocket.awaitClose(WAIT)).as("closed as slow (1008) or cut off").isIn(1008, -1);
             assertThat(readerSocket.isClosed()).isFalse();
         }
     }
@@ -141,6 +142,7 @@ class GatewayConnectionsIT {
             assertThat(watching.received("presence")).noneMatch(f -> isPresence(f, walker, "offline")
                     && watching.received("presence").indexOf(f) > 0);
 
+            assertThat(deadLaptop.awaitClose(WAIT)).as("dropped for answering no ping").isEqualTo(1011);
             phone.close();
             JsonNode offline = watching.await(f -> isPresence(f, walker, "offline")
                     && watching.received("presence").indexOf(f) > 0, WAIT);

@@ -52,6 +52,35 @@ final class SilentClient implements AutoCloseable {
         return new SilentClient(socket);
     }
 
+    /**
+     * Reads what the server sent until its close frame or the end of the stream.
+     *
+     * @param timeout how long to read
+     * @return the close code, or -1 if the server dropped the connection without one
+     * @throws IOException if nothing ends the connection within the timeout
+     */
+    int awaitClose(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+        try {
+            while (true) {
+                int opcode = in.readUnsignedByte() & 0x0F;
+                long length = in.readUnsignedByte() & 0x7F;
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                if (opcode == 0x8) {
+                    return length >= 2 ? in.readUnsignedShort() : 1005;
+                }
+                in.skipNBytes(length);
+            }
+        } catch (java.io.EOFException | java.net.SocketException e) {
+            return -1;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

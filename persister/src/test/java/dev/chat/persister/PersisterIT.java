@@ -1,0 +1,172 @@
+package dev.chat.persister;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.chat.common.BackendSettings;
+import dev.chat.common.CassandraConnection;
+import dev.chat.common.MessageBuckets;
+import dev.chat.common.ServiceConfig;
+import dev.chat.common.ServiceRuntime;
+import dev.chat.common.TimeUuids;
+import dev.chat.common.wire.ChatMessage;
+import dev.chat.common.wire.Json;
+import dev.chat.localstack.LocalStack;
+import io.helidon.config.Config;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The persister, started as in production, against records written straight to Kafka. */
+class PersisterIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static Config config;
+    private static ServiceRuntime persister;
+    private static CassandraConnection cassandra;
+    private static KafkaProducer<String, String> producer;
+    private static final TimeUuids IDS = new TimeUuids();
+
+    @BeforeAll
+    static void start() {
+        Map<String, String> overrides = new HashMap<>(LocalStack.shared().endpoints().serviceConfig());
+        overrides.put("server.port", "0");
+        config = ServiceConfig.load(overrides);
+        BackendSettings backends = BackendSettings.create(config);
+        cassandra = CassandraConnection.open("test", backends);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, backends.kafkaBootstrap());
+        producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        persister = PersisterMain.start(config, () -> { });
+    }
+
+    @AfterAll
+    static void stop() {
+        persister.close();
+        producer.close();
+        cassandra.close();
+    }
+
+    @Test
+    void redeliveredMessageAndSecondIdForTheSameSendAreStoredOnce() throws Exception {
+        UUID channel = UUID.randomUUID();
+        ChatMessage first = message(channel, 7L, "send-1", "hello");
+        ChatMessage secondIdSameSend = new ChatMessage(channel, IDS.next(), 7L, "send-1", "hello", "text", Instant.now());
+        ChatMessage other = message(channel, 7L, "send-2", "world");
+        for (ChatMessage m : List.of(first, first, secondIdSameSend, other, first)) {
+            produce(channel.toString(), Json.encode(m));
+        }
+        awaitRows(channel, 2);
+        Thread.sleep(1000); // let any late duplicate land before counting
+        List<Row> rows = rows(channel);
+        assertThat(rows).extracting(r -> r.getUuid("message_id")).containsExactlyInAnyOrder(first.messageId(), other.messageId());
+        Row stored = rows.stream().filter(r -> r.getUuid("message_id").equals(first.messageId())).findFirst().orElseThrow();
+        assertThat(stored.getLong("sender_id")).isEqualTo(7L);
+        assertThat(stored.getString("client_id")).isEqualTo("send-1");
+        assertThat(stored.getString("content")).isEqualTo("hello");
+        assertThat(stored.getString("msg_type")).isEqualTo("text");
+        assertThat(stored.getInstant("created_at")).isNotNull();
+    }
+
+    @Test
+    void poisonRecordGoesToDeadLetterTopicWithReasonAndThePartitionCarriesOn() throws Exception {
+        UUID channel = UUID.randomUUID();
+        String poison = "{\"this is\": \"not a chat message\"";
+        produce(channel.toString(), poison);
+        ChatMessage after = message(channel, 9L, "after-poison", "still stored");
+        produce(channel.toString(), Json.encode(after));
+        awaitRows(channel, 1);
+        assertThat(rows(channel)).extracting(r -> r.getUuid("message_id")).containsExactly(after.messageId());
+
+        ConsumerRecord<String, String> parked = findDeadLetter(poison);
+        assertThat(new String(parked.headers().lastHeader("reason").value(), StandardCharsets.UTF_8)).contains("not a chat message");
+        assertThat(new String(parked.headers().lastHeader("source").value(), StandardCharsets.UTF_8)).startsWith("chat-messages/");
+    }
+
+    @Test
+    void cassandraOutageIsRetriedWithoutLosingMessages() throws Exception {
+        LocalStack stack = LocalStack.shared();
+        assumeTrue(stack.owner(), "needs a local stack this JVM owns (stop chatctl up to run this test)");
+        UUID channel = UUID.randomUUID();
+        stack.stopServer("cassandra");
+        try {
+            for (int i = 0; i < 20; i++) {
+                produce(channel.toString(), Json.encode(message(channel, 11L, "during-outage-" + i, "m" + i)));
+            }
+            Thread.sleep(3000); // the persister polls them and fails to store them meanwhile
+        } finally {
+            stack.startServer("cassandra");
+        }
+        awaitRows(channel, 20);
+        assertThat(rows(channel)).hasSize(20);
+    }
+
+    private static ChatMessage message(UUID channel, long sender, String clientId, String content) {
+        UUID id = IDS.next();
+        return new ChatMessage(channel, id, sender, clientId, content, "text", TimeUuids.instant(id));
+    }
+
+    private static void produce(String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>("chat-messages", key, value)).get(10, TimeUnit.SECONDS);
+    }
+
+    private static List<Row> rows(UUID channel) {
+        int bucket = MessageBuckets.of(Instant.now());
+        return cassandra.session().execute("SELECT * FROM messages_by_channel WHERE channel_id = ? AND bucket IN (?, ?)",
+                channel, bucket - 1, bucket).all();
+    }
+
+    private static void awaitRows(UUID channel, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (rows(channel).size() >= count) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // Cassandra still coming back
+            }
+            Thread.sleep(200);
+        }
+        assertThat(rows(channel)).hasSizeGreaterThanOrEqualTo(count);
+    }
+
+    private static ConsumerRecord<String, String> findDeadLetter(String value) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BackendSettings.create(config).kafkaBootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("chat-messages-dlq"));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (value.equals(record.value())) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("record not found on the dead-letter topic");
+    }
+}
