@@ -24,6 +24,7 @@ final class ChatClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.BlockingQueue<JsonNode> inbox = new java.util.concurrent.LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final boolean reading;
@@ -87,6 +88,23 @@ final class ChatClient implements AutoCloseable {
         throw new AssertionError("no matching frame within " + timeout + "; received " + received);
     }
 
+    /**
+     * Takes frames in arrival order, without polling delay, until one matches (for measurements).
+     * Frames taken are gone from this queue but stay in {@link #received()}.
+     */
+    JsonNode take(Predicate<JsonNode> match, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode frame = inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (frame == null) {
+                throw new AssertionError("no matching frame within " + timeout);
+            }
+            if (match.test(frame)) {
+                return frame;
+            }
+        }
+    }
+
     /** Waits until at least {@code count} frames of a type arrived. */
     List<JsonNode> awaitCount(String type, int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -142,7 +160,9 @@ final class ChatClient implements AutoCloseable {
                 partial.append(data);
                 if (last) {
                     try {
-                        received.add(Json.tree(partial.toString()));
+                        JsonNode frame = Json.tree(partial.toString());
+                        received.add(frame);
+                        inbox.add(frame);
                     } catch (Exception e) {
                         throw new AssertionError("server sent a frame that is not JSON: " + partial, e);
                     }
