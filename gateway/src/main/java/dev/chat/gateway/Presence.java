@@ -3,6 +3,7 @@ package dev.chat.gateway;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.chat.common.PresenceKeys;
 import dev.chat.common.wire.PresenceEvent;
 import org.redisson.api.RBucket;
 import org.redisson.api.RScoredSortedSet;
@@ -73,10 +74,10 @@ final class Presence {
     }
 
     private RScoredSortedSet<String> devices(long userId) {
-        return redis.getScoredSortedSet("presence:devices:" + userId, StringCodec.INSTANCE);
+        return redis.getScoredSortedSet(PresenceKeys.devices(userId), StringCodec.INSTANCE);
     }
 
     private RBucket<String> lastSeen(long userId) {
-        return redis.getBucket("presence:last_seen:" + userId, StringCodec.INSTANCE);
+        return redis.getBucket(PresenceKeys.lastSeen(userId), StringCodec.INSTANCE);
     }
 }
