@@ -7,7 +7,9 @@ import dev.chat.common.CassandraConnection;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.ServiceRuntime;
+import dev.chat.common.Tokens;
 import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServerConfig;
 
@@ -37,24 +39,37 @@ public final class ApiMain {
      */
     static ServiceRuntime start(Config config) {
         BackendSettings backends = BackendSettings.create(config);
+        ApiSettings settings = ApiSettings.create(config);
+        Tokens tokens = Tokens.create(config);
         ServiceRuntime runtime = new ServiceRuntime("api");
         Database database = runtime.own(Database.open(backends, config.get("db.statements")));
         CassandraConnection cassandra = runtime.own(CassandraConnection.open("api", backends));
         RedisConnection redis = runtime.own(RedisConnection.open("api", backends));
-        runtime.start(config.get("server"), server -> setup(server, database, cassandra, redis));
+        ChannelStore store = new ChannelStore(database.client());
+        ChannelService channels = new ChannelService(store, new History(cassandra.session()), new Events(redis.client()));
+        UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), tokens, settings);
+        List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health());
+        runtime.start(config.get("server"), server -> setup(server, tokens, new ChannelRoutes(channels), users, checks));
         return runtime;
     }
 
     /**
      * Production wiring of the web server; tests call it too.
      *
-     * @param server    server builder
-     * @param database  PostgreSQL
-     * @param cassandra message history
-     * @param redis     presence and events
+     * @param server   server builder
+     * @param tokens   bearer token checks
+     * @param channels /api/v1/channels
+     * @param users    /api/v1/users and /api/v1/dev/login
+     * @param checks   readiness checks of the backing services
      */
-    static void setup(WebServerConfig.Builder server, Database database, CassandraConnection cassandra,
-                      RedisConnection redis) {
-        server.addFeature(ServiceRuntime.observe(List.of(database.health(), cassandra.health(), redis.health())));
+    static void setup(WebServerConfig.Builder server, Tokens tokens, ChannelRoutes channels, UserRoutes users,
+                      List<HealthCheck> checks) {
+        server.addFeature(ServiceRuntime.observe(checks));
+        server.routing(routing -> {
+            routing.addFilter(new Authentication(tokens));
+            Problems.register(routing);
+            routing.register("/api/v1/channels", channels);
+            routing.register("/api/v1", users);
+        });
     }
 }

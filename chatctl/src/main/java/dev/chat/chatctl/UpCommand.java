@@ -80,7 +80,9 @@ final class UpCommand implements Callable<Integer> {
         Map<String, String> env = stack.endpoints().serviceEnvironment();
         List<ServiceProcess> services = new ArrayList<>();
         services.add(launch(settings, "persister", "persister", persisterPort, env, "256m"));
-        services.add(launch(settings, "api", "api", apiPort, env, "384m"));
+        Map<String, String> apiEnv = new java.util.LinkedHashMap<>(env);
+        apiEnv.put("API_DEVLOGIN", "true"); // POST /api/v1/dev/login: the local stack only
+        services.add(launch(settings, "api", "api", apiPort, apiEnv, "384m"));
         for (int i = 0; i < gateways; i++) {
             services.add(launch(settings, "gateway", "gateway-" + (i + 1), gatewayPort + i, env, "512m"));
         }

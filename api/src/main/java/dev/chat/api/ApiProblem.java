@@ -1,0 +1,57 @@
+package dev.chat.api;
+
+import io.helidon.http.Status;
+
+/**
+ * A request the api refuses, answered as {@code application/problem+json} (RFC 9457) by
+ * {@link Problems}. Carries the HTTP status, a title, a detail for people and, for bad input, the
+ * field that is wrong.
+ */
+final class ApiProblem extends RuntimeException {
+
+    private final Status status;
+    private final String field;
+
+    private ApiProblem(Status status, String detail, String field) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.field = field;
+    }
+
+    static ApiProblem badRequest(String field, String detail) {
+        return new ApiProblem(Status.BAD_REQUEST_400, detail, field);
+    }
+
+    static ApiProblem unauthorized(String detail) {
+        return new ApiProblem(Status.UNAUTHORIZED_401, detail, null);
+    }
+
+    static ApiProblem forbidden(String detail) {
+        return new ApiProblem(Status.FORBIDDEN_403, detail, null);
+    }
+
+    static ApiProblem notFound(String detail) {
+        return new ApiProblem(Status.NOT_FOUND_404, detail, null);
+    }
+
+    static ApiProblem conflict(String detail) {
+        return new ApiProblem(Status.CONFLICT_409, detail, null);
+    }
+
+    static ApiProblem tooLarge(String detail) {
+        return new ApiProblem(Status.REQUEST_ENTITY_TOO_LARGE_413, detail, null);
+    }
+
+    static ApiProblem unsupportedMediaType(String detail) {
+        return new ApiProblem(Status.UNSUPPORTED_MEDIA_TYPE_415, detail, null);
+    }
+
+    Status status() {
+        return status;
+    }
+
+    /** @return the request field that is wrong, or null */
+    String field() {
+        return field;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.chat.api;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.chat.common.ServiceConfig;
+import io.helidon.config.Config;
+
+/**
+ * The api's own settings, validated at start-up from {@code api.*}.
+ *
+ * @param admins   user ids that may create users
+ * @param devLogin whether the local-stack login is on
+ * @param tokenTtl lifetime of the tokens the api issues
+ */
+record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl) {
+
+    static ApiSettings create(Config config) {
+        String admins = config.get("api.admins").asString().orElse("");
+        Set<Long> ids;
+        try {
+            ids = Arrays.stream(admins.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                    .map(Long::parseLong).collect(Collectors.toUnmodifiableSet());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Configuration 'api.admins' (API_ADMINS) must list user ids, was '" + admins + "'");
+        }
+        return new ApiSettings(ids, config.get("api.devlogin").asBoolean().orElse(false),
+                Duration.ofMinutes(ServiceConfig.positiveInt(config, "api.tokenttlminutes", 720)));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.chat.api;
+
+import dev.chat.common.Tokens;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Requires a valid bearer token on every {@code /api/v1} call except the local-stack login, and
+ * puts the caller's user id into the request context. Thread-safe.
+ */
+final class Authentication implements Filter {
+
+    private static final String PREFIX = "/api/v1";
+    private static final String DEV_LOGIN = "/api/v1/dev/login";
+
+    private final Tokens tokens;
+
+    Authentication(Tokens tokens) {
+        this.tokens = tokens;
+    }
+
+    /** The authenticated caller. @param userId their id */
+    record Caller(long userId) {
+    }
+
+    static long caller(ServerRequest request) {
+        return request.context().get(Caller.class)
+                .orElseThrow(() -> ApiProblem.unauthorized("a bearer token is required")).userId();
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+        String path = request.path().path();
+        if (!path.startsWith(PREFIX) || path.equals(DEV_LOGIN)) {
+            chain.proceed();
+            return;
+        }
+        String header = request.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Problems.send(response, io.helidon.http.Status.UNAUTHORIZED_401,
+                    "a bearer token is required (Authorization: Bearer <token>)", null);
+            return;
+        }
+        try {
+            request.context().register(new Caller(tokens.verify(header.substring(7).strip())));
+        } catch (Tokens.InvalidToken e) {
+            Problems.send(response, io.helidon.http.Status.UNAUTHORIZED_401, "invalid token: " + e.getMessage(), null);
+            return;
+        }
+        chain.proceed();
+    }
+}

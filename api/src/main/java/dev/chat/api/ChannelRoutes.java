@@ -1,0 +1,116 @@
+package dev.chat.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.chat.common.wire.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** HTTP mapping of {@code /api/v1/channels}: parses requests, calls {@link ChannelService}, writes JSON. */
+final class ChannelRoutes implements HttpService {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+
+    private final ChannelService channels;
+
+    ChannelRoutes(ChannelService channels) {
+        this.channels = channels;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/", this::create)
+                .get("/", this::list)
+                .get("/{id}/messages", this::messages)
+                .post("/{id}/members", this::addMember)
+                .put("/{id}/read", this::markRead)
+                .get("/{id}/read", this::readPositions);
+    }
+
+    private void create(ServerRequest request, ServerResponse response) {
+        JsonBody body = JsonBody.read(request);
+        String type = body.string("type", 10);
+        ChannelService.Created created = channels.create(Authentication.caller(request),
+                body.optionalString("name", 255), type, body.userIds("member_ids", ChannelService.MAX_MEMBERS + 1));
+        json(response, created.isNew() ? Status.CREATED_201 : Status.OK_200,
+                Map.of("channel_id", created.channelId(), "name", created.name(), "type", created.type()));
+    }
+
+    private void list(ServerRequest request, ServerResponse response) {
+        json(response, Status.OK_200, Map.of("channels", channels.list(Authentication.caller(request))));
+    }
+
+    private void messages(ServerRequest request, ServerResponse response) {
+        var query = request.query();
+        UUID before = query.contains("before_id") ? cursor("before_id", query.get("before_id")) : null;
+        UUID after = query.contains("after_id") ? cursor("after_id", query.get("after_id")) : null;
+        if (before != null && after != null) {
+            throw ApiProblem.badRequest("after_id", "give 'before_id' or 'after_id', not both");
+        }
+        int limit = DEFAULT_LIMIT;
+        if (query.contains("limit")) {
+            try {
+                limit = Integer.parseInt(query.get("limit"));
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw ApiProblem.badRequest("limit", "'limit' must be 1 to " + MAX_LIMIT);
+            }
+        }
+        History.Page page = channels.history(Authentication.caller(request), channelId(request), before, after, limit);
+        json(response, Status.OK_200, Map.of("messages", page.messages(), "has_more", page.hasMore()));
+    }
+
+    private void addMember(ServerRequest request, ServerResponse response) {
+        long userId = JsonBody.read(request).userId("user_id");
+        UUID channelId = channelId(request);
+        channels.addMember(Authentication.caller(request), channelId, userId);
+        json(response, Status.OK_200, Map.of("channel_id", channelId, "user_id", userId));
+    }
+
+    private void markRead(ServerRequest request, ServerResponse response) {
+        UUID messageId = JsonBody.read(request).timeUuid("last_read_message_id");
+        UUID channelId = channelId(request);
+        long caller = Authentication.caller(request);
+        UUID stored = channels.markRead(caller, channelId, messageId);
+        json(response, Status.OK_200, Map.of("channel_id", channelId, "user_id", caller, "last_read_message_id", stored));
+    }
+
+    private void readPositions(ServerRequest request, ServerResponse response) {
+        List<ChannelStore.ReadPosition> positions = channels.readPositions(Authentication.caller(request), channelId(request));
+        json(response, Status.OK_200, Map.of("read_positions", positions));
+    }
+
+    private static UUID channelId(ServerRequest request) {
+        String raw = Problems.pathParam(request, "id");
+        try {
+            UUID id = UUID.fromString(raw);
+            if (id.toString().equalsIgnoreCase(raw)) {
+                return id;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // below
+        }
+        throw ApiProblem.notFound("no channel " + raw);
+    }
+
+    private static UUID cursor(String field, String raw) {
+        UUID id = JsonBody.uuid(field, raw);
+        if (id.version() != 1) {
+            throw ApiProblem.badRequest(field, "'" + field + "' must be a message id (a TIMEUUID)");
+        }
+        return id;
+    }
+
+    static void json(ServerResponse response, Status status, Object body) {
+        response.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(Json.encode(body));
+    }
+}

@@ -1,0 +1,161 @@
+package dev.chat.api;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.chat.common.TimeUuids;
+
+/**
+ * The channel operations behind the REST api: creating group and direct channels, listing a
+ * user's channels with unread counts, history, adding members, read positions. Every operation on
+ * a channel checks membership first (404 if it does not exist, 403 if the caller is not in it).
+ * Thread-safe.
+ */
+final class ChannelService {
+
+    /** Unread counts stop here; the list says when a count was capped. */
+    static final int UNREAD_CAP = 100;
+    /** Largest group accepted at creation. */
+    static final int MAX_MEMBERS = 1000;
+
+    private final ChannelStore store;
+    private final History history;
+    private final Events events;
+
+    ChannelService(ChannelStore store, History history, Events events) {
+        this.store = store;
+        this.history = history;
+        this.events = events;
+    }
+
+    /** A created (or, for a direct pair, found) channel. */
+    record Created(UUID channelId, String name, String type, boolean isNew) {
+    }
+
+    /** One of the caller's channels as listed. */
+    record Summary(UUID channelId, String name, String type, int unreadCount, boolean unreadCapped,
+                   UUID lastMessageId, Instant lastMessageAt, UUID lastReadMessageId) {
+    }
+
+    Created create(long caller, String name, String type, List<Long> memberIds) {
+        if (!memberIds.contains(caller)) {
+            throw ApiProblem.badRequest("member_ids", "the creator (user " + caller + ") must be among 'member_ids'");
+        }
+        if (memberIds.size() > MAX_MEMBERS) {
+            throw ApiProblem.badRequest("member_ids", "at most " + MAX_MEMBERS + " members");
+        }
+        for (long member : memberIds) {
+            if (store.userById(member).isEmpty()) {
+                throw ApiProblem.badRequest("member_ids", "no user " + member);
+            }
+        }
+        return switch (type) {
+            case "direct" -> direct(caller, name, memberIds);
+            case "group" -> {
+                if (name == null) {
+                    throw ApiProblem.badRequest("name", "a group channel needs a 'name'");
+                }
+                UUID id = UUID.randomUUID();
+                store.createChannel(id, name, "group", caller, null, memberIds);
+                memberIds.forEach(member -> events.memberJoined(id, member, false));
+                yield new Created(id, name, "group", true);
+            }
+            default -> throw ApiProblem.badRequest("type", "'type' must be direct or group");
+        };
+    }
+
+    private Created direct(long caller, String name, List<Long> memberIds) {
+        if (memberIds.size() != 2) {
+            throw ApiProblem.badRequest("member_ids", "a direct channel has exactly two members (the creator and one other)");
+        }
+        long a = Math.min(memberIds.get(0), memberIds.get(1));
+        long b = Math.max(memberIds.get(0), memberIds.get(1));
+        String key = a + ":" + b;
+        var existing = store.directChannel(key);
+        if (existing.isPresent()) {
+            return new Created(existing.get().id(), existing.get().name(), "direct", false);
+        }
+        UUID id = UUID.randomUUID();
+        String channelName = name == null ? "direct " + key : name;
+        if (!store.createChannel(id, channelName, "direct", caller, key, List.of(a, b))) {
+            var raced = store.directChannel(key).orElseThrow();
+            return new Created(raced.id(), raced.name(), "direct", false);
+        }
+        events.memberJoined(id, a, false);
+        events.memberJoined(id, b, false);
+        return new Created(id, channelName, "direct", true);
+    }
+
+    List<Summary> list(long caller) {
+        List<Summary> summaries = new ArrayList<>();
+        for (ChannelStore.UserChannel mine : store.channelsOf(caller)) {
+            ChannelStore.Channel channel = mine.channel();
+            var newest = history.newestMessage(channel.id(), channel.createdAt());
+            int unread = history.unread(channel.id(), channel.createdAt(), mine.lastReadMessageId(), caller, UNREAD_CAP);
+            summaries.add(new Summary(channel.id(), channel.name(), channel.type(), unread, unread >= UNREAD_CAP,
+                    newest.map(History.StoredMessage::messageId).orElse(null),
+                    newest.map(History.StoredMessage::createdAt).orElse(null), mine.lastReadMessageId()));
+        }
+        return summaries;
+    }
+
+    History.Page history(long caller, UUID channelId, UUID before, UUID after, int limit) {
+        ChannelStore.Channel channel = memberChannel(caller, channelId);
+        if (after != null) {
+            return history.after(channelId, after, limit);
+        }
+        if (before != null) {
+            return history.before(channelId, channel.createdAt(), before, limit);
+        }
+        return history.latest(channelId, channel.createdAt(), limit);
+    }
+
+    void addMember(long caller, UUID channelId, long userId) {
+        ChannelStore.Channel channel = memberChannel(caller, channelId);
+        if ("direct".equals(channel.type())) {
+            throw ApiProblem.conflict("a direct channel has exactly two members; create a group instead");
+        }
+        if (store.userById(userId).isEmpty()) {
+            throw ApiProblem.notFound("no user " + userId);
+        }
+        if (store.addMember(channelId, userId)) {
+            events.memberJoined(channelId, userId, true);
+        }
+    }
+
+    /**
+     * Moves the caller's read position forward (never back); the same position again is harmless.
+     *
+     * @return the position now stored
+     */
+    UUID markRead(long caller, UUID channelId, UUID messageId) {
+        memberChannel(caller, channelId);
+        while (true) {
+            UUID current = store.membership(channelId, caller).orElseThrow().lastReadMessageId();
+            if (current != null && TimeUuids.compare(messageId, current) <= 0) {
+                return current;
+            }
+            if (store.moveReadPosition(channelId, caller, current, messageId)) {
+                events.readReceipt(channelId, caller, messageId);
+                return messageId;
+            }
+            // another request moved it meanwhile: compare again
+        }
+    }
+
+    List<ChannelStore.ReadPosition> readPositions(long caller, UUID channelId) {
+        memberChannel(caller, channelId);
+        return store.readPositions(channelId);
+    }
+
+    private ChannelStore.Channel memberChannel(long caller, UUID channelId) {
+        ChannelStore.Channel channel = store.channel(channelId)
+                .orElseThrow(() -> ApiProblem.notFound("no channel " + channelId));
+        if (store.membership(channelId, caller).isEmpty()) {
+            throw ApiProblem.forbidden("not a member of channel " + channelId);
+        }
+        return channel;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.chat.api;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbRow;
+import io.helidon.dbclient.DbTransaction;
+
+/**
+ * Users, channels, memberships and read positions in PostgreSQL, through Helidon DbClient named
+ * statements ({@code db.statements} in application.yaml). Thread-safe.
+ */
+final class ChannelStore {
+
+    private final DbClient db;
+
+    ChannelStore(DbClient db) {
+        this.db = db;
+    }
+
+    /** A channel row. */
+    record Channel(UUID id, String name, String type, Instant createdAt) {
+    }
+
+    /** A member's read position (null if they have read nothing). */
+    record ReadPosition(long userId, UUID lastReadMessageId) {
+    }
+
+    /** A channel of a user, with the user's read position. */
+    record UserChannel(Channel channel, UUID lastReadMessageId) {
+    }
+
+    /** @return the new user, or empty if the name is taken */
+    Optional<User> insertUser(String name) {
+        return db.execute().namedGet("insert-user", name).map(ChannelStore::user);
+    }
+
+    Optional<User> userByName(String name) {
+        return db.execute().namedGet("user-by-name", name).map(ChannelStore::user);
+    }
+
+    Optional<User> userById(long id) {
+        return db.execute().namedGet("user-by-id", id).map(ChannelStore::user);
+    }
+
+    /** A user. */
+    record User(long id, String name) {
+    }
+
+    Optional<Channel> directChannel(String directKey) {
+        return db.execute().namedGet("channel-by-direct-key", directKey)
+                .map(row -> new Channel(uuid(row, "id"), row.column("name").get(String.class),
+                        row.column("type").get(String.class), null));
+    }
+
+    /**
+     * Creates a channel and its members in one transaction.
+     *
+     * @return false if a direct channel for the same pair was created meanwhile
+     */
+    boolean createChannel(UUID id, String name, String type, long createdBy, String directKey, List<Long> members) {
+        DbTransaction tx = db.transaction();
+        try {
+            long inserted = tx.namedInsert("insert-channel", id, name, type, createdBy, directKey);
+            if (inserted == 0) {
+                tx.rollback();
+                return false;
+            }
+            for (long member : members) {
+                tx.namedInsert("insert-member", id, member);
+            }
+            tx.commit();
+            return true;
+        } catch (RuntimeException e) {
+            try {
+                tx.rollback();
+            } catch (RuntimeException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+    }
+
+    /** @return whether the user was added (false: already a member) */
+    boolean addMember(UUID channelId, long userId) {
+        return db.execute().namedInsert("insert-member", channelId, userId) > 0;
+    }
+
+    Optional<Channel> channel(UUID id) {
+        return db.execute().namedGet("channel-by-id", id).map(ChannelStore::channel);
+    }
+
+    /** @return the member's read position, or empty if not a member */
+    Optional<ReadPosition> membership(UUID channelId, long userId) {
+        return db.execute().namedGet("membership", channelId, userId).map(ChannelStore::readPosition);
+    }
+
+    List<UserChannel> channelsOf(long userId) {
+        return db.execute().namedQuery("channels-of-user", userId)
+                .map(row -> new UserChannel(channel(row), nullableUuid(row, "last_read_message_id")))
+                .toList();
+    }
+
+    List<ReadPosition> readPositions(UUID channelId) {
+        return db.execute().namedQuery("read-positions", channelId).map(ChannelStore::readPosition).toList();
+    }
+
+    /**
+     * Moves a read position if it still is {@code expected} (compare-and-set).
+     *
+     * @return whether it moved
+     */
+    boolean moveReadPosition(UUID channelId, long userId, UUID expected, UUID to) {
+        return db.execute().namedUpdate("move-read-position", to, channelId, userId,
+                expected == null ? null : expected.toString()) > 0;
+    }
+
+    boolean ping() {
+        return db.execute().namedQuery("ping").findFirst().isPresent();
+    }
+
+    private static User user(DbRow row) {
+        return new User(row.column("id").get(Long.class), row.column("name").get(String.class));
+    }
+
+    private static Channel channel(DbRow row) {
+        return new Channel(uuid(row, "id"), row.column("name").get(String.class), row.column("type").get(String.class),
+                instant(row.column("created_at").get()));
+    }
+
+    private static ReadPosition readPosition(DbRow row) {
+        return new ReadPosition(row.column("user_id").get(Long.class), nullableUuid(row, "last_read_message_id"));
+    }
+
+    private static UUID uuid(DbRow row, String column) {
+        return (UUID) row.column(column).get();
+    }
+
+    private static UUID nullableUuid(DbRow row, String column) {
+        return row.column(column).asOptional().map(UUID.class::cast).orElse(null);
+    }
+
+    private static Instant instant(Object value) {
+        return switch (value) {
+            case Timestamp timestamp -> timestamp.toInstant();
+            case OffsetDateTime time -> time.toInstant();
+            case Instant instant -> instant;
+            default -> throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+        };
+    }
+}

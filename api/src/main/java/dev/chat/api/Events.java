@@ -1,0 +1,47 @@
+package dev.chat.api;
+
+import java.util.UUID;
+
+import dev.chat.common.wire.Json;
+import dev.chat.common.wire.MemberJoined;
+import dev.chat.common.wire.ReadReceipt;
+import dev.chat.common.wire.ServerEvent;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Publishes the api's real-time events through the gateways' Redis topics: {@code member_joined}
+ * on the channel (members see it) and on {@code memberships} (gateways subscribe the new member's
+ * sockets), {@code read_receipt} on the channel. Best effort: clients converge through the api.
+ * Thread-safe.
+ */
+final class Events {
+
+    private static final System.Logger LOG = System.getLogger(Events.class.getName());
+
+    private final RedissonClient redis;
+
+    Events(RedissonClient redis) {
+        this.redis = redis;
+    }
+
+    void memberJoined(UUID channelId, long userId, boolean announce) {
+        MemberJoined event = new MemberJoined(channelId, userId);
+        publish("memberships", event);
+        if (announce) {
+            publish("channel:" + channelId, event);
+        }
+    }
+
+    void readReceipt(UUID channelId, long userId, UUID lastRead) {
+        publish("channel:" + channelId, new ReadReceipt(channelId, userId, lastRead));
+    }
+
+    private void publish(String topic, ServerEvent event) {
+        try {
+            redis.getTopic(topic, StringCodec.INSTANCE).publish(Json.encode(event));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "api: publishing {0} failed: {1}", topic, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.chat.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.chat.common.MessageBuckets;
+
+/**
+ * Reads a channel's history from Cassandra, walking its {@code (channel_id, bucket)} partitions:
+ * newest first from a bucket down to the channel's creation, or oldest first from a cursor's
+ * bucket up to now. Empty buckets cost one query each. Thread-safe.
+ */
+final class History {
+
+    /** Messages stamped a little ahead of this clock (another machine's) are still found. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    private final CqlSession session;
+    private final PreparedStatement newest;
+    private final PreparedStatement olderThan;
+    private final PreparedStatement oldest;
+    private final PreparedStatement newerThan;
+
+    History(CqlSession session) {
+        this.session = session;
+        String columns = "SELECT channel_id, message_id, sender_id, client_id, content, msg_type, status, created_at"
+                + " FROM messages_by_channel WHERE channel_id = ? AND bucket = ?";
+        this.newest = session.prepare(columns + " LIMIT ?");
+        this.olderThan = session.prepare(columns + " AND message_id < ? LIMIT ?");
+        this.oldest = session.prepare(columns + " ORDER BY message_id ASC LIMIT ?");
+        this.newerThan = session.prepare(columns + " AND message_id > ? ORDER BY message_id ASC LIMIT ?");
+    }
+
+    /** A stored message with every stored field. */
+    record StoredMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content,
+                         String msgType, String status, Instant createdAt) {
+    }
+
+    /** A page of history and whether more lie beyond it. */
+    record Page(List<StoredMessage> messages, boolean hasMore) {
+    }
+
+    /** @return the newest messages, newest first */
+    Page latest(UUID channel, Instant createdAt, int limit) {
+        return backwards(channel, createdAt, MessageBuckets.of(Instant.now().plus(CLOCK_SKEW)), null, limit);
+    }
+
+    /** @return messages older than the cursor, newest first */
+    Page before(UUID channel, Instant createdAt, UUID cursor, int limit) {
+        return backwards(channel, createdAt, MessageBuckets.of(cursor), cursor, limit);
+    }
+
+    /** @return messages newer than the cursor, oldest first */
+    Page after(UUID channel, UUID cursor, int limit) {
+        List<StoredMessage> found = new ArrayList<>();
+        int last = MessageBuckets.of(Instant.now().plus(CLOCK_SKEW));
+        for (int bucket = MessageBuckets.of(cursor); bucket <= last && found.size() <= limit; bucket++) {
+            int want = limit + 1 - found.size();
+            List<Row> rows = bucket == MessageBuckets.of(cursor)
+                    ? session.execute(newerThan.bind(channel, bucket, cursor, want)).all()
+                    : session.execute(oldest.bind(channel, bucket, want)).all();
+            rows.forEach(row -> found.add(message(row)));
+        }
+        return page(found, limit);
+    }
+
+    /** @return the channel's newest message, if any */
+    Optional<StoredMessage> newestMessage(UUID channel, Instant createdAt) {
+        return latest(channel, createdAt, 1).messages().stream().findFirst();
+    }
+
+    /**
+     * Counts others' messages after a read position, up to a cap.
+     *
+     * @param lastRead the read position, or null for all
+     * @param reader   whose own messages do not count
+     * @param cap      stop counting here
+     * @return the count, at most {@code cap}
+     */
+    int unread(UUID channel, Instant createdAt, UUID lastRead, long reader, int cap) {
+        int count = 0;
+        int floor = lastRead == null ? MessageBuckets.of(createdAt) : MessageBuckets.of(lastRead);
+        for (int bucket = MessageBuckets.of(Instant.now().plus(CLOCK_SKEW)); bucket >= floor && count < cap; bucket--) {
+            List<Row> rows = lastRead != null && bucket == floor
+                    ? session.execute(newerThan.bind(channel, bucket, lastRead, cap * 4)).all()
+                    : session.execute(newest.bind(channel, bucket, cap * 4)).all();
+            for (Row row : rows) {
+                if (row.getLong("sender_id") != reader && ++count >= cap) {
+                    break;
+                }
+            }
+        }
+        return Math.min(count, cap);
+    }
+
+    private Page backwards(UUID channel, Instant createdAt, int from, UUID cursor, int limit) {
+        List<StoredMessage> found = new ArrayList<>();
+        int floor = MessageBuckets.of(createdAt);
+        for (int bucket = from; bucket >= floor && found.size() <= limit; bucket--) {
+            int want = limit + 1 - found.size();
+            List<Row> rows = cursor != null && bucket == from
+                    ? session.execute(olderThan.bind(channel, bucket, cursor, want)).all()
+                    : session.execute(newest.bind(channel, bucket, want)).all();
+            rows.forEach(row -> found.add(message(row)));
+        }
+        return page(found, limit);
+    }
+
+    private static Page page(List<StoredMessage> found, int limit) {
+        return found.size() > limit ? new Page(List.copyOf(found.subList(0, limit)), true) : new Page(List.copyOf(found), false);
+    }
+
+    private static StoredMessage message(Row row) {
+        return new StoredMessage(row.getUuid("channel_id"), row.getUuid("message_id"), row.getLong("sender_id"),
+                row.getString("client_id"), row.getString("content"), row.getString("msg_type"), row.getString("status"),
+                row.getInstant("created_at"));
+    }
+}

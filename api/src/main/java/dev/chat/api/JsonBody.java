@@ -1,0 +1,121 @@
+package dev.chat.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.wire.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * A request's JSON object body, read with a size limit and checked field by field; every problem
+ * is a 400 naming the field (or 413/415 for the body as a whole).
+ *
+ * @param node the parsed object
+ */
+record JsonBody(JsonNode node) {
+
+    /** Largest body accepted. */
+    static final int MAX_BYTES = 64 * 1024;
+
+    static JsonBody read(ServerRequest request) {
+        String contentType = request.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+        if (!contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw ApiProblem.unsupportedMediaType("the body must be application/json");
+        }
+        byte[] bytes;
+        try (InputStream in = request.content().inputStream()) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw ApiProblem.badRequest(null, "the body could not be read");
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw ApiProblem.tooLarge("the body is larger than " + MAX_BYTES + " bytes");
+        }
+        try {
+            JsonNode node = Json.tree(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            if (node == null || !node.isObject()) {
+                throw ApiProblem.badRequest(null, "the body must be a JSON object");
+            }
+            return new JsonBody(node);
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.badRequest(null, "the body is not valid JSON");
+        }
+    }
+
+    String string(String field, int maxLength) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw ApiProblem.badRequest(field, "'" + field + "' is required");
+        }
+        if (!value.isTextual()) {
+            throw ApiProblem.badRequest(field, "'" + field + "' must be a string");
+        }
+        String text = value.asText().strip();
+        if (text.isEmpty() || text.codePointCount(0, text.length()) > maxLength) {
+            throw ApiProblem.badRequest(field, "'" + field + "' must have 1 to " + maxLength + " characters");
+        }
+        return text;
+    }
+
+    String optionalString(String field, int maxLength) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : string(field, maxLength);
+    }
+
+    long userId(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw ApiProblem.badRequest(field, "'" + field + "' is required");
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() <= 0) {
+            throw ApiProblem.badRequest(field, "'" + field + "' must be a user id (a positive integer)");
+        }
+        return value.asLong();
+    }
+
+    List<Long> userIds(String field, int max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw ApiProblem.badRequest(field, "'" + field + "' is required");
+        }
+        if (!value.isArray() || value.size() > max) {
+            throw ApiProblem.badRequest(field, "'" + field + "' must be an array of at most " + max + " user ids");
+        }
+        List<Long> ids = new ArrayList<>();
+        for (JsonNode id : value) {
+            if (!id.isIntegralNumber() || !id.canConvertToLong() || id.asLong() <= 0) {
+                throw ApiProblem.badRequest(field, "'" + field + "' must hold user ids (positive integers)");
+            }
+            if (!ids.contains(id.asLong())) {
+                ids.add(id.asLong());
+            }
+        }
+        return ids;
+    }
+
+    UUID timeUuid(String field) {
+        UUID id = uuid(field, string(field, 36));
+        if (id.version() != 1) {
+            throw ApiProblem.badRequest(field, "'" + field + "' must be a message id (a TIMEUUID)");
+        }
+        return id;
+    }
+
+    static UUID uuid(String field, String text) {
+        try {
+            UUID id = UUID.fromString(text);
+            if (id.toString().equalsIgnoreCase(text)) {
+                return id;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // reported below
+        }
+        throw ApiProblem.badRequest(field, "'" + field + "' must be a UUID");
+    }
+}

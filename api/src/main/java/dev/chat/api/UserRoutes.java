@@ -1,0 +1,76 @@
+package dev.chat.api;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import dev.chat.common.Tokens;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * HTTP mapping of users: {@code POST /api/v1/users} (administrators), {@code GET
+ * /api/v1/users/{id}/presence}, and the local-stack-only {@code POST /api/v1/dev/login}.
+ */
+final class UserRoutes implements HttpService {
+
+    /** Longest user name. */
+    static final int MAX_NAME = 64;
+
+    private final ChannelStore store;
+    private final PresenceReader presence;
+    private final Tokens tokens;
+    private final ApiSettings settings;
+
+    UserRoutes(ChannelStore store, PresenceReader presence, Tokens tokens, ApiSettings settings) {
+        this.store = store;
+        this.presence = presence;
+        this.tokens = tokens;
+        this.settings = settings;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/users", this::createUser)
+                .get("/users/{id}/presence", this::presence)
+                .post("/dev/login", this::devLogin);
+    }
+
+    private void createUser(ServerRequest request, ServerResponse response) {
+        long caller = Authentication.caller(request);
+        if (!settings.admins().contains(caller)) {
+            throw ApiProblem.forbidden("only administrators (api.admins) may create users");
+        }
+        String name = JsonBody.read(request).string("name", MAX_NAME);
+        ChannelStore.User user = store.insertUser(name)
+                .orElseThrow(() -> ApiProblem.conflict("a user named '" + name + "' exists"));
+        ChannelRoutes.json(response, Status.CREATED_201, Map.of("user_id", user.id(), "name", user.name()));
+    }
+
+    private void presence(ServerRequest request, ServerResponse response) {
+        Authentication.caller(request);
+        long userId;
+        try {
+            userId = Long.parseLong(Problems.pathParam(request, "id"));
+        } catch (NumberFormatException e) {
+            throw ApiProblem.notFound("no user " + Problems.pathParam(request, "id"));
+        }
+        if (store.userById(userId).isEmpty()) {
+            throw ApiProblem.notFound("no user " + userId);
+        }
+        ChannelRoutes.json(response, Status.OK_200, presence.presence(userId));
+    }
+
+    private void devLogin(ServerRequest request, ServerResponse response) {
+        if (!settings.devLogin()) {
+            throw ApiProblem.notFound("dev login is off (api.devlogin)");
+        }
+        String name = JsonBody.read(request).string("name", MAX_NAME);
+        ChannelStore.User user = store.insertUser(name).or(() -> store.userByName(name)).orElseThrow();
+        ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name(),
+                "token", tokens.issue(user.id(), settings.tokenTtl())));
+    }
+}

@@ -1,0 +1,383 @@
+package dev.chat.api;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.BackendSettings;
+import dev.chat.common.CassandraConnection;
+import dev.chat.common.MessageBuckets;
+import dev.chat.common.PresenceKeys;
+import dev.chat.common.RedisConnection;
+import dev.chat.common.ServiceConfig;
+import dev.chat.common.ServiceRuntime;
+import dev.chat.common.Tokens;
+import dev.chat.common.wire.Json;
+import dev.chat.localstack.LocalStack;
+import dev.chat.localstack.StackEndpoints;
+import io.helidon.config.Config;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.client.codec.StringCodec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The REST api, started as in production on the local stack, called over HTTP. */
+class ApiIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static ServiceRuntime api;
+    private static Tokens tokens;
+    private static CassandraConnection cassandra;
+    private static RedisConnection redis;
+    private static StackEndpoints endpoints;
+    private static long admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        endpoints = LocalStack.shared().endpoints();
+        Map<String, String> overrides = new HashMap<>(endpoints.serviceConfig());
+        overrides.put("server.port", "0");
+        overrides.put("api.devlogin", "true");
+        admin = insertUser("admin-" + UUID.randomUUID());
+        overrides.put("api.admins", Long.toString(admin));
+        Config config = ServiceConfig.load(overrides);
+        tokens = Tokens.create(config);
+        cassandra = CassandraConnection.open("test", BackendSettings.create(config));
+        redis = RedisConnection.open("test", BackendSettings.create(config));
+        api = ApiMain.start(config);
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        cassandra.close();
+        redis.close();
+    }
+
+    @Test
+    void groupAndDirectChannelsAreCreatedAndTheSamePairGetsTheSameDirectChannel() throws Exception {
+        long ann = user("ann");
+        long ben = user("ben");
+        long cid = user("cid");
+        Response group = call("POST", "/api/v1/channels", ann, Map.of("name", "team", "type", "group", "member_ids", List.of(ann, ben, cid)));
+        assertThat(group.status()).isEqualTo(201);
+        assertThat(group.json().path("type").asText()).isEqualTo("group");
+
+        Response dm = call("POST", "/api/v1/channels", ann, Map.of("type", "direct", "member_ids", List.of(ann, ben)));
+        assertThat(dm.status()).isEqualTo(201);
+        Response again = call("POST", "/api/v1/channels", ben, Map.of("type", "direct", "member_ids", List.of(ben, ann)));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().path("channel_id").asText()).isEqualTo(dm.json().path("channel_id").asText());
+
+        List<String> bens = channelIds(ben);
+        assertThat(bens).containsExactlyInAnyOrder(group.json().path("channel_id").asText(), dm.json().path("channel_id").asText());
+        assertThat(channelIds(cid)).containsExactly(group.json().path("channel_id").asText());
+    }
+
+    @Test
+    void historyPagesAcrossBucketsAndEmptyBucketsInBothDirections() throws Exception {
+        long dan = user("dan");
+        UUID channel = channel(dan, List.of(dan));
+        int base = MessageBuckets.of(Instant.now()) - 5;
+        backdate(channel, MessageBuckets.start(base).minusSeconds(60));
+        List<UUID> written = new ArrayList<>();
+        int[] buckets = {base, base + 1, base + 3, base + 5}; // base+2 and base+4 stay empty
+        for (int bucket : buckets) {
+            for (int i = 0; i < 7; i++) {
+                long millis = MessageBuckets.start(bucket).toEpochMilli() + 1000L * (i + 1);
+                UUID id = Uuids.startOf(millis);
+                cassandra.session().execute("INSERT INTO messages_by_channel (channel_id, bucket, message_id, sender_id,"
+                                + " client_id, content, msg_type, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'text', 'sent', ?)",
+                        channel, bucket, id, dan, "c" + written.size(), "m" + written.size(), Instant.ofEpochMilli(millis));
+                written.add(id);
+            }
+        }
+        // newest first with before_id
+        List<String> seen = new ArrayList<>();
+        String path = "/api/v1/channels/" + channel + "/messages?limit=5";
+        while (true) {
+            JsonNode page = call("GET", path, dan, null).json();
+            page.path("messages").forEach(m -> seen.add(m.path("message_id").asText()));
+            if (!page.path("has_more").asBoolean()) {
+                break;
+            }
+            path = "/api/v1/channels/" + channel + "/messages?limit=5&before_id=" + seen.getLast();
+        }
+        assertThat(seen).containsExactlyElementsOf(written.reversed().stream().map(UUID::toString).toList());
+
+        // oldest first with after_id, from a cursor that was never a message (deleted)
+        UUID deleted = Uuids.startOf(MessageBuckets.start(base).toEpochMilli() + 500);
+        List<String> forward = new ArrayList<>();
+        String cursor = deleted.toString();
+        while (true) {
+            JsonNode page = call("GET", "/api/v1/channels/" + channel + "/messages?limit=6&after_id=" + cursor, dan, null).json();
+            page.path("messages").forEach(m -> forward.add(m.path("message_id").asText()));
+            if (!page.path("has_more").asBoolean()) {
+                break;
+            }
+            cursor = forward.getLast();
+        }
+        assertThat(forward).containsExactlyElementsOf(written.stream().map(UUID::toString).toList());
+
+        JsonNode first = call("GET", "/api/v1/channels/" + channel + "/messages?limit=1&after_id=" + deleted, dan, null).json();
+        JsonNode message = first.path("messages").get(0);
+        assertThat(message.path("sender_id").asLong()).isEqualTo(dan);
+        assertThat(message.path("content").asText()).isEqualTo("m0");
+        assertThat(message.path("client_id").asText()).isEqualTo("c0");
+        assertThat(message.path("msg_type").asText()).isEqualTo("text");
+        assertThat(message.path("status").asText()).isEqualTo("sent");
+        assertThat(message.path("created_at").asText()).isNotEmpty();
+    }
+
+    @Test
+    void readPositionsMoveOnlyForwardPublishReceiptsAndDriveUnreadCounts() throws Exception {
+        long eve = user("eve");
+        long fay = user("fay");
+        UUID channel = channel(eve, List.of(eve, fay));
+        List<UUID> ids = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 5; i++) {
+            UUID id = Uuids.startOf(now + i);
+            ids.add(id);
+            cassandra.session().execute("INSERT INTO messages_by_channel (channel_id, bucket, message_id, sender_id, client_id,"
+                    + " content, msg_type, status, created_at) VALUES (?, ?, ?, ?, ?, 'x', 'text', 'sent', ?)",
+                    channel, MessageBuckets.of(id), id, eve, "k" + i, Instant.ofEpochMilli(now + i));
+        }
+        assertThat(unread(fay, channel)).isEqualTo(5);
+        assertThat(unread(eve, channel)).as("one's own messages are not unread").isZero();
+
+        LinkedBlockingQueue<String> receipts = new LinkedBlockingQueue<>();
+        int listener = redis.client().getTopic("channel:" + channel, StringCodec.INSTANCE)
+                .addListener(String.class, (topic, payload) -> receipts.add(payload));
+        try {
+            Response moved = call("PUT", "/api/v1/channels/" + channel + "/read", fay, Map.of("last_read_message_id", ids.get(2).toString()));
+            assertThat(moved.status()).isEqualTo(200);
+            JsonNode receipt = Json.tree(receipts.poll(10, TimeUnit.SECONDS));
+            assertThat(receipt.path("type").asText()).isEqualTo("read_receipt");
+            assertThat(receipt.path("user_id").asLong()).isEqualTo(fay);
+            assertThat(receipt.path("last_read_message_id").asText()).isEqualTo(ids.get(2).toString());
+            assertThat(unread(fay, channel)).isEqualTo(2);
+
+            Response back = call("PUT", "/api/v1/channels/" + channel + "/read", fay, Map.of("last_read_message_id", ids.get(0).toString()));
+            assertThat(back.json().path("last_read_message_id").asText()).as("never backwards").isEqualTo(ids.get(2).toString());
+            Response same = call("PUT", "/api/v1/channels/" + channel + "/read", fay, Map.of("last_read_message_id", ids.get(2).toString()));
+            assertThat(same.status()).isEqualTo(200);
+            assertThat(receipts.poll(500, TimeUnit.MILLISECONDS)).as("no receipt when nothing moved").isNull();
+
+            JsonNode positions = call("GET", "/api/v1/channels/" + channel + "/read", eve, null).json().path("read_positions");
+            Map<Long, String> byUser = new HashMap<>();
+            positions.forEach(p -> byUser.put(p.path("user_id").asLong(), p.path("last_read_message_id").asText(null)));
+            assertThat(byUser).containsEntry(fay, ids.get(2).toString()).containsKey(eve);
+        } finally {
+            redis.client().getTopic("channel:" + channel, StringCodec.INSTANCE).removeListener(listener);
+        }
+    }
+
+    @Test
+    void membersAreAddedWithAJoinNoticeAndDirectChannelsRefuse() throws Exception {
+        long gus = user("gus");
+        long hal = user("hal");
+        long ida = user("ida");
+        UUID group = channel(gus, List.of(gus));
+        LinkedBlockingQueue<String> notices = new LinkedBlockingQueue<>();
+        int listener = redis.client().getTopic("channel:" + group, StringCodec.INSTANCE)
+                .addListener(String.class, (topic, payload) -> notices.add(payload));
+        try {
+            assertThat(call("POST", "/api/v1/channels/" + group + "/members", gus, Map.of("user_id", hal)).status()).isEqualTo(200);
+            JsonNode joined = Json.tree(notices.poll(10, TimeUnit.SECONDS));
+            assertThat(joined.path("type").asText()).isEqualTo("member_joined");
+            assertThat(joined.path("user_id").asLong()).isEqualTo(hal);
+            assertThat(channelIds(hal)).contains(group.toString());
+        } finally {
+            redis.client().getTopic("channel:" + group, StringCodec.INSTANCE).removeListener(listener);
+        }
+        UUID dm = UUID.fromString(call("POST", "/api/v1/channels", gus, Map.of("type", "direct", "member_ids", List.of(gus, hal)))
+                .json().path("channel_id").asText());
+        assertThat(call("POST", "/api/v1/channels/" + dm + "/members", gus, Map.of("user_id", ida)).status()).isEqualTo(409);
+        assertThat(call("POST", "/api/v1/channels/" + group + "/members", ida, Map.of("user_id", ida)).status())
+                .as("only members may add").isEqualTo(403);
+    }
+
+    @Test
+    void presenceReflectsTheGatewaysKeys() throws Exception {
+        long jo = user("jo");
+        long viewer = user("viewer");
+        JsonNode never = call("GET", "/api/v1/users/" + jo + "/presence", viewer, null).json();
+        assertThat(never.path("status").asText()).isEqualTo("offline");
+        long now = System.currentTimeMillis();
+        redis.client().getScoredSortedSet(PresenceKeys.devices(jo), StringCodec.INSTANCE).add(now + 30_000, "gw-1");
+        redis.client().getBucket(PresenceKeys.lastSeen(jo), StringCodec.INSTANCE).set(Long.toString(now));
+        JsonNode online = call("GET", "/api/v1/users/" + jo + "/presence", viewer, null).json();
+        assertThat(online.path("status").asText()).isEqualTo("online");
+        assertThat(online.path("user_id").asLong()).isEqualTo(jo);
+        redis.client().getScoredSortedSet(PresenceKeys.devices(jo), StringCodec.INSTANCE).remove("gw-1");
+        JsonNode offline = call("GET", "/api/v1/users/" + jo + "/presence", viewer, null).json();
+        assertThat(offline.path("status").asText()).isEqualTo("offline");
+        assertThat(Instant.parse(offline.path("last_seen_at").asText()).toEpochMilli()).isEqualTo(now);
+    }
+
+    @Test
+    void usersAreCreatedByAdministratorsAndDevLoginIssuesAcceptedTokens() throws Exception {
+        String name = "new-" + UUID.randomUUID().toString().substring(0, 8);
+        Response created = call("POST", "/api/v1/users", admin, Map.of("name", name));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(call("POST", "/api/v1/users", admin, Map.of("name", name)).status()).isEqualTo(409);
+        assertThat(call("POST", "/api/v1/users", created.json().path("user_id").asLong(), Map.of("name", "x" + name)).status())
+                .isEqualTo(403);
+
+        HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/dev/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode session = Json.tree(login.body());
+        assertThat(session.path("user_id").asLong()).isEqualTo(created.json().path("user_id").asLong());
+        HttpResponse<String> mine = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/channels"))
+                .header("Authorization", "Bearer " + session.path("token").asText()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(mine.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void badRequestsGetTheRightStatusAsProblemJson() throws Exception {
+        long kim = user("kim");
+        long lee = user("lee");
+        UUID kims = channel(kim, List.of(kim));
+        String forged = com.auth0.jwt.JWT.create().withIssuer("chat").withSubject(Long.toString(kim))
+                .withExpiresAt(Instant.now().plusSeconds(60)).sign(com.auth0.jwt.algorithms.Algorithm.HMAC256("y".repeat(40)));
+        record Case(String name, HttpRequest request, int status, String field) {
+        }
+        String token = tokens.issue(kim, Duration.ofMinutes(5));
+        List<Case> cases = List.of(
+                new Case("bad JSON", post("/api/v1/channels", token, "application/json", "{nope"), 400, null),
+                new Case("array body", post("/api/v1/channels", token, "application/json", "[]"), 400, null),
+                new Case("type missing", post("/api/v1/channels", token, "application/json", "{\"member_ids\":[" + kim + "]}"), 400, "type"),
+                new Case("type wrong", post("/api/v1/channels", token, "application/json",
+                        "{\"type\":\"party\",\"name\":\"x\",\"member_ids\":[" + kim + "]}"), 400, "type"),
+                new Case("member_ids not numbers", post("/api/v1/channels", token, "application/json",
+                        "{\"type\":\"group\",\"name\":\"x\",\"member_ids\":[\"a\"]}"), 400, "member_ids"),
+                new Case("creator not a member", post("/api/v1/channels", token, "application/json",
+                        "{\"type\":\"group\",\"name\":\"x\",\"member_ids\":[" + lee + "]}"), 400, "member_ids"),
+                new Case("direct with three", post("/api/v1/channels", token, "application/json",
+                        "{\"type\":\"direct\",\"member_ids\":[" + kim + "," + lee + ",1]}"), 400, "member_ids"),
+                new Case("limit too big", get("/api/v1/channels/" + kims + "/messages?limit=500", token), 400, "limit"),
+                new Case("cursor not a timeuuid", get("/api/v1/channels/" + kims + "/messages?before_id=" + UUID.randomUUID(), token), 400, "before_id"),
+                new Case("read position not a timeuuid", put("/api/v1/channels/" + kims + "/read", token,
+                        "{\"last_read_message_id\":\"" + UUID.randomUUID() + "\"}"), 400, "last_read_message_id"),
+                new Case("unknown channel", get("/api/v1/channels/" + UUID.randomUUID() + "/messages", token), 404, null),
+                new Case("not a member", get("/api/v1/channels/" + kims + "/messages", tokens.issue(lee, Duration.ofMinutes(5))), 403, null),
+                new Case("not a member writes", put("/api/v1/channels/" + kims + "/read", tokens.issue(lee, Duration.ofMinutes(5)),
+                        "{\"last_read_message_id\":\"" + Uuids.timeBased() + "\"}"), 403, null),
+                new Case("no token", HttpRequest.newBuilder(uri("/api/v1/channels")).build(), 401, null),
+                new Case("forged token", get("/api/v1/channels", forged), 401, null),
+                new Case("expired token", get("/api/v1/channels", tokens.issue(kim, Duration.ofSeconds(-5))), 401, null),
+                new Case("oversize body", post("/api/v1/channels", token, "application/json",
+                        "{\"type\":\"group\",\"name\":\"" + "n".repeat(70_000) + "\",\"member_ids\":[" + kim + "]}"), 413, null),
+                new Case("not JSON content type", post("/api/v1/channels", token, "text/plain", "hello"), 415, null));
+        for (Case c : cases) {
+            HttpResponse<String> response = HTTP.send(c.request(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(c.name()).isEqualTo(c.status());
+            assertThat(response.headers().firstValue("Content-Type")).as(c.name()).hasValue("application/problem+json");
+            JsonNode problem = Json.tree(response.body());
+            assertThat(problem.path("status").asInt()).as(c.name()).isEqualTo(c.status());
+            assertThat(problem.path("detail").asText()).as(c.name()).isNotBlank();
+            if (c.field() != null) {
+                assertThat(problem.path("field").asText()).as(c.name()).isEqualTo(c.field());
+            }
+        }
+    }
+
+    // helpers
+
+    private record Response(int status, JsonNode json) {
+    }
+
+    private static Response call(String method, String path, long caller, Object body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + tokens.issue(caller, Duration.ofMinutes(5)));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.encode(body)));
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body().isEmpty() ? null : Json.tree(response.body()));
+    }
+
+    private static HttpRequest post(String path, String token, String contentType, String body) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static HttpRequest put(String path, String token, String body) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static HttpRequest get(String path, String token) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).build();
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + api.port() + path);
+    }
+
+    private static long user(String name) throws Exception {
+        return insertUser(name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private static long insertUser(String name) throws Exception {
+        try (Connection db = DriverManager.getConnection(endpoints.postgresUrl(), endpoints.postgresUser(), "");
+             PreparedStatement insert = db.prepareStatement("INSERT INTO users (name) VALUES (?) RETURNING id")) {
+            insert.setString(1, name);
+            var rs = insert.executeQuery();
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static UUID channel(long creator, List<Long> members) throws Exception {
+        Response created = call("POST", "/api/v1/channels", creator, Map.of("name", "c", "type", "group", "member_ids", members));
+        assertThat(created.status()).isEqualTo(201);
+        return UUID.fromString(created.json().path("channel_id").asText());
+    }
+
+    private static void backdate(UUID channel, Instant createdAt) throws Exception {
+        try (Connection db = DriverManager.getConnection(endpoints.postgresUrl(), endpoints.postgresUser(), "");
+             PreparedStatement update = db.prepareStatement("UPDATE channels SET created_at = ? WHERE id = ?")) {
+            update.setObject(1, java.sql.Timestamp.from(createdAt));
+            update.setObject(2, channel);
+            update.executeUpdate();
+        }
+    }
+
+    private static List<String> channelIds(long user) throws Exception {
+        List<String> ids = new ArrayList<>();
+        call("GET", "/api/v1/channels", user, null).json().path("channels").forEach(c -> ids.add(c.path("channel_id").asText()));
+        return ids;
+    }
+
+    private static int unread(long user, UUID channel) throws Exception {
+        for (JsonNode c : call("GET", "/api/v1/channels", user, null).json().path("channels")) {
+            if (c.path("channel_id").asText().equals(channel.toString())) {
+                return c.path("unread_count").asInt();
+            }
+        }
+        throw new AssertionError("channel not listed");
+    }
+}
