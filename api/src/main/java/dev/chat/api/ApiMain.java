@@ -11,6 +11,8 @@ import dev.chat.common.Tokens;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServerConfig;
 
 /**
@@ -49,7 +51,7 @@ public final class ApiMain {
         ChannelService channels = new ChannelService(store, new History(cassandra.session()), new Events(redis.client()));
         UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), tokens, settings);
         List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health());
-        runtime.start(config.get("server"), server -> setup(server, tokens, new ChannelRoutes(channels), users, checks));
+        runtime.start(config.get("server"), server -> setup(server, settings, tokens, new ChannelRoutes(channels), users, checks));
         return runtime;
     }
 
@@ -57,16 +59,21 @@ public final class ApiMain {
      * Production wiring of the web server; tests call it too.
      *
      * @param server   server builder
+     * @param settings the api's settings (rate limit)
      * @param tokens   bearer token checks
      * @param channels /api/v1/channels
      * @param users    /api/v1/users and /api/v1/dev/login
      * @param checks   readiness checks of the backing services
      */
-    static void setup(WebServerConfig.Builder server, Tokens tokens, ChannelRoutes channels, UserRoutes users,
+    static void setup(WebServerConfig.Builder server, ApiSettings settings, Tokens tokens, ChannelRoutes channels,
+                      UserRoutes users,
                       List<HealthCheck> checks) {
         server.addFeature(ServiceRuntime.observe(checks));
+        // the document at /openapi is META-INF/openapi.yaml; ApiOpenApiIT keeps it true to the routes
+        server.addFeature(OpenApiFeature.create());
         server.routing(routing -> {
-            routing.addFilter(new Authentication(tokens));
+            routing.addFilter(new RequestMetrics(Metrics.globalRegistry()));
+            routing.addFilter(new Authentication(tokens, new RateLimiter(settings.ratePerSecond(), settings.rateBurst())));
             Problems.register(routing);
             routing.register("/api/v1/channels", channels);
             routing.register("/api/v1", users);

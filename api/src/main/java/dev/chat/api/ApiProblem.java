@@ -11,11 +11,26 @@ final class ApiProblem extends RuntimeException {
 
     private final Status status;
     private final String field;
+    private final long retryAfterSeconds;
 
     private ApiProblem(Status status, String detail, String field) {
+        this(status, detail, field, 0);
+    }
+
+    private ApiProblem(Status status, String detail, String field, long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    static ApiProblem tooManyRequests(String detail, long retryAfterSeconds) {
+        return new ApiProblem(Status.TOO_MANY_REQUESTS_429, detail, null, Math.max(1, retryAfterSeconds));
+    }
+
+    /** @return seconds to wait before retrying, or 0 */
+    long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     static ApiProblem badRequest(String field, String detail) {

@@ -14,8 +14,10 @@ import io.helidon.config.Config;
  * @param admins   user ids that may create users
  * @param devLogin whether the local-stack login is on
  * @param tokenTtl lifetime of the tokens the api issues
+ * @param ratePerSecond requests per second each user may make (sustained)
+ * @param rateBurst     requests each user may make at once
  */
-record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl) {
+record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ratePerSecond, int rateBurst) {
 
     static ApiSettings create(Config config) {
         String admins = config.get("api.admins").asString().orElse("");
@@ -27,6 +29,8 @@ record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl) {
             throw new IllegalStateException("Configuration 'api.admins' (API_ADMINS) must list user ids, was '" + admins + "'");
         }
         return new ApiSettings(ids, config.get("api.devlogin").asBoolean().orElse(false),
-                Duration.ofMinutes(ServiceConfig.positiveInt(config, "api.tokenttlminutes", 720)));
+                Duration.ofMinutes(ServiceConfig.positiveInt(config, "api.tokenttlminutes", 720)),
+                ServiceConfig.positiveInt(config, "api.ratepersecond", 50),
+                ServiceConfig.positiveInt(config, "api.rateburst", 200));
     }
 }

@@ -9,8 +9,8 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
- * Requires a valid bearer token on every {@code /api/v1} call except the local-stack login, and
- * puts the caller's user id into the request context. Thread-safe.
+ * Requires a valid bearer token on every {@code /api/v1} call except the local-stack login, puts
+ * the caller's user id into the request context, and applies the caller's rate limit. Thread-safe.
  */
 final class Authentication implements Filter {
 
@@ -18,9 +18,11 @@ final class Authentication implements Filter {
     private static final String DEV_LOGIN = "/api/v1/dev/login";
 
     private final Tokens tokens;
+    private final RateLimiter limiter;
 
-    Authentication(Tokens tokens) {
+    Authentication(Tokens tokens, RateLimiter limiter) {
         this.tokens = tokens;
+        this.limiter = limiter;
     }
 
     /** The authenticated caller. @param userId their id */
@@ -45,12 +47,15 @@ final class Authentication implements Filter {
                     "a bearer token is required (Authorization: Bearer <token>)", null);
             return;
         }
+        long userId;
         try {
-            request.context().register(new Caller(tokens.verify(header.substring(7).strip())));
+            userId = tokens.verify(header.substring(7).strip());
         } catch (Tokens.InvalidToken e) {
             Problems.send(response, io.helidon.http.Status.UNAUTHORIZED_401, "invalid token: " + e.getMessage(), null);
             return;
         }
+        request.context().register(new Caller(userId));
+        limiter.acquire(userId);
         chain.proceed();
     }
 }

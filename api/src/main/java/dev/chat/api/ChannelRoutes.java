@@ -15,6 +15,11 @@ import io.helidon.webserver.http.ServerResponse;
 /** HTTP mapping of {@code /api/v1/channels}: parses requests, calls {@link ChannelService}, writes JSON. */
 final class ChannelRoutes implements HttpService {
 
+    /** Every route, as documented in META-INF/openapi.yaml (ApiOpenApiIT compares them). */
+    static final List<String> ROUTES = List.of(
+            "POST /api/v1/channels", "GET /api/v1/channels", "GET /api/v1/channels/{id}/messages",
+            "POST /api/v1/channels/{id}/members", "PUT /api/v1/channels/{id}/read", "GET /api/v1/channels/{id}/read");
+
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
 

@@ -23,8 +23,12 @@ final class Problems {
     }
 
     static void register(HttpRouting.Builder routing) {
-        routing.error(ApiProblem.class, (request, response, problem) ->
-                send(response, problem.status(), problem.getMessage(), problem.field()));
+        routing.error(ApiProblem.class, (request, response, problem) -> {
+            if (problem.retryAfterSeconds() > 0) {
+                response.header(HeaderValues.create(HeaderNames.RETRY_AFTER, Long.toString(problem.retryAfterSeconds())));
+            }
+            send(response, problem.status(), problem.getMessage(), problem.field());
+        });
         routing.error(RuntimeException.class, (request, response, error) -> {
             LOG.log(System.Logger.Level.ERROR, "api: " + request.prologue() + " failed", error);
             send(response, Status.INTERNAL_SERVER_ERROR_500, "the request failed on the server; it was logged", null);

@@ -17,6 +17,10 @@ import io.helidon.webserver.http.ServerResponse;
  */
 final class UserRoutes implements HttpService {
 
+    /** Every route, as documented in META-INF/openapi.yaml (ApiOpenApiIT compares them). */
+    static final java.util.List<String> ROUTES = java.util.List.of(
+            "POST /api/v1/users", "GET /api/v1/users/{id}/presence", "POST /api/v1/dev/login");
+
     /** Longest user name. */
     static final int MAX_NAME = 64;
 
