@@ -15,8 +15,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.wire.Json;
 import dev.chat.localstack.ChatHome;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs {@code bin/chatctl up} as an operator would, on its own stack directory and free ports:
- * every service answers, and Ctrl-C (SIGINT) leaves no process behind.
+ * every service answers, users chat across two gateways through the running system, and Ctrl-C
+ * (SIGINT) leaves no process behind.
  */
 class UpCommandIT {
 
@@ -60,6 +64,7 @@ class UpCommandIT {
             for (int port : List.of(api, gateway, gateway + 1, persister)) {
                 assertThat(status("http://127.0.0.1:" + port + "/observe/health")).as("health on " + port).isEqualTo(200);
             }
+            chatAcrossTheRunningSystem(api, gateway, gateway + 1);
             children.addAll(up.descendants().toList());
             Files.readAllLines(stackDir.resolve("postgres/postmaster.pid")).stream().findFirst()
                     .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.strip())))
@@ -79,6 +84,82 @@ class UpCommandIT {
         }
         assertThat(Files.readString(output)).contains("Stopped.");
         assertThat(stackDir.resolve("stack.properties")).doesNotExist();
+    }
+
+    /**
+     * What a user of the running system does: log in, create a channel, chat across two gateways,
+     * read history, mark read, add a member who then receives messages.
+     */
+    private static void chatAcrossTheRunningSystem(int api, int gateway1, int gateway2) throws Exception {
+        Duration wait = Duration.ofSeconds(30);
+        JsonNode alice = post(api, "/api/v1/dev/login", null, "{\"name\":\"alice-" + UUID.randomUUID() + "\"}");
+        JsonNode bob = post(api, "/api/v1/dev/login", null, "{\"name\":\"bob-" + UUID.randomUUID() + "\"}");
+        JsonNode carol = post(api, "/api/v1/dev/login", null, "{\"name\":\"carol-" + UUID.randomUUID() + "\"}");
+        String channel = post(api, "/api/v1/channels", alice.path("token").asText(), "{\"name\":\"e2e\",\"type\":\"group\","
+                + "\"member_ids\":[" + alice.path("user_id").asLong() + "," + bob.path("user_id").asLong() + "]}")
+                .path("channel_id").asText();
+        try (WsProbe aliceSocket = new WsProbe(gateway1, alice.path("token").asText());
+             WsProbe bobSocket = new WsProbe(gateway2, bob.path("token").asText());
+             WsProbe carolSocket = new WsProbe(gateway1, carol.path("token").asText())) {
+            aliceSocket.send("{\"type\":\"message\",\"channel_id\":\"" + channel + "\",\"client_id\":\"e2e-1\",\"content\":\"hi bob\"}");
+            String messageId = aliceSocket.await(f -> "ack".equals(f.path("type").asText()), wait).path("message_id").asText();
+            assertThat(bobSocket.await(f -> "message".equals(f.path("type").asText()), wait).path("message_id").asText())
+                    .isEqualTo(messageId);
+
+            long deadline = System.nanoTime() + wait.toNanos();
+            JsonNode history;
+            do {
+                history = get(api, "/api/v1/channels/" + channel + "/messages", bob.path("token").asText());
+            } while (history.path("messages").isEmpty() && System.nanoTime() < deadline);
+            assertThat(history.path("messages").get(0).path("message_id").asText()).isEqualTo(messageId);
+
+            put(api, "/api/v1/channels/" + channel + "/read", bob.path("token").asText(),
+                    "{\"last_read_message_id\":\"" + messageId + "\"}");
+            assertThat(aliceSocket.await(f -> "read_receipt".equals(f.path("type").asText()), wait).path("user_id").asLong())
+                    .isEqualTo(bob.path("user_id").asLong());
+
+            post(api, "/api/v1/channels/" + channel + "/members", alice.path("token").asText(),
+                    "{\"user_id\":" + carol.path("user_id").asLong() + "}");
+            bobSocket.await(f -> "member_joined".equals(f.path("type").asText()), wait);
+            long joinDeadline = System.nanoTime() + wait.toNanos();
+            boolean delivered = false;
+            for (int i = 0; !delivered && System.nanoTime() < joinDeadline; i++) {
+                // the gateway subscribes carol's socket when member_joined arrives; retry until it has
+                aliceSocket.send("{\"type\":\"message\",\"channel_id\":\"" + channel + "\",\"client_id\":\"e2e-join-" + i
+                        + "\",\"content\":\"welcome carol\"}");
+                try {
+                    carolSocket.await(f -> "message".equals(f.path("type").asText()), Duration.ofSeconds(2));
+                    delivered = true;
+                } catch (AssertionError notYet) {
+                    // next try
+                }
+            }
+            assertThat(delivered).as("a member added through the api receives messages on her open socket").isTrue();
+        }
+    }
+
+    private static JsonNode post(int port, String path, String token, String body) throws Exception {
+        return send(port, path, token, "POST", body);
+    }
+
+    private static JsonNode put(int port, String path, String token, String body) throws Exception {
+        return send(port, path, token, "PUT", body);
+    }
+
+    private static JsonNode get(int port, String path, String token) throws Exception {
+        return send(port, path, token, "GET", null);
+    }
+
+    private static JsonNode send(int port, String path, String token, String method, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        request.header("Content-Type", "application/json").method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 201);
+        return Json.tree(response.body());
     }
 
     private static void awaitOutput(Process process, Path output, String text, Duration timeout) throws Exception {
