@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ChatCtl.Version.class,
         description = "Operate the chat system: run it locally, inspect it, benchmark it.",
-        subcommands = {UpCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {UpCommand.class, UsersCommand.class, TokenCommand.class, PresenceCommand.class, ReplayCommand.class, PartitionsCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",

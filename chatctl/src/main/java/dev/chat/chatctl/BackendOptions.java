@@ -1,0 +1,50 @@
+package dev.chat.chatctl;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.chat.common.BackendSettings;
+import dev.chat.common.ServiceConfig;
+import io.helidon.config.Config;
+import picocli.CommandLine.Option;
+
+/**
+ * Where chatctl finds the backing services: the services' own configuration
+ * ({@code chat-common.yaml}, environment variables such as REDIS_ADDRESS, {@code CHAT_CONFIG}),
+ * overridden by these flags. Shared by every command as a picocli mixin.
+ */
+final class BackendOptions {
+
+    @Option(names = "--redis", paramLabel = "URL", description = "Redis address, e.g. redis://127.0.0.1:16379")
+    private String redis;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers")
+    private String kafka;
+
+    @Option(names = "--cassandra", paramLabel = "HOST:PORT,...", description = "Cassandra contact points")
+    private String cassandra;
+
+    @Option(names = "--postgres", paramLabel = "JDBC_URL", description = "PostgreSQL JDBC URL")
+    private String postgres;
+
+    /** @return the merged configuration */
+    Config config() {
+        Map<String, String> overrides = new HashMap<>();
+        put(overrides, "redis.address", redis);
+        put(overrides, "kafka.bootstrap", kafka);
+        put(overrides, "cassandra.contactpoints", cassandra);
+        put(overrides, "postgres.url", postgres);
+        return ServiceConfig.load(overrides);
+    }
+
+    /** @return validated backend settings */
+    BackendSettings backends() {
+        return BackendSettings.create(config());
+    }
+
+    private static void put(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.chat.chatctl;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.chat.common.BackendSettings;
+import dev.chat.common.PresenceKeys;
+import dev.chat.common.RedisConnection;
+import org.redisson.api.RScoredSortedSet;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.client.protocol.ScoredEntry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code chatctl presence}: what Redis says about users' presence — status, last seen, each
+ * device (connection) with the time it has left, and the keys' TTLs; or who is online now.
+ */
+@Command(name = "presence", mixinStandardHelpOptions = true,
+        description = {"Show users' presence as the gateways record it in Redis.",
+            "A user is online while any device's heartbeat has not expired."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  chatctl presence 42 43", "  chatctl presence --online", "  chatctl presence --online --limit 10000 --json"})
+final class PresenceCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private BackendOptions backend;
+
+    @Mixin
+    private OutputOptions output;
+
+    @Parameters(paramLabel = "USER_ID", arity = "0..*", description = "Users to show.")
+    private List<Long> userIds = new ArrayList<>();
+
+    @Option(names = "--online", description = "List who is online now (scans presence keys).")
+    private boolean online;
+
+    @Option(names = "--limit", defaultValue = "1000", paramLabel = "N",
+            description = "With --online: stop after scanning this many users (default: ${DEFAULT-VALUE}).")
+    private int limit;
+
+    @Override
+    public Integer call() {
+        if (online == !userIds.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give USER_IDs or --online (not both)");
+        }
+        if (limit < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be positive");
+        }
+        BackendSettings backends = backend.backends();
+        try (RedisConnection redis = RedisConnection.open("chatctl", backends)) {
+            if (!redis.client().getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).pingAll(3, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisAddress() + " (redis.address / REDIS_ADDRESS / --redis)");
+            }
+            return online ? online(redis.client()) : users(redis.client());
+        } catch (org.redisson.client.RedisException e) {
+            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisAddress() + ": " + e.getMessage());
+        }
+    }
+
+    private int users(RedissonClient redis) {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Map<String, Object>> reports = new ArrayList<>();
+        for (long userId : userIds) {
+            reports.add(report(redis, userId));
+        }
+        if (output.json()) {
+            output.printJson(out, reports);
+            return ChatCtl.OK;
+        }
+        for (Map<String, Object> r : reports) {
+            out.printf("user %s: %s, last seen %s%n", r.get("user_id"), r.get("status"),
+                    r.get("last_seen_at") == null ? "never" : r.get("last_seen_at"));
+            out.printf("  %s  ttl %s%n", PresenceKeys.devices((Long) r.get("user_id")), ttl((Long) r.get("devices_key_ttl_ms")));
+            out.printf("  %s  ttl %s%n", PresenceKeys.lastSeen((Long) r.get("user_id")), ttl((Long) r.get("last_seen_key_ttl_ms")));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> devices = (List<Map<String, Object>>) r.get("devices");
+            for (Map<String, Object> device : devices) {
+                out.printf("  device %-24s %s%n", device.get("connection"),
+                        (Long) device.get("expires_in_ms") > 0 ? "expires in " + device.get("expires_in_ms") + " ms" : "expired");
+            }
+        }
+        out.flush();
+        return ChatCtl.OK;
+    }
+
+    private int online(RedissonClient redis) {
+        PrintWriter out = spec.commandLine().getOut();
+        long now = System.currentTimeMillis();
+        List<Long> online = new ArrayList<>();
+        int scanned = 0;
+        for (String key : (Iterable<String>) redis.getKeys().getKeysStreamByPattern("presence:devices:*", 500)::iterator) {
+            if (scanned++ >= limit) {
+                break;
+            }
+            RScoredSortedSet<String> devices = redis.getScoredSortedSet(key, StringCodec.INSTANCE);
+            if (devices.count(now, false, Double.POSITIVE_INFINITY, true) > 0) {
+                online.add(Long.parseLong(key.substring("presence:devices:".length())));
+            }
+        }
+        boolean truncated = scanned > limit;
+        online.sort(null);
+        if (output.json()) {
+            output.printJson(out, Map.of("online", online, "count", online.size(), "scanned", Math.min(scanned, limit),
+                    "truncated", truncated));
+        } else {
+            online.forEach(out::println);
+            out.printf("%d online (%d users with presence keys scanned%s)%n", online.size(), Math.min(scanned, limit),
+                    truncated ? ", stopped at --limit" : "");
+            out.flush();
+        }
+        return ChatCtl.OK;
+    }
+
+    private static Map<String, Object> report(RedissonClient redis, long userId) {
+        long now = System.currentTimeMillis();
+        RScoredSortedSet<String> devices = redis.getScoredSortedSet(PresenceKeys.devices(userId), StringCodec.INSTANCE);
+        List<Map<String, Object>> deviceList = new ArrayList<>();
+        boolean anyLive = false;
+        for (ScoredEntry<String> entry : devices.entryRange(0, -1)) {
+            long left = entry.getScore().longValue() - now;
+            anyLive |= left > 0;
+            deviceList.add(Map.of("connection", entry.getValue(), "expires_in_ms", left));
+        }
+        Object lastSeen = redis.getBucket(PresenceKeys.lastSeen(userId), StringCodec.INSTANCE).get();
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("user_id", userId);
+        report.put("status", anyLive ? "online" : "offline");
+        report.put("last_seen_at", lastSeen == null ? null : Instant.ofEpochMilli(Long.parseLong(lastSeen.toString())).toString());
+        report.put("devices", deviceList);
+        report.put("devices_key_ttl_ms", devices.remainTimeToLive());
+        report.put("last_seen_key_ttl_ms", redis.getBucket(PresenceKeys.lastSeen(userId)).remainTimeToLive());
+        return report;
+    }
+
+    private static String ttl(long millis) {
+        return millis == -2 ? "(no key)" : millis == -1 ? "(none)" : millis + " ms";
+    }
+}

@@ -1,0 +1,290 @@
+package dev.chat.chatctl;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.BackendSettings;
+import dev.chat.common.CassandraConnection;
+import dev.chat.common.MessageBuckets;
+import dev.chat.common.ServiceConfig;
+import dev.chat.common.TimeUuids;
+import dev.chat.common.wire.ChatMessage;
+import dev.chat.common.wire.Json;
+import dev.chat.localstack.LocalStack;
+import dev.chat.localstack.ServiceProcess;
+import dev.chat.localstack.StackEndpoints;
+import dev.chat.localstack.StackSettings;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The operator commands run in-process (picocli with captured output) against the real stack,
+ * with the services they inspect running as real processes.
+ */
+class OperatorCommandsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static StackEndpoints endpoints;
+    private static StackSettings settings;
+    private static CassandraConnection cassandra;
+    private static ServiceProcess api;
+    private static ServiceProcess gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        endpoints = LocalStack.shared().endpoints();
+        settings = LocalStack.shared().settings();
+        cassandra = CassandraConnection.open("test", BackendSettings.create(ServiceConfig.load(endpoints.serviceConfig())));
+        api = launch("api", "api-chatctl-it");
+        gateway = launch("gateway", "gateway-chatctl-it");
+    }
+
+    @AfterAll
+    static void stop() {
+        api.stop();
+        gateway.stop();
+        cassandra.close();
+    }
+
+    private record Run(int code, String out, String err) {
+        JsonNode json() throws Exception {
+            return Json.tree(out);
+        }
+    }
+
+    /** Runs chatctl in-process, pointed at the local stack through flags. */
+    private static Run chatctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        java.util.List<String> all = new java.util.ArrayList<>(List.of(args));
+        int code = ChatCtl.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(withBackends(all).toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static List<String> withBackends(List<String> args) {
+        java.util.List<String> all = new java.util.ArrayList<>(args);
+        if (!args.isEmpty() && !args.contains("--help") && !(args.size() == 1 && args.getFirst().equals("users"))) {
+            all.addAll(List.of("--redis", endpoints.redisAddress(), "--kafka", endpoints.kafkaBootstrap(),
+                    "--cassandra", endpoints.cassandraContactPoint(), "--postgres", endpoints.postgresUrl()));
+        }
+        return all;
+    }
+
+    @Test
+    void usersCreateAndTokenGiveATokenTheApiAccepts() throws Exception {
+        String name = "op-" + UUID.randomUUID().toString().substring(0, 8);
+        Run created = chatctl("users", "create", name, "--json");
+        assertThat(created.code()).as(created.err()).isZero();
+        long id = created.json().path("user_id").asLong();
+        assertThat(chatctl("users", "create", name).code()).as("the name is taken").isEqualTo(ChatCtl.FAILED);
+
+        Run token = chatctl("token", Long.toString(id), "--ttl", "PT10M");
+        assertThat(token.code()).isZero();
+        HttpResponse<String> channels = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.port() + "/api/v1/channels"))
+                .header("Authorization", "Bearer " + token.out().strip()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(channels.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void presenceShowsAConnectedUserWithDeviceThenOfflineWithLastSeen() throws Exception {
+        long user = Long.parseLong(chatctl("users", "create", "p-" + UUID.randomUUID().toString().substring(0, 8)).out().strip());
+        String token = chatctl("token", Long.toString(user)).out().strip();
+        try (WsProbe socket = new WsProbe(gateway.port(), token)) {
+            socket.send("{\"type\":\"heartbeat\"}");
+            Run online = awaitPresence(user, "online");
+            JsonNode report = online.json().get(0);
+            assertThat(report.path("devices")).hasSize(1);
+            assertThat(report.path("devices").get(0).path("expires_in_ms").asLong()).isPositive();
+            assertThat(report.path("devices_key_ttl_ms").asLong()).isPositive();
+            Run listed = chatctl("presence", "--online", "--limit", "100000", "--json");
+            assertThat(listed.json().path("online").toString()).contains(Long.toString(user));
+        }
+        Run offline = awaitPresence(user, "offline");
+        assertThat(offline.json().get(0).path("last_seen_at").asText()).isNotEmpty();
+        Run human = chatctl("presence", Long.toString(user));
+        assertThat(human.out()).contains("user " + user + ": offline, last seen 20");
+    }
+
+    @Test
+    void replayPlansWithoutChangingRefusesWhileThePersisterRunsAndReplaysWithoutDuplicates() throws Exception {
+        UUID channel = UUID.randomUUID();
+        TimeUuids ids = new TimeUuids();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
+        ServiceProcess persister = launch("persister", "persister-chatctl-it");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 20; i++) {
+                UUID id = ids.next();
+                producer.send(new ProducerRecord<>("chat-messages", channel.toString(), Json.encode(
+                        new ChatMessage(channel, id, 5L, "r-" + i, "replay " + i, "text", TimeUuids.instant(id))))).get();
+            }
+            awaitRows(channel, 20);
+            Run refused = chatctl("replay", "--to-earliest", "--execute");
+            assertThat(refused.code()).isEqualTo(ChatCtl.FAILED);
+            assertThat(refused.err()).contains("active member").contains("Stop the persisters");
+        } finally {
+            persister.stop();
+        }
+        // the channel's messages are all in one partition (keyed by channel): replay just that one
+        String partition = Integer.toString(org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(channel.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                % settings.kafkaPartitions());
+        Run before = chatctl("replay", "--json");
+        Run plan = chatctl("replay", "--to-earliest", "--partition", partition, "--json");
+        assertThat(plan.code()).isZero();
+        assertThat(plan.json().path("partitions")).hasSize(1);
+        assertThat(chatctl("replay", "--json").json().path("partitions")).as("a plan changes nothing")
+                .isEqualTo(before.json().path("partitions"));
+
+        Run executed = awaitExecute("replay", "--to-earliest", "--partition", partition, "--execute", "--json");
+        for (JsonNode planned : executed.json().path("partitions")) {
+            assertThat(planned.path("target").asLong()).isEqualTo(planned.path("earliest").asLong());
+        }
+        JsonNode moved = chatctl("replay", "--partition", partition, "--json").json().path("partitions");
+        assertThat(moved.get(0).path("committed").asLong()).as("moved exactly as planned")
+                .isEqualTo(executed.json().path("partitions").get(0).path("target").asLong());
+        ServiceProcess again = launch("persister", "persister-chatctl-it-2");
+        try {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline && chatctl("replay", "--json").json().path("partitions").findValues("lag")
+                    .stream().anyMatch(lag -> lag.asLong() > 0)) {
+                Thread.sleep(500);
+            }
+            assertThat(chatctl("replay", "--json").json().path("partitions").findValues("lag")).allMatch(lag -> lag.asLong() == 0);
+            assertThat(rows(channel)).as("replayed into Cassandra without duplicates").isEqualTo(20);
+        } finally {
+            again.stop();
+        }
+    }
+
+    @Test
+    void partitionsCountsRowsPerBucketAndWarnsPastTheThreshold() throws Exception {
+        long owner = Long.parseLong(chatctl("users", "create", "pt-" + UUID.randomUUID().toString().substring(0, 8)).out().strip());
+        UUID channel = UUID.randomUUID();
+        int now = MessageBuckets.of(Instant.now());
+        try (Connection db = DriverManager.getConnection(endpoints.postgresUrl(), endpoints.postgresUser(), "");
+             PreparedStatement insert = db.prepareStatement("INSERT INTO channels (id, name, type, created_by, created_at)"
+                     + " VALUES (?, 'p', 'group', ?, ?)")) {
+            insert.setObject(1, channel);
+            insert.setLong(2, owner);
+            insert.setObject(3, java.sql.Timestamp.from(MessageBuckets.start(now - 3)));
+            insert.executeUpdate();
+        }
+        Map<Integer, Integer> perBucket = Map.of(now - 3, 2, now - 1, 5);
+        perBucket.forEach((bucket, count) -> {
+            for (int i = 0; i < count; i++) {
+                long millis = MessageBuckets.start(bucket).toEpochMilli() + 1000L * (i + 1);
+                cassandra.session().execute("INSERT INTO messages_by_channel (channel_id, bucket, message_id, sender_id, client_id,"
+                        + " content, msg_type, status, created_at) VALUES (?, ?, ?, 1, ?, 'hello', 'text', 'sent', ?)",
+                        channel, bucket, Uuids.startOf(millis), "c" + i, Instant.ofEpochMilli(millis));
+            }
+        });
+        Run run = chatctl("partitions", channel.toString(), "--warn-rows", "3", "--json");
+        assertThat(run.code()).as(run.err()).isZero();
+        Map<Integer, Long> rows = new HashMap<>();
+        Map<Integer, Integer> warnings = new HashMap<>();
+        for (JsonNode p : run.json().path("partitions")) {
+            rows.put(p.path("bucket").asInt(), p.path("rows").asLong());
+            warnings.put(p.path("bucket").asInt(), p.path("warnings").size());
+            assertThat(p.path("replicas")).isNotEmpty();
+        }
+        assertThat(rows).containsExactlyInAnyOrderEntriesOf(Map.of(now - 3, 2L, now - 1, 5L));
+        assertThat(warnings).containsEntry(now - 1, 1).containsEntry(now - 3, 0);
+        assertThat(chatctl("partitions", channel.toString(), "--warn-rows", "3").out()).contains("WARNING: more than 3 rows");
+    }
+
+    @Test
+    void badArgumentsAreUsageErrorsAndUnreachableServicesExit3() {
+        assertThat(chatctl("token", "abc").code()).isEqualTo(ChatCtl.USAGE);
+        assertThat(chatctl("replay", "--execute").code()).isEqualTo(ChatCtl.USAGE);
+        assertThat(chatctl("partitions").code()).isEqualTo(ChatCtl.USAGE);
+        assertThat(chatctl("presence").code()).isEqualTo(ChatCtl.USAGE);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ChatCtl.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute("replay", "--kafka", "127.0.0.1:1");
+        assertThat(code).isEqualTo(ChatCtl.UNREACHABLE);
+        assertThat(err.toString()).contains("cannot reach Kafka at 127.0.0.1:1");
+    }
+
+    private static Run awaitPresence(long user, String status) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Run run;
+        do {
+            run = chatctl("presence", Long.toString(user), "--json");
+            if (run.code() == 0 && status.equals(run.json().get(0).path("status").asText())) {
+                return run;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("user " + user + " never " + status + ": " + run.out() + run.err());
+    }
+
+    /** The group needs a moment to notice a stopped member; retry while it still lists one. */
+    private static Run awaitExecute(String... args) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Run run;
+        do {
+            run = chatctl(args);
+            if (run.code() == 0) {
+                return run;
+            }
+            Thread.sleep(1000);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(run.err());
+    }
+
+    private static long rows(UUID channel) {
+        int bucket = MessageBuckets.of(Instant.now());
+        return cassandra.session().execute("SELECT COUNT(*) FROM messages_by_channel WHERE channel_id = ? AND bucket IN (?, ?)",
+                channel, bucket - 1, bucket).one().getLong(0);
+    }
+
+    private static void awaitRows(UUID channel, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && rows(channel) < count) {
+            Thread.sleep(200);
+        }
+        assertThat(rows(channel)).isEqualTo(count);
+    }
+
+    private static ServiceProcess launch(String module, String name) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ServiceProcess process = ServiceProcess.launch(settings.home(), module, name, port, endpoints.serviceEnvironment(),
+                settings.logDir(), "256m");
+        process.awaitReady(Duration.ofSeconds(90));
+        return process;
+    }
+}
