@@ -2,6 +2,7 @@ package dev.chat.chatctl;
 
 import java.io.PrintWriter;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ChatCtl.Version.class,
         description = "Operate the chat system: run it locally, inspect it, benchmark it.",
-        subcommands = {UpCommand.class, UsersCommand.class, TokenCommand.class, PresenceCommand.class, ReplayCommand.class, PartitionsCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {UpCommand.class, UsersCommand.class, TokenCommand.class, PresenceCommand.class, ReplayCommand.class,
+            PartitionsCommand.class, BenchCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",

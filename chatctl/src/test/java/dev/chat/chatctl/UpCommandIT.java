@@ -65,6 +65,7 @@ class UpCommandIT {
                 assertThat(status("http://127.0.0.1:" + port + "/observe/health")).as("health on " + port).isEqualTo(200);
             }
             chatAcrossTheRunningSystem(api, gateway, gateway + 1);
+            benchASmallRun(api, gateway, gateway + 1, env);
             children.addAll(up.descendants().toList());
             Files.readAllLines(stackDir.resolve("postgres/postmaster.pid")).stream().findFirst()
                     .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.strip())))
@@ -136,6 +137,37 @@ class UpCommandIT {
             }
             assertThat(delivered).as("a member added through the api receives messages on her open socket").isTrue();
         }
+    }
+
+    /** chatctl bench against the running system: a small fan-out run loses nothing; idle sockets open. */
+    private static void benchASmallRun(int api, int gateway1, int gateway2, Map<String, String> env) throws Exception {
+        String[] gateways = {"--gateway", "ws://127.0.0.1:" + gateway1 + "/ws", "--gateway", "ws://127.0.0.1:" + gateway2 + "/ws"};
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        List<String> args = new java.util.ArrayList<>(List.of("bench", "--api", "http://127.0.0.1:" + api,
+                "--channels", "3", "--members", "4", "--senders", "2", "--rate", "60", "--duration", "PT3S", "--json"));
+        args.addAll(List.of(gateways));
+        int code = ChatCtl.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true))
+                .execute(args.toArray(String[]::new));
+        assertThat(code).as(out + "\n" + err).isZero();
+        JsonNode report = Json.tree(out.toString());
+        assertThat(report.path("sent").asLong()).isBetween(150L, 190L);
+        assertThat(report.path("acked").asLong()).isEqualTo(report.path("sent").asLong());
+        assertThat(report.path("delivered").asLong()).isEqualTo(report.path("expected_deliveries").asLong())
+                .isEqualTo(report.path("sent").asLong() * 4);
+        assertThat(report.path("lost").asLong()).isZero();
+        assertThat(report.path("duplicated").asLong()).isZero();
+        assertThat(report.path("out_of_order").asLong()).isZero();
+        assertThat(report.path("send_to_receive").path("p50_ms").asDouble()).isPositive();
+
+        java.io.StringWriter idleOut = new java.io.StringWriter();
+        List<String> idleArgs = new java.util.ArrayList<>(List.of("bench", "--connections", "300", "--json"));
+        idleArgs.addAll(List.of(gateways));
+        // tokens are signed with the same (local default) secret the running gateways use
+        int idleCode = ChatCtl.commandLine(new java.io.PrintWriter(idleOut, true), new java.io.PrintWriter(err, true))
+                .execute(idleArgs.toArray(String[]::new));
+        assertThat(idleCode).as(idleOut + "\n" + err).isZero();
+        assertThat(Json.tree(idleOut.toString()).path("open").asInt()).isEqualTo(300);
     }
 
     private static JsonNode post(int port, String path, String token, String body) throws Exception {

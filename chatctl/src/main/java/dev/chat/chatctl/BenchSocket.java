@@ -1,0 +1,134 @@
+package dev.chat.chatctl;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.wire.Json;
+
+/**
+ * One benchmark WebSocket: sends messages stamped with the send time (this JVM's nanoTime, so
+ * latency needs no clock sync) and records every delivery and ack. Thread-safe: the JDK client
+ * calls the listener sequentially; results are read after the run under this object's lock.
+ */
+final class BenchSocket {
+
+    private final long userId;
+    private final StringBuilder partial = new StringBuilder();
+    private final Percentiles delivery = new Percentiles();
+    private final Percentiles acks = new Percentiles();
+    private final Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** sender:client_id → deliveries, and per sender the last sequence seen (order check). */
+    private final Map<String, Integer> received = new HashMap<>();
+    private final Map<Long, Long> lastSequence = new HashMap<>();
+    private long outOfOrder;
+    private long errors;
+    private WebSocket socket;
+
+    private BenchSocket(long userId) {
+        this.userId = userId;
+    }
+
+    static CompletableFuture<BenchSocket> connect(HttpClient http, URI gateway, long userId, String token) {
+        BenchSocket bench = new BenchSocket(userId);
+        return http.newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(20))
+                .buildAsync(URI.create(gateway + "?token=" + token), bench.listener())
+                .thenApply(socket -> {
+                    bench.socket = socket;
+                    return bench;
+                });
+    }
+
+    long userId() {
+        return userId;
+    }
+
+    /** Sends one message; {@code sequence} increases per sender. */
+    void send(String channelId, long sequence) {
+        String clientId = "b" + userId + "-" + sequence;
+        sentAt.put(clientId, System.nanoTime());
+        String frame = "{\"type\":\"message\",\"channel_id\":\"" + channelId + "\",\"client_id\":\"" + clientId
+                + "\",\"content\":\"" + System.nanoTime() + "\"}";
+        socket.sendText(frame, true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    synchronized Percentiles delivery() {
+        return delivery;
+    }
+
+    synchronized Percentiles acks() {
+        return acks;
+    }
+
+    synchronized Map<String, Integer> received() {
+        return new HashMap<>(received);
+    }
+
+    synchronized long outOfOrder() {
+        return outOfOrder;
+    }
+
+    synchronized long errors() {
+        return errors;
+    }
+
+    void close() {
+        socket.abort();
+    }
+
+    private synchronized void onFrame(JsonNode frame) {
+        long now = System.nanoTime();
+        switch (frame.path("type").asText()) {
+            case "message" -> {
+                long sender = frame.path("sender_id").asLong();
+                String clientId = frame.path("client_id").asText();
+                received.merge(sender + ":" + clientId, 1, Integer::sum);
+                delivery.add(now - Long.parseLong(frame.path("content").asText()));
+                long sequence = Long.parseLong(clientId.substring(clientId.lastIndexOf('-') + 1));
+                Long last = lastSequence.put(sender, sequence);
+                if (last != null && sequence <= last) {
+                    outOfOrder++;
+                }
+            }
+            case "ack" -> {
+                Long sent = sentAt.remove(frame.path("client_id").asText());
+                if (sent != null) {
+                    acks.add(now - sent);
+                }
+            }
+            case "error" -> errors++;
+            default -> {
+                // presence, typing: not measured
+            }
+        }
+    }
+
+    private WebSocket.Listener listener() {
+        return new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    try {
+                        onFrame(Json.tree(partial.toString()));
+                    } catch (Exception e) {
+                        synchronized (BenchSocket.this) {
+                            errors++;
+                        }
+                    }
+                    partial.setLength(0);
+                }
+                webSocket.request(1);
+                return null;
+            }
+        };
+    }
+}
