@@ -1,13 +1,12 @@
 package dev.chat.api;
 
 import dev.chat.common.BackendSettings;
+import dev.chat.common.ReadinessCheck;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 
 /**
  * Owns the api's PostgreSQL access: the connection pool and the Helidon {@link DbClient} with the
@@ -41,27 +40,7 @@ final class Database implements AutoCloseable {
     }
 
     HealthCheck health() {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "postgres";
-            }
-
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                try {
-                    boolean up = client.execute().namedQuery("ping").findFirst().isPresent();
-                    return HealthCheckResponse.builder().status(up).build();
-                } catch (RuntimeException e) {
-                    return HealthCheckResponse.builder().status(false).detail("error", String.valueOf(e.getMessage())).build();
-                }
-            }
-        };
+        return new ReadinessCheck("postgres", () -> client.execute().namedQuery("ping").findFirst().isPresent());
     }
 
     @Override

@@ -7,8 +7,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 
 /**
  * Owns the service's one {@link CqlSession}: connects, reports health, closes. Thread-safe (the
@@ -62,27 +60,8 @@ public final class CassandraConnection implements AutoCloseable {
 
     /** @return a readiness check that queries the local node */
     public HealthCheck health() {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "cassandra";
-            }
-
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                try {
-                    boolean up = session.execute("SELECT release_version FROM system.local").one() != null;
-                    return HealthCheckResponse.builder().status(up).build();
-                } catch (RuntimeException e) {
-                    return HealthCheckResponse.builder().status(false).detail("error", e.getMessage()).build();
-                }
-            }
-        };
+        return new ReadinessCheck("cassandra",
+                () -> session.execute("SELECT release_version FROM system.local").one() != null);
     }
 
     @Override

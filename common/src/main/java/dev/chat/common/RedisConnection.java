@@ -3,8 +3,6 @@ package dev.chat.common;
 import java.util.concurrent.TimeUnit;
 
 import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNodes;
@@ -58,28 +56,7 @@ public final class RedisConnection implements AutoCloseable {
 
     /** @return a readiness check that pings Redis */
     public HealthCheck health() {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "redis";
-            }
-
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                boolean up;
-                try {
-                    up = client.getRedisNodes(RedisNodes.SINGLE).pingAll(2, TimeUnit.SECONDS);
-                } catch (RuntimeException e) {
-                    up = false;
-                }
-                return HealthCheckResponse.builder().status(up).build();
-            }
-        };
+        return new ReadinessCheck("redis", () -> client.getRedisNodes(RedisNodes.SINGLE).pingAll(2, TimeUnit.SECONDS));
     }
 
     @Override

@@ -13,10 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chat.common.BackendSettings;
+import dev.chat.common.ReadinessCheck;
 import dev.chat.common.PostgresPool;
 import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 
 /**
  * Which channels a user is in, read from PostgreSQL ({@code channel_members}) and cached per user.
@@ -70,26 +69,13 @@ final class Memberships implements AutoCloseable {
     }
 
     HealthCheck health() {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "postgres";
+        return new ReadinessCheck("postgres", () -> {
+            try (Connection connection = pool.getConnection()) {
+                return connection.isValid(2);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
             }
-
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                try (Connection connection = pool.getConnection()) {
-                    return HealthCheckResponse.builder().status(connection.isValid(2)).build();
-                } catch (SQLException e) {
-                    return HealthCheckResponse.builder().status(false).detail("error", e.getMessage()).build();
-                }
-            }
-        };
+        });
     }
 
     private Set<UUID> load(long userId) {

@@ -1,9 +1,8 @@
 package dev.chat.persister;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.chat.common.ReadinessCheck;
 import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import io.helidon.metrics.api.MeterRegistry;
 
 /**
@@ -37,22 +36,7 @@ final class Persister implements AutoCloseable {
 
     /** @return readiness: down once the loop has stopped */
     HealthCheck health() {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "persist-loop";
-            }
-
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return HealthCheckResponse.builder().status(loop.running()).build();
-            }
-        };
+        return new ReadinessCheck("persist-loop", loop::running);
     }
 
     @Override
