@@ -61,13 +61,17 @@ final class UpCommand implements Callable<Integer> {
             description = "How long each service may take to become ready (default: ${DEFAULT-VALUE}).")
     private int readyTimeoutSeconds;
 
+    @picocli.CommandLine.Mixin
+    private OutputOptions output;
+
     private final List<ServiceProcess> started = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
         validate();
-        PrintWriter out = spec.commandLine().getOut();
+        // with --json, progress goes to stderr and stdout gets one JSON line once everything is up
+        PrintWriter out = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
         long begin = System.nanoTime();
         StackSettings settings = StackSettings.load();
         out.printf("Starting the chat system (state and logs in %s)%n", settings.dir());
@@ -89,6 +93,15 @@ final class UpCommand implements Callable<Integer> {
         awaitAll(services, out);
 
         printSummary(out, settings, Duration.ofNanos(System.nanoTime() - begin));
+        if (output.json()) {
+            output.printJson(spec.commandLine().getOut(), Map.of(
+                    "api", "http://127.0.0.1:" + apiPort + "/api/v1",
+                    "gateways", java.util.stream.IntStream.range(0, gateways)
+                            .mapToObj(i -> "ws://127.0.0.1:" + (gatewayPort + i) + "/ws").toList(),
+                    "persister", "http://127.0.0.1:" + persisterPort + "/observe/health",
+                    "logs", settings.logDir().toString(),
+                    "seconds", Duration.ofNanos(System.nanoTime() - begin).toMillis() / 1000.0));
+        }
         return watch(out);
     }
 

@@ -47,8 +47,24 @@ class ChatCtlTest {
     }
 
     @Test
+    void everyCommandHasHelpWithExamplesAndJson() {
+        for (String command : new String[] {"up", "presence", "replay", "partitions", "token", "bench"}) {
+            StringWriter help = new StringWriter();
+            int code = ChatCtl.commandLine(new PrintWriter(help, true), new PrintWriter(err, true)).execute(command, "--help");
+            assertThat(code).isZero();
+            assertThat(help.toString()).as(command).contains("Examples:").contains("--json");
+        }
+    }
+
+    @Test
+    void completionScriptIsGenerated() {
+        assertThat(run("generate-completion")).isEqualTo(ChatCtl.OK);
+        assertThat(out.toString()).contains("complete").contains("chatctl");
+    }
+
+    @Test
     void upHelpShowsExamples() {
         assertThat(run("up", "--help")).isEqualTo(ChatCtl.OK);
-        assertThat(out.toString()).contains("--gateways").contains("Examples:");
+        assertThat(out.toString()).contains("--gateways").contains("--json").contains("Examples:");
     }
 }

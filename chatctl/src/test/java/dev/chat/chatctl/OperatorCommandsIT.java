@@ -236,6 +236,28 @@ class OperatorCommandsIT {
         assertThat(err.toString()).contains("cannot reach Kafka at 127.0.0.1:1");
     }
 
+    @Test
+    void theLauncherRunsCommandsAsARealProcessWithDocumentedExitCodes() throws Exception {
+        java.nio.file.Path launcher = settings.home().resolve("bin/chatctl");
+        String name = "proc-" + UUID.randomUUID().toString().substring(0, 8);
+        ProcessBuilder create = new ProcessBuilder(launcher.toString(), "users", "create", name, "--json",
+                "--postgres", endpoints.postgresUrl()).redirectErrorStream(false);
+        create.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = create.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        assertThat(Json.tree(out).path("name").asText()).isEqualTo(name);
+
+        ProcessBuilder bad = new ProcessBuilder(launcher.toString(), "replay", "--to-offset", "x");
+        bad.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process usage = bad.start();
+        String err = new String(usage.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(usage.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(usage.exitValue()).isEqualTo(ChatCtl.USAGE);
+        assertThat(err).contains("--to-offset");
+    }
+
     private static Run awaitPresence(long user, String status) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Run run;
