@@ -44,15 +44,20 @@ public final class ApiMain {
         ApiSettings settings = ApiSettings.create(config);
         Tokens tokens = Tokens.create(config);
         ServiceRuntime runtime = new ServiceRuntime("api");
-        Database database = runtime.own(Database.open(backends, config.get("db.statements")));
-        CassandraConnection cassandra = runtime.own(CassandraConnection.open("api", backends));
-        RedisConnection redis = runtime.own(RedisConnection.open("api", backends));
-        ChannelStore store = new ChannelStore(database.client());
-        ChannelService channels = new ChannelService(store, new History(cassandra.session()), new Events(redis.client()));
-        UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), tokens, settings);
-        List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health());
-        runtime.start(config.get("server"), server -> setup(server, settings, tokens, new ChannelRoutes(channels), users, checks));
-        return runtime;
+        try {
+            Database database = runtime.own(Database.open(backends, config.get("db.statements")));
+            CassandraConnection cassandra = runtime.own(CassandraConnection.open("api", backends));
+            RedisConnection redis = runtime.own(RedisConnection.open("api", backends));
+            ChannelStore store = new ChannelStore(database.client());
+            ChannelService channels = new ChannelService(store, new History(cassandra.session()), new Events(redis.client()));
+            UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), tokens, settings);
+            List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health());
+            runtime.start(config.get("server"), server -> setup(server, settings, tokens, new ChannelRoutes(channels), users, checks));
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close(); // whatever was opened before the failure
+            throw e;
+        }
     }
 
     /**

@@ -46,19 +46,24 @@ public final class GatewayMain {
         GatewaySettings settings = GatewaySettings.create(config);
         Tokens tokens = Tokens.create(config);
         ServiceRuntime runtime = new ServiceRuntime("gateway");
-        RedisConnection redis = runtime.own(RedisConnection.open("gateway", backends));
-        CassandraConnection cassandra = runtime.own(CassandraConnection.open("gateway", backends));
-        Memberships memberships = runtime.own(Memberships.open(backends, settings));
-        KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
-        kafka.probeEvery(java.time.Duration.ofSeconds(2));
-        MessageLog log = runtime.own(MessageLog.open(backends, settings, kafka::lastKnownUp));
-        Gateway gateway = Gateway.create(settings, tokens, redis.client(), cassandra.session(), memberships, log,
-                Metrics.globalRegistry());
-        // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
-        runtime.beforeStop(gateway::close);
-        List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health(), cassandra.health());
-        runtime.start(config.get("server"), server -> setup(server, gateway, checks));
-        return runtime;
+        try {
+            RedisConnection redis = runtime.own(RedisConnection.open("gateway", backends));
+            CassandraConnection cassandra = runtime.own(CassandraConnection.open("gateway", backends));
+            Memberships memberships = runtime.own(Memberships.open(backends, settings));
+            KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
+            kafka.probeEvery(java.time.Duration.ofSeconds(2));
+            MessageLog log = runtime.own(MessageLog.open(backends, settings, kafka::lastKnownUp));
+            Gateway gateway = Gateway.create(settings, tokens, redis.client(), cassandra.session(), memberships, log,
+                    Metrics.globalRegistry());
+            // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
+            runtime.beforeStop(gateway::close);
+            List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health(), cassandra.health());
+            runtime.start(config.get("server"), server -> setup(server, gateway, checks));
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close(); // whatever was opened before the failure
+            throw e;
+        }
     }
 
     /**

@@ -43,13 +43,18 @@ public final class PersisterMain {
         BackendSettings backends = BackendSettings.create(config);
         PersisterSettings settings = PersisterSettings.create(config, backends);
         ServiceRuntime runtime = new ServiceRuntime("persister");
-        CassandraConnection cassandra = runtime.own(CassandraConnection.open("persister", backends));
-        KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
-        Persister persister = runtime.own(Persister.start(settings, cassandra.session(), Metrics.globalRegistry(),
-                onFatal));
-        List<HealthCheck> checks = List.of(cassandra.health(), kafka, persister.health());
-        runtime.start(config.get("server"), server -> setup(server, checks));
-        return runtime;
+        try {
+            CassandraConnection cassandra = runtime.own(CassandraConnection.open("persister", backends));
+            KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
+            Persister persister = runtime.own(Persister.start(settings, cassandra.session(), Metrics.globalRegistry(),
+                    onFatal));
+            List<HealthCheck> checks = List.of(cassandra.health(), kafka, persister.health());
+            runtime.start(config.get("server"), server -> setup(server, checks));
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close(); // whatever was opened before the failure
+            throw e;
+        }
     }
 
     /**
