@@ -13,6 +13,7 @@ import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
+import io.helidon.webserver.staticcontent.StaticContentService;
 import io.helidon.webserver.WebServerConfig;
 
 /**
@@ -82,6 +83,10 @@ public final class ApiMain {
             Problems.register(routing);
             routing.register("/api/v1/channels", channels);
             routing.register("/api/v1", users);
+            // the browser client (static files from the jar) and where it finds the gateways
+            routing.get("/client-config.json", (request, response) -> ChannelRoutes.json(response,
+                    io.helidon.http.Status.OK_200, java.util.Map.of("gateways", settings.clientGateways())));
+            routing.register("/", StaticContentService.builder("web").welcomeFileName("index.html").build());
         });
     }
 }

@@ -16,8 +16,10 @@ import io.helidon.config.Config;
  * @param tokenTtl lifetime of the tokens the api issues
  * @param ratePerSecond requests per second each user may make (sustained)
  * @param rateBurst     requests each user may make at once
+ * @param clientGateways the gateway URLs the web client is told to use
  */
-record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ratePerSecond, int rateBurst) {
+record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ratePerSecond, int rateBurst,
+                   java.util.List<String> clientGateways) {
 
     static ApiSettings create(Config config) {
         String admins = config.get("api.admins").asString().orElse("");
@@ -31,6 +33,8 @@ record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ra
         return new ApiSettings(ids, config.get("api.devlogin").asBoolean().orElse(false),
                 Duration.ofMinutes(ServiceConfig.positiveInt(config, "api.tokenttlminutes", 720)),
                 ServiceConfig.positiveInt(config, "api.ratepersecond", 50),
-                ServiceConfig.positiveInt(config, "api.rateburst", 200));
+                ServiceConfig.positiveInt(config, "api.rateburst", 200),
+                Arrays.stream(config.get("api.clientgateways").asString().orElse("ws://127.0.0.1:8081/ws").split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList());
     }
 }

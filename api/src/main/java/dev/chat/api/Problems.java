@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.chat.common.wire.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -29,6 +30,8 @@ final class Problems {
             }
             send(response, problem.status(), problem.getMessage(), problem.field());
         });
+        routing.error(HttpException.class, (request, response, error) ->
+                send(response, error.status(), error.getMessage(), null));
         routing.error(RuntimeException.class, (request, response, error) -> {
             LOG.log(System.Logger.Level.ERROR, "api: " + request.prologue() + " failed", error);
             send(response, Status.INTERNAL_SERVER_ERROR_500, "the request failed on the server; it was logged", null);

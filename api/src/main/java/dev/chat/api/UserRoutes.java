@@ -19,7 +19,7 @@ final class UserRoutes implements HttpService {
 
     /** Every route, as documented in META-INF/openapi.yaml (ApiOpenApiIT compares them). */
     static final java.util.List<String> ROUTES = java.util.List.of(
-            "POST /api/v1/users", "GET /api/v1/users/{id}/presence", "POST /api/v1/dev/login");
+            "POST /api/v1/users", "GET /api/v1/users", "GET /api/v1/users/{id}/presence", "POST /api/v1/dev/login");
 
     /** Longest user name. */
     static final int MAX_NAME = 64;
@@ -39,6 +39,7 @@ final class UserRoutes implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/users", this::createUser)
+                .get("/users", this::findUser)
                 .get("/users/{id}/presence", this::presence)
                 .post("/dev/login", this::devLogin);
     }
@@ -52,6 +53,16 @@ final class UserRoutes implements HttpService {
         ChannelStore.User user = store.insertUser(name)
                 .orElseThrow(() -> ApiProblem.conflict("a user named '" + name + "' exists"));
         ChannelRoutes.json(response, Status.CREATED_201, Map.of("user_id", user.id(), "name", user.name()));
+    }
+
+    private void findUser(ServerRequest request, ServerResponse response) {
+        Authentication.caller(request);
+        String name = request.query().contains("name") ? request.query().get("name").strip() : "";
+        if (name.isEmpty()) {
+            throw ApiProblem.badRequest("name", "give ?name= to look a user up");
+        }
+        ChannelStore.User user = store.userByName(name).orElseThrow(() -> ApiProblem.notFound("no user named '" + name + "'"));
+        ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name()));
     }
 
     private void presence(ServerRequest request, ServerResponse response) {

@@ -86,9 +86,14 @@ final class UpCommand implements Callable<Integer> {
         services.add(launch(settings, "persister", "persister", persisterPort, env, "256m"));
         Map<String, String> apiEnv = new java.util.LinkedHashMap<>(env);
         apiEnv.put("API_DEVLOGIN", "true"); // POST /api/v1/dev/login: the local stack only
+        apiEnv.put("API_CLIENTGATEWAYS", String.join(",", java.util.stream.IntStream.range(0, gateways)
+                .mapToObj(i -> "ws://127.0.0.1:" + (gatewayPort + i) + "/ws").toList()));
         services.add(launch(settings, "api", "api", apiPort, apiEnv, "384m"));
+        Map<String, String> gatewayEnv = new java.util.LinkedHashMap<>(env);
+        // the web client is served by the api: its pages may open sockets on the gateways
+        gatewayEnv.put("GATEWAY_WEBORIGINS", "http://127.0.0.1:" + apiPort + ",http://localhost:" + apiPort);
         for (int i = 0; i < gateways; i++) {
-            services.add(launch(settings, "gateway", "gateway-" + (i + 1), gatewayPort + i, env, "512m"));
+            services.add(launch(settings, "gateway", "gateway-" + (i + 1), gatewayPort + i, gatewayEnv, "512m"));
         }
         awaitAll(services, out);
 

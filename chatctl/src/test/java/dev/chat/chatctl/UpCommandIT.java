@@ -21,30 +21,42 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.common.wire.Json;
 import dev.chat.localstack.ChatHome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Runs {@code bin/chatctl up} as an operator would, on its own stack directory and free ports:
- * every service answers, users chat across two gateways through the running system, and Ctrl-C
- * (SIGINT) leaves no process behind.
+ * Runs {@code bin/chatctl up --gateways 2} as an operator would, on its own stack directory and
+ * free ports: every service answers, users chat across two gateways, {@code chatctl bench} runs
+ * against it, the browser client works in Chromium (Playwright), and Ctrl-C (SIGINT) leaves no
+ * process behind.
  */
 class UpCommandIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    @Test
-    void upStartsEverythingAndSigintStopsEveryProcess() throws Exception {
-        Path home = ChatHome.locate();
-        Path stackDir = home.resolve("chatctl/target/up-it-stack");
-        Path output = home.resolve("chatctl/target/up-it.out");
-        Set<Integer> taken = new HashSet<>();
-        int api = freePort(taken);
-        int gateway = freeConsecutivePorts(taken);
-        int persister = freePort(taken);
+    private static Path home;
+    private static Path stackDir;
+    private static Path output;
+    private static int api;
+    private static int gateway;
+    private static int persister;
+    private static Map<String, String> env;
+    private static Process up;
 
-        Map<String, String> env = new HashMap<>();
+    @BeforeAll
+    static void startTheSystem() throws Exception {
+        home = ChatHome.locate();
+        stackDir = home.resolve("chatctl/target/up-it-stack");
+        output = home.resolve("chatctl/target/up-it.out");
+        Set<Integer> taken = new HashSet<>();
+        api = freePort(taken);
+        gateway = freeConsecutivePorts(taken);
+        persister = freePort(taken);
+        env = new HashMap<>();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("CHAT_STACK_DIR", stackDir.toString());
         for (String key : List.of("REDIS_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "CASSANDRA_PORT",
@@ -57,22 +69,63 @@ class UpCommandIT {
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().putAll(env);
-        Process up = builder.start();
+        up = builder.start();
+        awaitOutput(up, output, "The chat system is up", Duration.ofMinutes(5));
+    }
+
+    @Test
+    void everyServiceAnswersItsHealthCheck() throws Exception {
+        for (int port : List.of(api, gateway, gateway + 1, persister)) {
+            assertThat(status("http://127.0.0.1:" + port + "/observe/health")).as("health on " + port).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void usersChatThroughTheRunningSystem() throws Exception {
+        chatAcrossTheRunningSystem(api, gateway, gateway + 1);
+    }
+
+    @Test
+    void benchRunsASmallLoadWithoutLoss() throws Exception {
+        benchASmallRun(api, gateway, gateway + 1, env);
+    }
+
+    @Test
+    void theBrowserClientWorksInChromium() throws Exception {
+        Path tests = home.resolve("browser-tests");
+        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+        boolean node = new ProcessBuilder("node", "--version").start().waitFor() == 0;
+        assumeTrue(Files.isExecutable(chromium) && node && Files.isDirectory(tests.resolve("node_modules/playwright-core")),
+                "browser tests skipped: they need Chromium at " + chromium + " (apt-get install chromium), Node.js, and"
+                        + " 'npm ci' in browser-tests/ — .ci/run does all three");
+        Path log = home.resolve("chatctl/target/browser-tests.out");
+        ProcessBuilder node20 = new ProcessBuilder("node", "--test", "chat.spec.mjs")
+                .directory(tests.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        node20.environment().put("CHAT_URL", "http://127.0.0.1:" + api);
+        node20.environment().put("CHROMIUM", chromium.toString());
+        node20.environment().put("SCREENSHOT", home.resolve("chatctl/target/browser-alice.png").toString());
+        Process run = node20.start();
+        boolean finished = run.waitFor(4, TimeUnit.MINUTES);
+        if (!finished) {
+            run.descendants().forEach(ProcessHandle::destroyForcibly);
+            run.destroyForcibly();
+        }
+        String printed = Files.readString(log);
+        assertThat(finished).as("browser tests finished in time:%n%s", printed).isTrue();
+        assertThat(run.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("# pass 1").contains("# fail 0");
+    }
+
+    @AfterAll
+    static void sigintStopsEveryProcess() throws Exception {
         List<ProcessHandle> children = new ArrayList<>();
         try {
-            awaitOutput(up, output, "The chat system is up", Duration.ofMinutes(5));
-            for (int port : List.of(api, gateway, gateway + 1, persister)) {
-                assertThat(status("http://127.0.0.1:" + port + "/observe/health")).as("health on " + port).isEqualTo(200);
-            }
-            chatAcrossTheRunningSystem(api, gateway, gateway + 1);
-            benchASmallRun(api, gateway, gateway + 1, env);
             children.addAll(up.descendants().toList());
             Files.readAllLines(stackDir.resolve("postgres/postmaster.pid")).stream().findFirst()
                     .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.strip())))
                     .ifPresent(children::add);
             assertThat(children).as("redis, kafka, cassandra, postgres, persister, api, 2 gateways")
                     .hasSizeGreaterThanOrEqualTo(8);
-
             new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
             assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("chatctl up exits after SIGINT").isTrue();
         } finally {
@@ -212,12 +265,21 @@ class UpCommandIT {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768+), so an outgoing connection of one of the
+     * many clients starting meanwhile cannot take it before the service binds it.
+     */
     private static int freePort(Set<Integer> taken) throws IOException {
         while (true) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                if (taken.add(socket.getLocalPort())) {
-                    return socket.getLocalPort();
-                }
+            int candidate = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+            if (taken.contains(candidate)) {
+                continue;
+            }
+            try (ServerSocket ignored = new ServerSocket(candidate)) {
+                taken.add(candidate);
+                return candidate;
+            } catch (IOException busy) {
+                // another one
             }
         }
     }

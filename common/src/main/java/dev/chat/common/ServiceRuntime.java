@@ -86,6 +86,10 @@ public final class ServiceRuntime implements AutoCloseable {
                 .featuresDiscoverServices(false);
         setup.accept(builder);
         server = builder.build().start();
+        if (server.port() < 0) {
+            throw new IllegalStateException(service + " could not listen on " + serverConfig.get("host").asString().orElse("0.0.0.0")
+                    + ":" + serverConfig.get("port").asString().orElse("?") + " (see the log above: port in use?)");
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, service + "-shutdown"));
         LOG.log(System.Logger.Level.INFO, "{0} started on http://{1}:{2}", service,
                 serverConfig.get("host").asString().orElse("0.0.0.0"), Integer.toString(server.port()));

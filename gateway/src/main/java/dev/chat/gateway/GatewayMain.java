@@ -16,6 +16,7 @@ import io.helidon.http.Status;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
 /**
@@ -75,6 +76,12 @@ public final class GatewayMain {
      */
     static void setup(WebServerConfig.Builder server, Gateway gateway, List<HealthCheck> checks) {
         server.addFeature(ServiceRuntime.observe(checks));
+        server.addProtocol(WsConfig.builder()
+                .name("websocket")
+                .origins(gateway.settings().webOrigins())
+                // frames up to 1 MiB reach ChatSocket, which answers oversize ones with too_large
+                .maxFrameLength(1024 * 1024)
+                .build());
         server.addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatSocket(gateway)));
         // a plain GET (no upgrade) is answered here; a refused upgrade is answered 401 by ChatSocket
         server.routing(routing -> routing.get("/ws", (request, response) -> response.status(Status.UPGRADE_REQUIRED_426)

@@ -20,6 +20,7 @@ import io.helidon.config.Config;
  * @param typingExpiry       how long clients show a typing indicator without a refresh
  * @param membershipCacheTtl how long a user's channel list is trusted without reloading
  * @param shutdownGrace      how long sockets get to close on SIGTERM
+ * @param webOrigins         origins whose pages may open sockets (empty: same origin only)
  */
 record GatewaySettings(int maxFrameChars,
                        int maxContentChars,
@@ -32,7 +33,8 @@ record GatewaySettings(int maxFrameChars,
                        Duration kafkaSendTimeout,
                        Duration typingExpiry,
                        Duration membershipCacheTtl,
-                       Duration shutdownGrace) {
+                       Duration shutdownGrace,
+                       java.util.Set<String> webOrigins) {
 
     static GatewaySettings create(Config config) {
         GatewaySettings settings = new GatewaySettings(
@@ -47,7 +49,10 @@ record GatewaySettings(int maxFrameChars,
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.kafkasendtimeoutmillis", 5_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.typingexpirymillis", 4_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.membershipcachettlmillis", 60_000)),
-                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.shutdowngracemillis", 5_000)));
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.shutdowngracemillis", 5_000)),
+                java.util.Arrays.stream(config.get("gateway.weborigins").asString().orElse("").split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty())
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()));
         if (settings.pongTimeout.compareTo(settings.pingInterval) <= 0) {
             throw new IllegalStateException("Configuration 'gateway.pongtimeoutmillis' must be longer than"
                     + " 'gateway.pingintervalmillis'");

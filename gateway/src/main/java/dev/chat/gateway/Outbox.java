@@ -160,6 +160,8 @@ final class Outbox {
             LOG.log(System.Logger.Level.DEBUG, "socket write failed: {0}", e.getMessage());
         } finally {
             closing.set(true);
+            // the clean-up talks to Redis: it must not run with this thread's interrupt flag set
+            Thread.interrupted();
             onClosed.run();
         }
     }

@@ -38,7 +38,7 @@ final class RedisNode implements BackingService {
     public void start(Duration timeout) throws Exception {
         Files.createDirectories(dir);
         Path log = settings.logDir().resolve("redis.log");
-        process = ManagedProcess.launch(name(), List.of(executable(),
+        process = launchRetryingBusyBinary(List.of(executable(),
                         "--port", Integer.toString(settings.redisPort()),
                         "--bind", "127.0.0.1",
                         "--dir", dir.toString(),
@@ -46,7 +46,7 @@ final class RedisNode implements BackingService {
                         // the local Redis keeps nothing on disk
                         "--save", "",
                         "--appendonly", "no"),
-                java.util.Map.of(), dir, log);
+                log);
         Readiness.await("Redis on port " + settings.redisPort(), timeout, process, log, () -> {
             ping(settings.redisPort());
             return null;
@@ -72,6 +72,24 @@ final class RedisNode implements BackingService {
     public void stop() {
         if (process != null) {
             process.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * Starts redis-server. The binary is extracted just before; while the stack starts its other
+     * servers in parallel, a fork in another thread can briefly hold the file open for writing, and
+     * exec then fails with "Text file busy" (ETXTBSY): retry a few times.
+     */
+    private ManagedProcess launchRetryingBusyBinary(List<String> command, Path log) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ManagedProcess.launch(name(), command, java.util.Map.of(), dir, log);
+            } catch (IOException e) {
+                if (attempt >= 10 || e.getMessage() == null || !e.getMessage().contains("Text file busy")) {
+                    throw e;
+                }
+                Thread.sleep(100L * attempt);
+            }
         }
     }
 

@@ -1,0 +1,370 @@
+// The chat web client: plain JavaScript, no build step. Talks to the api (same origin) and to one
+// gateway over WebSocket (?gateway=N picks which of /client-config.json's gateways, default 0).
+
+const $ = (id) => document.getElementById(id);
+const state = {
+  session: JSON.parse(sessionStorage.getItem('chat.session') || 'null'),
+  gateways: [], socket: null, backoff: 500, channels: new Map(), current: null,
+  messages: new Map(),      // message_id -> {message, element}
+  pending: new Map(),       // client_id -> element, until the own copy arrives
+  readBy: new Map(),        // user_id -> last_read_message_id (current channel)
+  oldest: null, newest: null, hasOlder: false, typingTimers: new Map(), lastTyping: 0,
+};
+
+// ---- TIMEUUID order: time first, as the server orders history --------------------------------
+function uuidTime(id) {
+  const h = id.replace(/-/g, '');
+  return BigInt('0x' + h.substring(13, 16) + h.substring(8, 12) + h.substring(0, 8));
+}
+const notBefore = (a, b) => uuidTime(a) >= uuidTime(b);
+
+// ---- api --------------------------------------------------------------------------------------
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(state.session ? { Authorization: 'Bearer ' + state.session.token } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = response.status === 204 ? null : await response.json();
+  if (!response.ok) throw new Error(json && json.detail ? json.detail : response.statusText);
+  return json;
+}
+
+// ---- login ------------------------------------------------------------------------------------
+$('login-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  state.session = await api('POST', '/api/v1/dev/login', { name: $('login-name').value.trim() });
+  sessionStorage.setItem('chat.session', JSON.stringify(state.session));
+  start();
+});
+
+async function start() {
+  $('login').hidden = true;
+  $('chat').hidden = false;
+  $('me').textContent = state.session.name;
+  state.gateways = (await api('GET', '/client-config.json')).gateways;
+  connect();
+  await loadChannels();
+  const remembered = sessionStorage.getItem('chat.channel');
+  if (remembered && state.channels.has(remembered)) openChannel(remembered);
+}
+
+// ---- WebSocket with reconnect and catch-up -----------------------------------------------------
+function connect() {
+  const index = Number(new URLSearchParams(location.search).get('gateway') || 0) % state.gateways.length;
+  const socket = new WebSocket(state.gateways[index] + '?token=' + encodeURIComponent(state.session.token));
+  state.socket = socket;
+  $('connection').textContent = 'connecting…';
+  socket.onopen = async () => {
+    state.backoff = 500;
+    $('connection').textContent = 'online';
+    send({ type: 'heartbeat' });
+    if (state.current) {
+      subscribeMembers();
+      await catchUp();
+    }
+    await loadChannels();
+  };
+  socket.onmessage = (event) => onFrame(JSON.parse(event.data));
+  socket.onclose = () => {
+    if (state.socket !== socket) return;
+    $('connection').textContent = 'offline — reconnecting';
+    setTimeout(connect, state.backoff);
+    state.backoff = Math.min(state.backoff * 2, 10000);
+  };
+}
+setInterval(() => send({ type: 'heartbeat' }), 15000);
+setInterval(() => state.session && loadChannels().catch(() => {}), 5000); // channels others created for us
+window.chat = { dropSocket: () => state.socket && state.socket.close() }; // for tests: a network drop
+
+function send(frame) {
+  if (state.socket && state.socket.readyState === WebSocket.OPEN) {
+    state.socket.send(JSON.stringify(frame));
+    return true;
+  }
+  return false;
+}
+
+async function catchUp() {
+  // after a reconnect: everything after the newest message seen, oldest first
+  let after = state.newest;
+  for (let more = true; more && after;) {
+    const page = await api('GET', `/api/v1/channels/${state.current}/messages?limit=200&after_id=${after}`);
+    page.messages.forEach(showMessage);
+    more = page.has_more;
+    if (page.messages.length) after = page.messages[page.messages.length - 1].message_id;
+  }
+  if (!state.newest) await loadLatest();
+  markRead();
+}
+
+function onFrame(frame) {
+  switch (frame.type) {
+    case 'ack': {
+      const element = state.pending.get(frame.client_id);
+      if (element) {
+        element.dataset.messageId = frame.message_id;
+        setStatus(element, 'sent');
+        if (frame.channel_id === state.current) remember(frame.message_id, element);
+      }
+      break;
+    }
+    case 'message':
+      if (frame.channel_id === state.current) {
+        showMessage(frame);
+        if (frame.sender_id !== state.session.user_id) markRead();
+      } else {
+        loadChannels();
+      }
+      break;
+    case 'typing':
+      if (frame.channel_id === state.current && frame.user_id !== state.session.user_id) showTyping(frame);
+      break;
+    case 'read_receipt':
+      if (frame.channel_id === state.current) {
+        state.readBy.set(frame.user_id, frame.last_read_message_id);
+        refreshReadStatus();
+      }
+      break;
+    case 'presence':
+      showPresence(frame);
+      break;
+    case 'member_joined':
+      if (frame.channel_id === state.current) notice(`user ${frame.user_id} joined`);
+      loadChannels();
+      break;
+    case 'error':
+      if (frame.client_id && state.pending.has(frame.client_id)) setStatus(state.pending.get(frame.client_id), 'failed: ' + frame.code);
+      break;
+  }
+}
+
+// ---- channels ---------------------------------------------------------------------------------
+async function loadChannels() {
+  const { channels } = await api('GET', '/api/v1/channels');
+  const list = $('channels');
+  list.replaceChildren();
+  state.channels.clear();
+  for (const channel of channels) {
+    state.channels.set(channel.channel_id, channel);
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.channelId = channel.channel_id;
+    button.setAttribute('aria-current', String(channel.channel_id === state.current));
+    const name = document.createElement('span');
+    name.textContent = channel.name;
+    button.append(name);
+    if (channel.unread_count > 0 && channel.channel_id !== state.current) {
+      const badge = document.createElement('span');
+      badge.className = 'badge';
+      badge.textContent = channel.unread_capped ? '99+' : String(channel.unread_count);
+      badge.setAttribute('aria-label', `${badge.textContent} unread`);
+      button.append(badge);
+    }
+    button.addEventListener('click', () => openChannel(channel.channel_id));
+    item.append(button);
+    list.append(item);
+  }
+}
+
+$('new-channel').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('new-error').textContent = '';
+  try {
+    const names = $('new-members').value.split(',').map((n) => n.trim()).filter(Boolean);
+    const ids = [state.session.user_id];
+    for (const name of names) ids.push((await api('GET', '/api/v1/users?name=' + encodeURIComponent(name))).user_id);
+    const type = $('new-type').value;
+    const created = await api('POST', '/api/v1/channels', { type, name: $('new-name').value.trim() || null, member_ids: ids });
+    $('new-name').value = '';
+    $('new-members').value = '';
+    await loadChannels();
+    openChannel(created.channel_id);
+  } catch (error) {
+    $('new-error').textContent = error.message;
+  }
+});
+
+async function openChannel(id) {
+  state.current = id;
+  sessionStorage.setItem('chat.channel', id);
+  state.messages.clear();
+  state.pending.clear();
+  state.oldest = state.newest = null;
+  $('messages').replaceChildren();
+  $('typing').textContent = '';
+  $('presence').replaceChildren();
+  $('title').textContent = state.channels.get(id).name;
+  $('composer').hidden = false;
+  const { read_positions } = await api('GET', `/api/v1/channels/${id}/read`);
+  state.readBy = new Map(read_positions.map((p) => [p.user_id, p.last_read_message_id]));
+  subscribeMembers();
+  await loadLatest();
+  markRead();
+  loadChannels();
+}
+
+function subscribeMembers() {
+  const others = [...state.readBy.keys()].filter((u) => u !== state.session.user_id);
+  if (others.length) send({ type: 'subscribe_presence', user_ids: others });
+}
+
+async function loadLatest() {
+  const page = await api('GET', `/api/v1/channels/${state.current}/messages?limit=50`);
+  page.messages.slice().reverse().forEach(showMessage);
+  state.hasOlder = page.has_more;
+  $('messages').scrollTop = $('messages').scrollHeight;
+}
+
+$('messages').addEventListener('scroll', async () => {
+  const list = $('messages');
+  if (list.scrollTop > 0 || !state.hasOlder || !state.oldest || state.loadingOlder) return;
+  state.loadingOlder = true;
+  const height = list.scrollHeight;
+  const page = await api('GET', `/api/v1/channels/${state.current}/messages?limit=50&before_id=${state.oldest}`);
+  page.messages.forEach(showMessage);
+  state.hasOlder = page.has_more;
+  list.scrollTop = list.scrollHeight - height;
+  state.loadingOlder = false;
+});
+
+// ---- messages ---------------------------------------------------------------------------------
+function showMessage(message) {
+  if (state.messages.has(message.message_id)) {
+    const known = state.messages.get(message.message_id).element;
+    if (message.sender_id === state.session.user_id && known.dataset.status === 'sent') setStatus(known, 'delivered');
+    return;
+  }
+  const mine = message.sender_id === state.session.user_id;
+  let element = mine ? state.pending.get(message.client_id) : null;
+  if (!element) {
+    element = document.createElement('li');
+    element.append(document.createElement('span'), document.createElement('span'));
+    element.firstChild.className = 'text';
+    element.lastChild.className = 'meta';
+    element.firstChild.textContent = message.content;
+    insertInOrder(element, message.message_id);
+  }
+  element.className = mine ? 'mine' : '';
+  element.dataset.messageId = message.message_id;
+  element.dataset.sender = message.sender_id;
+  element.lastChild.dataset.who = mine ? 'you' : `user ${message.sender_id}`;
+  remember(message.message_id, element);
+  if (mine) {
+    state.pending.delete(message.client_id);
+    setStatus(element, 'delivered');
+  } else {
+    element.lastChild.textContent = `user ${message.sender_id} · ${new Date(message.created_at).toLocaleTimeString()}`;
+  }
+}
+
+function remember(messageId, element) {
+  state.messages.set(messageId, { element });
+  if (!state.oldest || !notBefore(messageId, state.oldest)) state.oldest = messageId;
+  if (!state.newest || notBefore(messageId, state.newest)) state.newest = messageId;
+  refreshReadStatus();
+}
+
+function insertInOrder(element, messageId) {
+  element.dataset.messageId = messageId;
+  const list = $('messages');
+  const later = [...list.children].find((li) => li.dataset.messageId && !notBefore(messageId, li.dataset.messageId));
+  list.insertBefore(element, later || null);
+  if (!later) list.scrollTop = list.scrollHeight;
+}
+
+function setStatus(element, status) {
+  element.dataset.status = status;
+  element.lastChild.textContent = status;
+}
+
+function refreshReadStatus() {
+  for (const { element } of state.messages.values()) {
+    if (element.className !== 'mine' || !element.dataset.messageId) continue;
+    const read = [...state.readBy].some(([user, last]) =>
+      user !== state.session.user_id && last && notBefore(last, element.dataset.messageId));
+    if (read) setStatus(element, 'read');
+  }
+}
+
+function markRead() {
+  if (!state.current || !state.newest || document.hidden) return;
+  api('PUT', `/api/v1/channels/${state.current}/read`, { last_read_message_id: state.newest }).catch(() => {});
+}
+
+function notice(text) {
+  const element = document.createElement('li');
+  element.className = 'notice';
+  element.textContent = text;
+  $('messages').append(element);
+}
+
+$('composer').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const content = $('text').value.trim();
+  if (!content || !state.current) return;
+  const clientId = crypto.randomUUID();
+  const element = document.createElement('li');
+  element.className = 'mine';
+  element.append(document.createElement('span'), document.createElement('span'));
+  element.firstChild.className = 'text';
+  element.lastChild.className = 'meta';
+  element.firstChild.textContent = content;
+  $('messages').append(element);
+  $('messages').scrollTop = $('messages').scrollHeight;
+  state.pending.set(clientId, element);
+  setStatus(element, 'sending');
+  const frame = { type: 'message', channel_id: state.current, client_id: clientId, content };
+  if (!send(frame)) {
+    // offline: retried with the same client_id when the socket is back (the server de-duplicates)
+    const retry = setInterval(() => { if (send(frame)) clearInterval(retry); }, 1000);
+  }
+  send({ type: 'typing_stop', channel_id: state.current });
+  $('text').value = '';
+});
+
+// ---- typing and presence ----------------------------------------------------------------------
+$('text').addEventListener('input', () => {
+  const now = Date.now();
+  if (state.current && now - state.lastTyping > 2000) {
+    state.lastTyping = now;
+    send({ type: 'typing_start', channel_id: state.current });
+  }
+});
+
+function showTyping(frame) {
+  clearTimeout(state.typingTimers.get(frame.user_id));
+  if (frame.state === 'stop') {
+    state.typingTimers.delete(frame.user_id);
+  } else {
+    state.typingTimers.set(frame.user_id, setTimeout(() => {
+      state.typingTimers.delete(frame.user_id);
+      renderTyping();
+    }, frame.expires_in_ms));
+  }
+  renderTyping();
+}
+
+function renderTyping() {
+  const users = [...state.typingTimers.keys()];
+  $('typing').textContent = users.length ? users.map((u) => `user ${u}`).join(', ') + ' typing…' : '';
+}
+
+function showPresence(frame) {
+  if (!state.readBy.has(frame.user_id)) return;
+  let entry = $('presence').querySelector(`[data-user="${frame.user_id}"]`);
+  if (!entry) {
+    entry = document.createElement('span');
+    entry.dataset.user = frame.user_id;
+    $('presence').append(entry);
+  }
+  entry.dataset.status = frame.status;
+  const seen = frame.status === 'online' ? 'online'
+    : frame.last_seen_at ? 'last seen ' + new Date(frame.last_seen_at).toLocaleTimeString() : 'offline';
+  entry.innerHTML = `<span class="dot ${frame.status}"></span>`;
+  entry.append(`user ${frame.user_id}: ${seen} `);
+}
+
+document.addEventListener('visibilitychange', markRead);
+if (state.session) start();

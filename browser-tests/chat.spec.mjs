@@ -1,0 +1,121 @@
+// Browser tests of the web client: two people in two browser contexts, on two different gateways.
+// Run by chatctl's BrowserIT against a system it started (CHAT_URL), or by hand against
+// `bin/chatctl up --gateways 2`:  CHAT_URL=http://127.0.0.1:8080 node --test chat.spec.mjs
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.CHAT_URL || 'http://127.0.0.1:8080';
+const RUN = Math.random().toString(36).slice(2, 8);
+const WAIT = { timeout: 20000 };
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+});
+after(async () => browser && browser.close());
+
+async function person(name, gateway) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/?gateway=${gateway}`);
+  await page.fill('#login-name', name);
+  await page.click('#login-form button');
+  await page.waitForSelector('#connection:text("online")', WAIT);
+  return { context, page, name };
+}
+
+async function open(page, channelName) {
+  const button = page.locator('#channels button', { hasText: channelName });
+  await button.waitFor(WAIT);
+  await button.click();
+  await page.waitForSelector('#composer:not([hidden])', WAIT);
+}
+
+async function say(page, text) {
+  await page.fill('#text', text);
+  await page.click('#composer button');
+}
+
+const texts = (page) => page.locator('#messages li:not(.notice) .text').allTextContents();
+
+async function until(check, what) {
+  const deadline = Date.now() + WAIT.timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+test('two people chat in a group and a direct channel across two gateways', async () => {
+  const alice = await person(`alice-${RUN}`, 0);
+  const bob = await person(`bob-${RUN}`, 1);
+  const group = `team-${RUN}`;
+
+  await alice.page.fill('#new-name', group);
+  await alice.page.fill('#new-members', bob.name);
+  await alice.page.click('#new-channel button');
+  await alice.page.waitForSelector(`#title:text("${group}")`, WAIT);
+  await open(bob.page, group);
+
+  // typing shows on the other side and clears on its own
+  await alice.page.fill('#text', 'typing…');
+  await bob.page.waitForSelector('#typing:text("typing")', WAIT);
+  await bob.page.waitForFunction(() => document.getElementById('typing').textContent === '', null, WAIT);
+  await alice.page.fill('#text', '');
+
+  // messages appear in order on both sides; the sender's last one turns to "read"
+  const sent = ['one', 'two', 'three', 'four', 'five'].map((w) => `${w}-${RUN}`);
+  for (const text of sent) await say(alice.page, text);
+  await until(async () => JSON.stringify(await texts(bob.page)) === JSON.stringify(sent), 'bob to see five messages in order');
+  await until(async () => JSON.stringify(await texts(alice.page)) === JSON.stringify(sent), 'alice to see her five messages');
+  await alice.page.waitForSelector('#messages li.mine:last-child[data-status="read"]', WAIT);
+
+  // a direct channel
+  await alice.page.fill('#new-name', '');
+  await alice.page.fill('#new-members', bob.name);
+  await alice.page.selectOption('#new-type', 'direct');
+  await alice.page.click('#new-channel button');
+  await alice.page.waitForSelector('#title:text("direct")', WAIT); // the direct channel is open
+  await say(alice.page, `dm-${RUN}`);
+  const dmName = await alice.page.locator('#title').textContent();
+  await open(bob.page, dmName);
+  await until(async () => (await texts(bob.page)).includes(`dm-${RUN}`), 'bob to see the direct message');
+  await say(bob.page, `dm-reply-${RUN}`);
+  await bob.page.waitForSelector('#messages li.mine[data-status="delivered"], #messages li.mine[data-status="read"]', WAIT);
+  await until(async () => (await texts(alice.page)).includes(`dm-reply-${RUN}`),
+    'alice to see the reply; she sees ' + JSON.stringify(await texts(alice.page)) + ' in ' + await alice.page.locator('#title').textContent()
+    + '; bob: ' + JSON.stringify(await bob.page.locator('#messages li .meta').allTextContents()));
+
+  // a reload keeps the history (session and channel survive in sessionStorage, history from the api)
+  await open(bob.page, group);
+  await bob.page.reload();
+  await until(async () => JSON.stringify(await texts(bob.page)) === JSON.stringify(sent), 'history after reload');
+
+  // a dropped socket is healed by the reconnect, and nothing sent meanwhile is missing
+  await open(alice.page, group);
+  await bob.page.evaluate(() => window.chat.dropSocket());
+  const meanwhile = [`six-${RUN}`, `seven-${RUN}`];
+  for (const text of meanwhile) await say(alice.page, text);
+  await until(async () => JSON.stringify(await texts(bob.page)) === JSON.stringify([...sent, ...meanwhile]),
+    'bob to catch up after the drop, in order and without duplicates');
+  await bob.page.waitForSelector('#connection:text("online")', WAIT);
+
+  // presence: bob sees alice online, then offline with a last-seen time once her browser is gone
+  await bob.page.waitForSelector(`#presence [data-user] .dot.online`, WAIT);
+  const shot = process.env.SCREENSHOT || 'chat.png';
+  await alice.page.screenshot({ path: shot });
+  await bob.page.screenshot({ path: shot.replace(/\.png$/, '-bob.png') });
+  await alice.context.close();
+  await bob.page.waitForSelector('#presence [data-status="offline"]', WAIT);
+  const presence = await bob.page.locator('#presence').textContent();
+  assert.match(presence, /last seen|offline/);
+  await bob.context.close();
+});
