@@ -73,13 +73,15 @@ class PersisterIT {
         ChatMessage first = message(channel, 7L, "send-1", "hello");
         ChatMessage secondIdSameSend = new ChatMessage(channel, IDS.next(), 7L, "send-1", "hello", "text", Instant.now());
         ChatMessage other = message(channel, 7L, "send-2", "world");
-        for (ChatMessage m : List.of(first, first, secondIdSameSend, other, first)) {
+        ChatMessage marker = message(channel, 7L, "marker", "after everything else");
+        for (ChatMessage m : List.of(first, first, secondIdSameSend, other, first, marker)) {
             produce(channel.toString(), Json.encode(m));
         }
-        awaitRows(channel, 2);
-        Thread.sleep(1000); // let any late duplicate land before counting
+        // one key, one partition, consumed in order: once the marker is stored, everything before it was handled
+        awaitRows(channel, 3);
         List<Row> rows = rows(channel);
-        assertThat(rows).extracting(r -> r.getUuid("message_id")).containsExactlyInAnyOrder(first.messageId(), other.messageId());
+        assertThat(rows).extracting(r -> r.getUuid("message_id"))
+                .containsExactlyInAnyOrder(first.messageId(), other.messageId(), marker.messageId());
         Row stored = rows.stream().filter(r -> r.getUuid("message_id").equals(first.messageId())).findFirst().orElseThrow();
         assertThat(stored.getLong("sender_id")).isEqualTo(7L);
         assertThat(stored.getString("client_id")).isEqualTo("send-1");
@@ -110,15 +112,24 @@ class PersisterIT {
         UUID channel = UUID.randomUUID();
         stack.stopServer("cassandra");
         try {
+            double retriesBefore = retries();
             for (int i = 0; i < 20; i++) {
                 produce(channel.toString(), Json.encode(message(channel, 11L, "during-outage-" + i, "m" + i)));
             }
-            Thread.sleep(3000); // the persister polls them and fails to store them meanwhile
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (retries() <= retriesBefore && System.nanoTime() < deadline) {
+                Thread.sleep(100); // until the persister has tried and failed to store them
+            }
+            assertThat(retries()).as("the persister retried while Cassandra was down").isGreaterThan(retriesBefore);
         } finally {
             stack.startServer("cassandra");
         }
         awaitRows(channel, 20);
         assertThat(rows(channel)).hasSize(20);
+    }
+
+    private static double retries() {
+        return io.helidon.metrics.api.Metrics.getCounter("chat.persister.retries").map(c -> (double) c.count()).orElse(0.0);
     }
 
     private static ChatMessage message(UUID channel, long sender, String clientId, String content) {
