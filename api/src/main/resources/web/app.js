@@ -18,6 +18,23 @@ function uuidTime(id) {
 }
 const notBefore = (a, b) => uuidTime(a) >= uuidTime(b);
 
+// ---- names: the server speaks user ids; people read names ------------------------------------
+const names = new Map(); // user_id -> name (or a pending promise)
+function label(id) {
+  const known = names.get(id);
+  if (typeof known === 'string') return known;
+  if (!known) {
+    names.set(id, api('GET', `/api/v1/users/${id}`).then((user) => {
+      names.set(id, user.name);
+      document.querySelectorAll(`[data-sender="${id}"] .meta, [data-user="${id}"] .who`).forEach((el) => {
+        el.textContent = el.textContent.replace(`user ${id}`, user.name);
+      });
+      renderTyping();
+    }).catch(() => names.delete(id)));
+  }
+  return `user ${id}`;
+}
+
 // ---- api --------------------------------------------------------------------------------------
 async function api(method, path, body) {
   const response = await fetch(path, {
@@ -74,7 +91,8 @@ function connect() {
   };
 }
 setInterval(() => send({ type: 'heartbeat' }), 15000);
-setInterval(() => state.session && loadChannels().catch(() => {}), 5000); // channels others created for us
+// a safety net: the gateway also tells our sockets when we are added to a channel (member_joined)
+setInterval(() => state.session && loadChannels().catch(() => {}), 30000);
 window.chat = { dropSocket: () => state.socket && state.socket.close() }; // for tests: a network drop
 
 function send(frame) {
@@ -130,7 +148,7 @@ function onFrame(frame) {
       showPresence(frame);
       break;
     case 'member_joined':
-      if (frame.channel_id === state.current) notice(`user ${frame.user_id} joined`);
+      if (frame.channel_id === state.current) notice(`${label(frame.user_id)} joined`);
       loadChannels();
       break;
     case 'error':
@@ -255,7 +273,7 @@ function showMessage(message) {
     state.pending.delete(message.client_id);
     setStatus(element, 'delivered');
   } else {
-    element.lastChild.textContent = `user ${message.sender_id} · ${new Date(message.created_at).toLocaleTimeString()}`;
+    element.lastChild.textContent = `${label(message.sender_id)} · ${new Date(message.created_at).toLocaleTimeString()}`;
   }
 }
 
@@ -348,7 +366,7 @@ function showTyping(frame) {
 
 function renderTyping() {
   const users = [...state.typingTimers.keys()];
-  $('typing').textContent = users.length ? users.map((u) => `user ${u}`).join(', ') + ' typing…' : '';
+  $('typing').textContent = users.length ? users.map(label).join(', ') + ' typing…' : '';
 }
 
 function showPresence(frame) {
@@ -363,7 +381,10 @@ function showPresence(frame) {
   const seen = frame.status === 'online' ? 'online'
     : frame.last_seen_at ? 'last seen ' + new Date(frame.last_seen_at).toLocaleTimeString() : 'offline';
   entry.innerHTML = `<span class="dot ${frame.status}"></span>`;
-  entry.append(`user ${frame.user_id}: ${seen} `);
+  const who = document.createElement('span');
+  who.className = 'who';
+  who.textContent = `${label(frame.user_id)}: ${seen} `;
+  entry.append(who);
 }
 
 document.addEventListener('visibilitychange', markRead);

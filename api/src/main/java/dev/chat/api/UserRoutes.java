@@ -19,7 +19,7 @@ final class UserRoutes implements HttpService {
 
     /** Every route, as documented in META-INF/openapi.yaml (ApiOpenApiIT compares them). */
     static final java.util.List<String> ROUTES = java.util.List.of(
-            "POST /api/v1/users", "GET /api/v1/users", "GET /api/v1/users/{id}/presence", "POST /api/v1/dev/login");
+            "POST /api/v1/users", "GET /api/v1/users", "GET /api/v1/users/{id}", "GET /api/v1/users/{id}/presence", "POST /api/v1/dev/login");
 
     /** Longest user name. */
     static final int MAX_NAME = 64;
@@ -40,6 +40,7 @@ final class UserRoutes implements HttpService {
     public void routing(HttpRules rules) {
         rules.post("/users", this::createUser)
                 .get("/users", this::findUser)
+                .get("/users/{id}", this::user)
                 .get("/users/{id}/presence", this::presence)
                 .post("/dev/login", this::devLogin);
     }
@@ -65,18 +66,25 @@ final class UserRoutes implements HttpService {
         ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name()));
     }
 
+    private void user(ServerRequest request, ServerResponse response) {
+        Authentication.caller(request);
+        ChannelStore.User user = existingUser(request);
+        ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name()));
+    }
+
     private void presence(ServerRequest request, ServerResponse response) {
         Authentication.caller(request);
-        long userId;
+        ChannelRoutes.json(response, Status.OK_200, presence.presence(existingUser(request).id()));
+    }
+
+    private ChannelStore.User existingUser(ServerRequest request) {
+        String raw = Problems.pathParam(request, "id");
         try {
-            userId = Long.parseLong(Problems.pathParam(request, "id"));
+            long userId = Long.parseLong(raw);
+            return store.userById(userId).orElseThrow(() -> ApiProblem.notFound("no user " + userId));
         } catch (NumberFormatException e) {
-            throw ApiProblem.notFound("no user " + Problems.pathParam(request, "id"));
+            throw ApiProblem.notFound("no user " + raw);
         }
-        if (store.userById(userId).isEmpty()) {
-            throw ApiProblem.notFound("no user " + userId);
-        }
-        ChannelRoutes.json(response, Status.OK_200, presence.presence(userId));
     }
 
     private void devLogin(ServerRequest request, ServerResponse response) {

@@ -39,7 +39,10 @@ final class EventRouter {
         String type = event.path("type").asText();
         if (FanOut.MEMBERSHIPS.equals(topic)) {
             if ("member_joined".equals(type)) {
-                joined(UUID.fromString(event.path("channel_id").asText()), event.path("user_id").asLong());
+                long userId = event.path("user_id").asLong();
+                joined(UUID.fromString(event.path("channel_id").asText()), userId);
+                // the new member's own devices learn about the channel (their client lists it at once)
+                registry.connectionsOf(userId).forEach(connection -> connection.outbox().send(payload, false));
             }
             return;
         }
