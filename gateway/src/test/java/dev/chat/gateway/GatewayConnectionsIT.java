@@ -132,12 +132,16 @@ class GatewayConnectionsIT {
             watching.await(f -> isPresence(f, walker, "online"), WAIT);
             phone.send(Map.of("type", "heartbeat"));
 
-            // the laptop answers no pings: dropped after the pong timeout; the phone keeps the user online
-            long dropDeadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (System.nanoTime() < dropDeadline) {
+            // the laptop answers no pings: dropped after the pong timeout (1.5 s); the phone, which
+            // answers them and sends heartbeats, keeps the user online
+            double deadBefore = metric(gateway.port(), "chat_gateway_dead_peers_total");
+            long dropDeadline = System.nanoTime() + WAIT.toNanos();
+            while (metric(gateway.port(), "chat_gateway_dead_peers_total") <= deadBefore && System.nanoTime() < dropDeadline) {
                 phone.send(Map.of("type", "heartbeat"));
                 pause(250);
             }
+            assertThat(metric(gateway.port(), "chat_gateway_dead_peers_total")).as("the silent laptop was dropped")
+                    .isGreaterThan(deadBefore);
             assertThat(phone.isClosed()).as("a device that answers pings stays connected").isFalse();
             assertThat(watching.received("presence")).noneMatch(f -> isPresence(f, walker, "offline")
                     && watching.received("presence").indexOf(f) > 0);
