@@ -2,6 +2,7 @@ package dev.chat.api;
 
 import java.util.UUID;
 
+import dev.chat.common.ChannelKeys;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.MemberJoined;
 import dev.chat.common.wire.ReadReceipt;
@@ -27,14 +28,14 @@ final class Events {
 
     void memberJoined(UUID channelId, long userId, boolean announce) {
         MemberJoined event = new MemberJoined(channelId, userId);
-        publish("memberships", event);
+        publish(ChannelKeys.MEMBERSHIPS, event);
         if (announce) {
-            publish("channel:" + channelId, event);
+            publish(ChannelKeys.topic(channelId), event);
         }
     }
 
     void readReceipt(UUID channelId, long userId, UUID lastRead) {
-        publish("channel:" + channelId, new ReadReceipt(channelId, userId, lastRead));
+        publish(ChannelKeys.topic(channelId), new ReadReceipt(channelId, userId, lastRead));
     }
 
     private void publish(String topic, ServerEvent event) {

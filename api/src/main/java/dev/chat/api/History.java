@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.chat.common.MessageBuckets;
+import dev.chat.common.MessageTables;
 
 /**
  * Reads a channel's history from Cassandra, walking its {@code (channel_id, bucket)} partitions:
@@ -30,17 +31,19 @@ final class History {
 
     History(CqlSession session) {
         this.session = session;
-        String columns = "SELECT channel_id, message_id, sender_id, client_id, content, msg_type, status, created_at"
-                + " FROM messages_by_channel WHERE channel_id = ? AND bucket = ?";
+        String columns = MessageTables.SELECT_MESSAGES;
         this.newest = session.prepare(columns + " LIMIT ?");
         this.olderThan = session.prepare(columns + " AND message_id < ? LIMIT ?");
         this.oldest = session.prepare(columns + " ORDER BY message_id ASC LIMIT ?");
         this.newerThan = session.prepare(columns + " AND message_id > ? ORDER BY message_id ASC LIMIT ?");
     }
 
-    /** A stored message with every stored field. */
+    /**
+     * A stored message with every stored field; {@code seq} and {@code epoch} are its position in
+     * the channel's sequence (null for messages stored before sequences existed).
+     */
     record StoredMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content,
-                         String msgType, String status, Instant createdAt) {
+                         String msgType, String status, Instant createdAt, Long seq, String epoch) {
     }
 
     /** A page of history and whether more lie beyond it. */
@@ -120,6 +123,6 @@ final class History {
     private static StoredMessage message(Row row) {
         return new StoredMessage(row.getUuid("channel_id"), row.getUuid("message_id"), row.getLong("sender_id"),
                 row.getString("client_id"), row.getString("content"), row.getString("msg_type"), row.getString("status"),
-                row.getInstant("created_at"));
+                row.getInstant("created_at"), row.isNull("seq") ? null : row.getLong("seq"), row.getString("epoch"));
     }
 }

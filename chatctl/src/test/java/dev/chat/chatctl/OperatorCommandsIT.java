@@ -145,7 +145,7 @@ class OperatorCommandsIT {
             for (int i = 0; i < 20; i++) {
                 UUID id = ids.next();
                 producer.send(new ProducerRecord<>("chat-messages", channel.toString(), Json.encode(
-                        new ChatMessage(channel, id, 5L, "r-" + i, "replay " + i, "text", TimeUuids.instant(id))))).get();
+                        new ChatMessage(channel, id, 5L, "r-" + i, "replay " + i, "text", TimeUuids.instant(id), i + 1, "e1")))).get();
             }
             awaitRows(channel, 20);
             Run refused = chatctl("replay", "--to-earliest", "--execute");

@@ -37,6 +37,11 @@ public final class TimeUuids {
         return new UUID(msb, clockSeqAndNode);
     }
 
+    /** @return the lower 64 bits of every TIMEUUID this instance makes (variant, clock sequence, node) */
+    public long node() {
+        return clockSeqAndNode;
+    }
+
     /**
      * @param timeUuid a version 1 UUID
      * @return its time, to the millisecond

@@ -5,12 +5,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.chat.common.Tokens;
 import dev.chat.common.wire.ClientFrame;
+import dev.chat.common.wire.ClientFrames;
 import dev.chat.common.wire.ErrorCode;
 import dev.chat.common.wire.ErrorFrame;
 import dev.chat.common.wire.FrameException;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.ServerEvent;
-import dev.chat.common.wire.TypingEvent;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -23,19 +23,40 @@ import io.helidon.websocket.WsSession;
 
 /**
  * One WebSocket connection (one instance per connection): authenticates the upgrade, registers
- * the socket and its channels, and handles the client's frames. Helidon calls it on one virtual
- * thread per connection, so blocking here is fine; writes go through the socket's {@link Outbox}.
+ * the socket through {@link Sessions}, and hands the client's frames to narrow handlers. Helidon
+ * calls it on one virtual thread per connection, so blocking here is fine; writes go through the
+ * socket's {@link Outbox}. Sends are answered asynchronously, so one socket may have several in
+ * flight, each answered by its own ack or error.
  */
 final class ChatSocket implements WsListener {
 
-    private final Gateway gateway;
+    /**
+     * What a socket needs, each a narrow handler.
+     *
+     * @param tokens        checks the upgrade's token
+     * @param frames        parses client frames
+     * @param maxFrameChars longest frame handled
+     * @param metrics       meters
+     * @param sessions      opens and closes the connection
+     * @param send          {@code message}
+     * @param typing        {@code typing_start}/{@code typing_stop}
+     * @param presence      {@code heartbeat}
+     * @param watch         {@code subscribe_presence}
+     * @param resume        {@code resume}
+     */
+    record Handlers(Tokens tokens, ClientFrames frames, int maxFrameChars, GatewayMetrics metrics, Sessions sessions,
+                    SendService send, TypingRelay typing, Presence presence, PresenceWatch watch,
+                    ResumeService resume) {
+    }
+
+    private final Handlers handlers;
     private final AtomicBoolean cleanedUp = new AtomicBoolean();
     private final StringBuilder fragments = new StringBuilder();
     private long userId;
     private Connection connection;
 
-    ChatSocket(Gateway gateway) {
-        this.gateway = gateway;
+    ChatSocket(Handlers handlers) {
+        this.handlers = handlers;
     }
 
     @Override
@@ -46,7 +67,7 @@ final class ChatSocket implements WsListener {
                 .or(() -> queryToken(prologue))
                 .orElse(null);
         try {
-            userId = gateway.tokens().verify(token);
+            userId = handlers.tokens().verify(token);
         } catch (Tokens.InvalidToken e) {
             // answered by the server as it is: 401 before any upgrade
             throw RequestException.builder()
@@ -71,15 +92,15 @@ final class ChatSocket implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        connection = gateway.open(session, userId, this::cleanUp);
+        connection = handlers.sessions().open(session, userId, this::cleanUp);
     }
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        if (fragments.length() + text.length() > gateway.settings().maxFrameChars()) {
+        int maxFrameChars = handlers.maxFrameChars();
+        if (fragments.length() + text.length() > maxFrameChars) {
             fragments.setLength(0);
-            reply(new ErrorFrame(ErrorCode.TOO_LARGE, "frame longer than " + gateway.settings().maxFrameChars()
-                    + " characters", null));
+            reply(new ErrorFrame(ErrorCode.TOO_LARGE, "frame longer than " + maxFrameChars + " characters", null));
             return;
         }
         if (!last) {
@@ -88,9 +109,9 @@ final class ChatSocket implements WsListener {
         }
         String frame = fragments.isEmpty() ? text : fragments.append(text).toString();
         fragments.setLength(0);
-        gateway.metrics().frameIn();
+        handlers.metrics().frameIn();
         try {
-            handle(gateway.frames().parse(frame));
+            handle(handlers.frames().parse(frame));
         } catch (FrameException e) {
             reply(e.toFrame());
         } catch (RuntimeException e) {
@@ -115,35 +136,29 @@ final class ChatSocket implements WsListener {
 
     private void handle(ClientFrame frame) {
         switch (frame) {
-            case ClientFrame.Send send -> reply(gateway.sender().send(userId, send));
-            case ClientFrame.Typing typing -> typing(typing);
-            case ClientFrame.Heartbeat ignored -> gateway.presence().heartbeat(connection);
-            case ClientFrame.SubscribePresence subscribe -> subscribe.userIds().forEach(watched -> {
-                gateway.registry().listen(connection, FanOut.presenceTopic(watched));
-                connection.outbox().send(Json.encode(gateway.presence().current(watched)), true);
-            });
+            // answered when Kafka acknowledged: the socket reads its next frame meanwhile
+            case ClientFrame.Send send -> handlers.send().send(userId, send).thenAccept(this::reply);
+            case ClientFrame.Typing typing -> reply(handlers.typing().typing(userId, typing));
+            case ClientFrame.Heartbeat ignored -> handlers.presence().heartbeat(connection);
+            case ClientFrame.SubscribePresence subscribe -> handlers.watch().watch(connection, subscribe.userIds());
+            case ClientFrame.Resume resume -> reply(handlers.resume().resume(connection, resume));
         }
     }
 
-    private void typing(ClientFrame.Typing typing) {
-        if (!gateway.memberships().isMember(typing.channelId(), userId)) {
-            reply(new ErrorFrame(ErrorCode.NOT_MEMBER, "not a member of channel " + typing.channelId(), null));
+    /** Queues an answer (null: nothing to say). Non-blocking: also called on Kafka's I/O thread. */
+    private void reply(ServerEvent event) {
+        if (event == null) {
             return;
         }
-        gateway.fanOut().publish(FanOut.channelTopic(typing.channelId()), new TypingEvent(typing.channelId(), userId,
-                typing.start() ? "start" : "stop", gateway.settings().typingExpiry().toMillis()));
-    }
-
-    private void reply(ServerEvent event) {
         if (event instanceof ErrorFrame error) {
-            gateway.metrics().error(error.code());
+            handlers.metrics().error(error.code());
         }
         connection.outbox().send(Json.encode(event), false);
     }
 
     private void cleanUp() {
         if (connection != null && cleanedUp.compareAndSet(false, true)) {
-            gateway.close(connection);
+            handlers.sessions().close(connection);
         }
     }
 }

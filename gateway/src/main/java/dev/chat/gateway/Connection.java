@@ -1,25 +1,30 @@
 package dev.chat.gateway;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One open socket of a user: its id, its outbox, the fan-out topics it receives and when it last
- * answered a ping. Thread-safe: fields are final, concurrent or volatile; the outbox has its own
- * single writer.
+ * One open socket of a user: its id, its outbox, the fan-out topics it receives, when it last
+ * answered a ping, and the channels it has resumed (see {@link ResumeGate}). Thread-safe: fields
+ * are final, concurrent or volatile; the outbox has its own single writer.
  */
 final class Connection {
 
     private final String id;
     private final long userId;
     private final Outbox outbox;
+    private final int maxHeld;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private volatile Map<UUID, ResumeGate> resumes;
     private volatile long lastPongMillis = System.currentTimeMillis();
 
-    Connection(String id, long userId, Outbox outbox) {
+    Connection(String id, long userId, Outbox outbox, int maxHeld) {
         this.id = id;
         this.userId = userId;
         this.outbox = outbox;
+        this.maxHeld = maxHeld;
     }
 
     /** @return unique within the cluster: gateway instance id + sequence */
@@ -38,6 +43,41 @@ final class Connection {
     /** @return the fan-out topics (channel:…, presence:…) this socket receives */
     Set<String> topics() {
         return topics;
+    }
+
+    /**
+     * Queues a live channel event, through the channel's resume gate if it was ever resumed here.
+     *
+     * @param channelId the channel
+     * @param epoch     the event's epoch
+     * @param seq       its seq
+     * @param frame     its frame
+     */
+    void deliver(UUID channelId, String epoch, long seq, String frame) {
+        Map<UUID, ResumeGate> gates = resumes;
+        ResumeGate gate = gates == null ? null : gates.get(channelId);
+        if (gate == null) {
+            outbox.send(frame, false);
+        } else {
+            gate.live(epoch, seq, frame);
+        }
+    }
+
+    /**
+     * @param channelId a channel about to be resumed
+     * @return its gate (created on first use: most sockets never resume)
+     */
+    ResumeGate resumeGate(UUID channelId) {
+        Map<UUID, ResumeGate> gates = resumes;
+        if (gates == null) {
+            synchronized (this) {
+                if (resumes == null) {
+                    resumes = new ConcurrentHashMap<>();
+                }
+                gates = resumes;
+            }
+        }
+        return gates.computeIfAbsent(channelId, channel -> new ResumeGate(outbox, maxHeld));
     }
 
     void ponged() {

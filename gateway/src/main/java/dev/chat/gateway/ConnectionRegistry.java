@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.chat.common.wire.ChannelEvent;
+
 /**
  * The local sockets: user → sockets (several devices per user) and fan-out topic → sockets. A
  * topic is subscribed in Redis while at least one local socket needs it (reference counted by the
@@ -84,6 +86,25 @@ final class ConnectionRegistry {
         }
         for (Connection connection : sockets) {
             connection.outbox().send(frame, droppable);
+        }
+        return sockets.size();
+    }
+
+    /**
+     * Queues one channel event, encoded once, on every local socket of the channel.
+     *
+     * @param topic the channel's topic
+     * @param event the event
+     * @param frame its frame's text
+     * @return how many sockets it was queued on
+     */
+    int deliver(String topic, ChannelEvent event, String frame) {
+        Set<Connection> sockets = byTopic.get(topic);
+        if (sockets == null) {
+            return 0;
+        }
+        for (Connection connection : sockets) {
+            connection.deliver(event.channelId(), event.epoch(), event.seq(), frame);
         }
         return sockets.size();
     }

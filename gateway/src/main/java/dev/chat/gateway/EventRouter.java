@@ -2,17 +2,24 @@ package dev.chat.gateway;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.ChannelEnvelope;
+import dev.chat.common.ChannelKeys;
+import dev.chat.common.wire.ChannelEvent;
+import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
+import dev.chat.common.wire.MemberJoined;
+import dev.chat.common.wire.PresenceEvent;
+import dev.chat.common.wire.ServerEvent;
+import dev.chat.common.wire.TypingEvent;
 
 /**
- * Routes what arrives from Redis to local sockets: chat messages, read receipts and join notices
- * to the channel's sockets; typing and presence as droppable frames; membership changes into the
- * registry (the new member's local sockets start receiving the channel). Runs on the fan-out
- * dispatcher thread; membership changes, which subscribe in Redis, are handed to a virtual thread.
+ * Routes what arrives from Redis to local sockets. Channel events (envelopes of the per-channel
+ * step) are decoded into their typed event and encoded once for every local socket of the
+ * channel; typing and presence go out as droppable frames; membership changes update the cache
+ * and the registry (the new member's local sockets start receiving the channel). Runs on a
+ * fan-out dispatcher thread; membership changes, which subscribe in Redis, go to a virtual thread.
  */
 final class EventRouter {
 
@@ -29,37 +36,46 @@ final class EventRouter {
     }
 
     void route(String topic, String payload) {
-        JsonNode event;
+        if (ChannelEnvelope.is(payload)) {
+            channelEvent(topic, payload);
+            return;
+        }
+        ServerEvent event;
         try {
-            event = Json.tree(payload);
+            event = Json.decode(payload, ServerEvent.class);
         } catch (JsonProcessingException e) {
             LOG.log(System.Logger.Level.WARNING, "ignoring malformed event on {0}", topic);
             return;
         }
-        String type = event.path("type").asText();
-        if (FanOut.MEMBERSHIPS.equals(topic)) {
-            if ("member_joined".equals(type)) {
-                long userId = event.path("user_id").asLong();
-                joined(UUID.fromString(event.path("channel_id").asText()), userId);
+        if (ChannelKeys.MEMBERSHIPS.equals(topic)) {
+            if (event instanceof MemberJoined joined) {
+                joined(joined);
                 // the new member's own devices learn about the channel (their client lists it at once)
-                registry.connectionsOf(userId).forEach(connection -> connection.outbox().send(payload, false));
+                registry.connectionsOf(joined.userId()).forEach(connection -> connection.outbox().send(payload, false));
             }
             return;
         }
-        switch (type) {
-            case "message" -> {
-                registry.deliver(topic, payload, false);
-                Instant created = Instant.parse(event.path("created_at").asText());
-                metrics.fanOut(Duration.between(created, Instant.now()));
-            }
-            case "typing", "presence" -> registry.deliver(topic, payload, true);
-            default -> registry.deliver(topic, payload, false);
+        boolean droppable = event instanceof TypingEvent || event instanceof PresenceEvent;
+        registry.deliver(topic, payload, droppable);
+    }
+
+    private void channelEvent(String topic, String envelope) {
+        ChannelEvent event;
+        try {
+            event = ChannelEnvelope.decode(envelope);
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring malformed channel event on {0}: {1}", topic, e.getMessage());
+            return;
+        }
+        registry.deliver(topic, event, Json.encode(event));
+        if (event instanceof ChatMessage message) {
+            metrics.fanOut(Duration.between(message.createdAt(), Instant.now()));
         }
     }
 
-    private void joined(UUID channelId, long userId) {
-        memberships.invalidate(userId);
-        Thread.ofVirtual().start(() -> registry.connectionsOf(userId)
-                .forEach(connection -> registry.listen(connection, FanOut.channelTopic(channelId))));
+    private void joined(MemberJoined joined) {
+        memberships.joined(joined.channelId(), joined.userId());
+        Thread.ofVirtual().start(() -> registry.connectionsOf(joined.userId())
+                .forEach(connection -> registry.listen(connection, ChannelKeys.topic(joined.channelId()))));
     }
 }

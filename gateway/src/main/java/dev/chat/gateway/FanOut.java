@@ -1,9 +1,11 @@
 package dev.chat.gateway;
 
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import dev.chat.common.wire.Json;
@@ -13,45 +15,49 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * Redis Pub/Sub between gateways. Subscribes only to the topics local sockets need
- * ({@code channel:<id>} for conversations, {@code presence:<user>} for presence watchers, and the
- * cluster-wide {@code memberships}); publishing is the one place every event leaves this gateway.
- * Incoming payloads are handed off Redisson's I/O thread to one dispatcher thread, which keeps
- * their order. Thread-safe.
+ * Redis Pub/Sub between gateways. Subscribes only to the topics local sockets need (a channel's
+ * topic, {@code presence:<user>} for presence watchers, and the cluster-wide memberships topic).
+ * Channel events are published by the per-channel step in Redis ({@code ChannelLog}); this class
+ * publishes the ephemeral ones (typing, presence). Incoming payloads are handed off Redisson's I/O
+ * thread to one of a few dispatcher threads chosen by topic, so one topic's payloads keep their
+ * order while different channels use every core. Each dispatcher queue is bounded: when one is
+ * full the payload is dropped and counted, and the clients notice the gap by seq and resume.
+ * Thread-safe.
  */
 final class FanOut implements AutoCloseable {
 
-    /** Cluster-wide topic of membership changes (member_joined), which every gateway follows. */
-    static final String MEMBERSHIPS = "memberships";
+    private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
+    private static final int DISPATCH_QUEUE = 10_000;
 
     private final RedissonClient redis;
+    private final GatewayMetrics metrics;
     private final Map<String, Integer> listeners = new ConcurrentHashMap<>();
-    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("fanout-dispatch").daemon().factory());
+    private final ThreadPoolExecutor[] dispatchers;
     private volatile BiConsumer<String, String> onMessage = (topic, payload) -> { };
 
     /**
-     * @param redis the client
+     * @param redis   the client
+     * @param metrics counts dropped payloads
      */
-    FanOut(RedissonClient redis) {
+    FanOut(RedissonClient redis, GatewayMetrics metrics) {
         this.redis = redis;
+        this.metrics = metrics;
+        this.dispatchers = new ThreadPoolExecutor[Math.max(2, Runtime.getRuntime().availableProcessors())];
+        for (int i = 0; i < dispatchers.length; i++) {
+            dispatchers[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                    new ArrayBlockingQueue<>(DISPATCH_QUEUE),
+                    Thread.ofPlatform().name("fanout-dispatch-" + i).daemon().factory(),
+                    new ThreadPoolExecutor.AbortPolicy());
+        }
     }
 
     /**
      * Sets where incoming events go; called once while wiring, before the first subscription.
      *
-     * @param handler receives (topic, payload) on the dispatcher thread, in arrival order
+     * @param handler receives (topic, payload) on a dispatcher thread, in arrival order per topic
      */
     void onMessage(BiConsumer<String, String> handler) {
         this.onMessage = handler;
-    }
-
-    static String channelTopic(java.util.UUID channelId) {
-        return "channel:" + channelId;
-    }
-
-    static String presenceTopic(long userId) {
-        return "presence:" + userId;
     }
 
     /**
@@ -60,8 +66,15 @@ final class FanOut implements AutoCloseable {
      * @param topic topic name
      */
     void subscribe(String topic) {
-        listeners.computeIfAbsent(topic, name -> topic(name).addListener(String.class,
-                (channel, payload) -> dispatcher.execute(() -> onMessage.accept(name, payload))));
+        ThreadPoolExecutor dispatcher = dispatchers[Math.floorMod(topic.hashCode(), dispatchers.length)];
+        listeners.computeIfAbsent(topic, name -> topic(name).addListener(String.class, (channel, payload) -> {
+            try {
+                dispatcher.execute(() -> onMessage.accept(name, payload));
+            } catch (RejectedExecutionException e) {
+                metrics.dispatchDropped();
+                LOG.log(System.Logger.Level.DEBUG, "dispatcher full: dropped an event of {0}", name);
+            }
+        }));
     }
 
     /**
@@ -82,25 +95,14 @@ final class FanOut implements AutoCloseable {
     }
 
     /**
-     * Publishes an event to every gateway subscribed to the topic (this one included). Does not
-     * wait for Redis.
+     * Publishes an ephemeral event to every gateway subscribed to the topic (this one included).
+     * Does not wait for Redis.
      *
      * @param topic topic name
      * @param event the event
      */
     void publish(String topic, ServerEvent event) {
         topic(topic).publishAsync(Json.encode(event));
-    }
-
-    /**
-     * Publishes and waits until Redis took the event, so events published one after the other
-     * from one thread reach subscribers in that order.
-     *
-     * @param topic topic name
-     * @param event the event
-     */
-    void publishAndWait(String topic, ServerEvent event) {
-        topic(topic).publish(Json.encode(event));
     }
 
     private RTopic topic(String name) {
@@ -110,6 +112,8 @@ final class FanOut implements AutoCloseable {
     @Override
     public void close() {
         listeners.keySet().forEach(this::unsubscribe);
-        dispatcher.shutdown();
+        for (ThreadPoolExecutor dispatcher : dispatchers) {
+            dispatcher.shutdown();
+        }
     }
 }

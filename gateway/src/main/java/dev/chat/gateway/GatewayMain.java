@@ -3,7 +3,7 @@ package dev.chat.gateway;
 import java.util.List;
 
 import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
+import dev.chat.common.ChannelLog;
 import dev.chat.common.KafkaHealth;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
@@ -20,7 +20,9 @@ import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
 /**
- * Starts the gateway: WebSocket connections, Redis fan-out, Kafka writes. Wiring only.
+ * Starts the gateway: WebSocket connections, the per-channel step and fan-out in Redis, Kafka
+ * writes. It reads no database on the send path (PostgreSQL only to load a user's channels).
+ * Wiring only.
  */
 public final class GatewayMain {
 
@@ -49,16 +51,15 @@ public final class GatewayMain {
         ServiceRuntime runtime = new ServiceRuntime("gateway");
         try {
             RedisConnection redis = runtime.own(RedisConnection.open("gateway", backends));
-            CassandraConnection cassandra = runtime.own(CassandraConnection.open("gateway", backends));
             Memberships memberships = runtime.own(Memberships.open(backends, settings));
             KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
             kafka.probeEvery(java.time.Duration.ofSeconds(2));
             MessageLog log = runtime.own(MessageLog.open(backends, settings, kafka::lastKnownUp));
-            Gateway gateway = Gateway.create(settings, tokens, redis.client(), cassandra.session(), memberships, log,
-                    Metrics.globalRegistry());
+            Gateway gateway = Gateway.create(settings, ChannelLog.Settings.create(config), tokens, redis.client(),
+                    memberships, log, Metrics.globalRegistry());
             // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
             runtime.beforeStop(gateway::close);
-            List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health(), cassandra.health());
+            List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health());
             runtime.start(config.get("server"), server -> setup(server, gateway, checks));
             return runtime;
         } catch (RuntimeException e) {
@@ -82,7 +83,7 @@ public final class GatewayMain {
                 // frames up to 1 MiB reach ChatSocket, which answers oversize ones with too_large
                 .maxFrameLength(1024 * 1024)
                 .build());
-        server.addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatSocket(gateway)));
+        server.addRouting(WsRouting.builder().endpoint("/ws", gateway::newSocket));
         // a plain GET (no upgrade) is answered here; a refused upgrade is answered 401 by ChatSocket
         server.routing(routing -> routing.get("/ws", (request, response) -> response.status(Status.UPGRADE_REQUIRED_426)
                 .header(HeaderNames.CONTENT_TYPE, "application/problem+json")

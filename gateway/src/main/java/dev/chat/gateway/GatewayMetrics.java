@@ -23,6 +23,9 @@ final class GatewayMetrics {
     private final Counter overflows;
     private final Counter dropped;
     private final Counter deadPeers;
+    private final Counter dispatchDropped;
+    private final Counter resumes;
+    private final Counter resyncs;
     private final Timer kafkaSend;
     private final Timer fanOut;
 
@@ -34,6 +37,10 @@ final class GatewayMetrics {
         this.overflows = counter("chat.gateway.slow.consumers", "sockets closed because their send queue overflowed");
         this.dropped = counter("chat.gateway.frames.dropped", "typing/presence frames dropped under pressure");
         this.deadPeers = counter("chat.gateway.dead.peers", "sockets closed because they answered no ping in time");
+        this.dispatchDropped = counter("chat.gateway.dispatch.dropped",
+                "Redis payloads dropped because a dispatcher queue was full (clients resume by seq)");
+        this.resumes = counter("chat.gateway.resumes", "resumes answered from the recovery log");
+        this.resyncs = counter("chat.gateway.resyncs", "resumes answered with resync");
         this.kafkaSend = timer("chat.gateway.kafka.send", "time from send to Kafka's acknowledgement");
         this.fanOut = timer("chat.gateway.fanout", "time from a message's creation to its queueing on a local socket");
     }
@@ -61,6 +68,14 @@ final class GatewayMetrics {
 
     void deadPeer() {
         deadPeers.increment();
+    }
+
+    void dispatchDropped() {
+        dispatchDropped.increment();
+    }
+
+    void resumed(boolean fromLog) {
+        (fromLog ? resumes : resyncs).increment();
     }
 
     void dropped() {

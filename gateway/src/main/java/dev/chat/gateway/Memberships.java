@@ -19,10 +19,15 @@ import io.helidon.health.HealthCheck;
 
 /**
  * Which channels a user is in, read from PostgreSQL ({@code channel_members}) and cached per user.
- * The cache learns about joins from the {@code memberships} topic ({@link #invalidate}) and
- * expires after a configured time as a safety net. Owns its connection pool. Thread-safe.
+ * The cache learns about joins from the {@code memberships} topic ({@link #joined}) and expires
+ * after a configured time as a safety net. A "no" is answered from a load younger than
+ * {@link #NEGATIVE_TTL}, so frames for channels the user is not in do not each cost a query.
+ * Owns its connection pool. Thread-safe.
  */
 final class Memberships implements AutoCloseable {
+
+    /** How long a load that did not contain a channel answers "not a member" without reloading. */
+    static final Duration NEGATIVE_TTL = Duration.ofSeconds(2);
 
     private static final String CHANNELS_OF_USER = "SELECT channel_id FROM channel_members WHERE user_id = ?";
 
@@ -60,12 +65,31 @@ final class Memberships implements AutoCloseable {
      * @return whether the user is a member (checked against the database before saying no)
      */
     boolean isMember(UUID channelId, long userId) {
-        return channelsOf(userId).contains(channelId) || load(userId).contains(channelId);
+        Cached cached = cache.get(userId);
+        if (cached != null) {
+            long age = System.nanoTime() - cached.loadedAtNanos();
+            if (age < ttl.toNanos() && cached.channels().contains(channelId)) {
+                return true;
+            }
+            if (age < NEGATIVE_TTL.toNanos()) {
+                return false;
+            }
+        }
+        return load(userId).contains(channelId);
     }
 
-    /** @param userId a user whose memberships changed */
-    void invalidate(long userId) {
-        cache.remove(userId);
+    /**
+     * A user joined a channel (the api's membership event).
+     *
+     * @param channelId the channel
+     * @param userId    the new member
+     */
+    void joined(UUID channelId, long userId) {
+        cache.computeIfPresent(userId, (id, cached) -> {
+            Set<UUID> channels = new HashSet<>(cached.channels());
+            channels.add(channelId);
+            return new Cached(Set.copyOf(channels), cached.loadedAtNanos());
+        });
     }
 
     HealthCheck health() {

@@ -3,6 +3,7 @@ package dev.chat.gateway;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.chat.common.ChannelKeys;
 import dev.chat.common.PresenceKeys;
 import dev.chat.common.wire.PresenceEvent;
 import org.redisson.api.RBucket;
@@ -36,7 +37,7 @@ final class Presence {
         boolean wasOnline = liveDevices(connection.userId()) > 0;
         heartbeat(connection);
         if (!wasOnline) {
-            fanOut.publish(FanOut.presenceTopic(connection.userId()), current(connection.userId()));
+            fanOut.publish(ChannelKeys.presenceTopic(connection.userId()), current(connection.userId()));
         }
     }
 
@@ -52,7 +53,7 @@ final class Presence {
         devices(connection.userId()).remove(connection.id());
         lastSeen(connection.userId()).set(Long.toString(System.currentTimeMillis()), LAST_SEEN_TTL);
         if (liveDevices(connection.userId()) == 0) {
-            fanOut.publish(FanOut.presenceTopic(connection.userId()), current(connection.userId()));
+            fanOut.publish(ChannelKeys.presenceTopic(connection.userId()), current(connection.userId()));
         }
     }
 

@@ -2,28 +2,47 @@ package dev.chat.persister;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.chat.common.MessageBuckets;
+import dev.chat.common.MessageTables;
 import dev.chat.common.wire.ChatMessage;
 
 /**
- * Writes messages to Cassandra idempotently. A message first claims its send
- * ({@code sends_by_client_id}, a lightweight transaction on (channel, sender, client_id)); only the
- * message_id that holds the claim is written to {@code messages_by_channel}, so a retried send
- * that got a second message_id is never stored twice, and writing the same message again is
- * harmless. Thread-safe (prepared statements on the shared session).
+ * Writes a batch of messages to Cassandra idempotently, without lightweight transactions. A
+ * channel's records are in one Kafka partition, read by one consumer at a time, so "the first
+ * message_id of (channel, sender, client_id) in log order wins" decides every send the same way
+ * each time: the batch is deduplicated in memory in offset order, the existing claims of its
+ * sends are read ({@code sends_by_client_id}), and new claims and the winning rows are written
+ * with plain inserts (rows grouped per Cassandra partition), with bounded concurrency. Writing a
+ * batch again (redelivery, a second consumer during a rebalance) computes and writes the same.
+ * Thread-safe (prepared statements on the shared session).
  */
 final class MessageStore {
+
+    /** Most Cassandra requests in flight at once. */
+    private static final int MAX_IN_FLIGHT = 128;
+    /** Most rows in one unlogged batch (all of one partition). */
+    private static final int MAX_ROWS_PER_BATCH = 50;
 
     /** What happened to one message. */
     enum Result {
@@ -33,20 +52,29 @@ final class MessageStore {
         DUPLICATE
     }
 
+    private record SendKey(UUID channelId, long senderId, String clientId) {
+        static SendKey of(ChatMessage message) {
+            return new SendKey(message.channelId(), message.senderId(), message.clientId());
+        }
+    }
+
+    private record Partition(UUID channelId, int bucket) {
+    }
+
     private final CqlSession session;
-    private final PreparedStatement claim;
+    private final PreparedStatement readClaim;
+    private final PreparedStatement writeClaim;
     private final PreparedStatement insert;
 
     MessageStore(CqlSession session) {
         this.session = session;
-        this.claim = session.prepare("INSERT INTO sends_by_client_id (channel_id, sender_id, client_id, message_id)"
-                + " VALUES (?, ?, ?, ?) IF NOT EXISTS");
-        this.insert = session.prepare("INSERT INTO messages_by_channel (channel_id, bucket, message_id, sender_id,"
-                + " client_id, content, msg_type, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'sent', ?)");
+        this.readClaim = session.prepare(MessageTables.SELECT_CLAIM);
+        this.writeClaim = session.prepare(MessageTables.INSERT_CLAIM);
+        this.insert = session.prepare(MessageTables.INSERT_MESSAGE);
     }
 
     /**
-     * Stores a batch: every message in parallel; returns when all are acknowledged.
+     * Stores a batch (in Kafka offset order); returns when Cassandra acknowledged all of it.
      *
      * @param messages the batch
      * @param timeout  how long to wait for Cassandra
@@ -54,33 +82,83 @@ final class MessageStore {
      * @throws Exception the first failure (the batch may be retried as a whole: it is idempotent)
      */
     List<Result> storeAll(List<ChatMessage> messages, Duration timeout) throws Exception {
-        List<CompletableFuture<Result>> writes = new ArrayList<>(messages.size());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+        Map<SendKey, UUID> firstInBatch = new LinkedHashMap<>();
+        messages.forEach(message -> firstInBatch.putIfAbsent(SendKey.of(message), message.messageId()));
+
+        Map<SendKey, CompletableFuture<UUID>> claims = new HashMap<>();
+        for (SendKey key : firstInBatch.keySet()) {
+            claims.put(key, limited(inFlight, () -> session.executeAsync(readClaim.bind(key.channelId(), key.senderId(),
+                            key.clientId()).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)))
+                    .thenApply(rows -> {
+                        Row row = rows.one();
+                        return row == null ? null : row.getUuid("message_id");
+                    }));
+        }
+        await(claims.values(), deadline);
+
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        Map<SendKey, UUID> winners = new HashMap<>();
+        firstInBatch.forEach((key, first) -> {
+            UUID claimed = claims.get(key).join();
+            winners.put(key, claimed != null ? claimed : first);
+            if (claimed == null) {
+                writes.add(limited(inFlight, () -> session.executeAsync(writeClaim.bind(key.channelId(), key.senderId(),
+                        key.clientId(), first).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM))));
+            }
+        });
+        List<Result> results = new ArrayList<>(messages.size());
+        Map<Partition, List<ChatMessage>> rows = new LinkedHashMap<>();
+        Set<UUID> written = new HashSet<>();
         for (ChatMessage message : messages) {
-            writes.add(store(message).toCompletableFuture());
+            boolean wins = message.messageId().equals(winners.get(SendKey.of(message)));
+            results.add(wins ? Result.STORED : Result.DUPLICATE);
+            if (wins && written.add(message.messageId())) {
+                rows.computeIfAbsent(new Partition(message.channelId(), MessageBuckets.of(message.messageId())),
+                        partition -> new ArrayList<>()).add(message);
+            }
         }
-        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return writes.stream().map(CompletableFuture::join).toList();
+        rows.values().forEach(partition -> {
+            for (int from = 0; from < partition.size(); from += MAX_ROWS_PER_BATCH) {
+                Statement<?> statement = rowsOf(partition.subList(from, Math.min(partition.size(), from + MAX_ROWS_PER_BATCH)));
+                writes.add(limited(inFlight, () -> session.executeAsync(statement)));
+            }
+        });
+        await(writes, deadline);
+        return results;
     }
 
-    private CompletionStage<Result> store(ChatMessage message) {
-        return session.executeAsync(claim.bind(message.channelId(), message.senderId(), message.clientId(),
-                                message.messageId())
-                        .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)
-                        .setSerialConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL))
-                .thenCompose(claimed -> holdsClaim(claimed, message.messageId())
-                        ? session.executeAsync(insert.bind(message.channelId(), MessageBuckets.of(message.messageId()),
-                                        message.messageId(), message.senderId(), message.clientId(), message.content(),
-                                        message.msgType(), message.createdAt())
-                                .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM))
-                                .thenApply(written -> Result.STORED)
-                        : CompletableFuture.completedFuture(Result.DUPLICATE));
+    /** One partition's rows: a single insert, or an unlogged batch (one partition: one mutation). */
+    private Statement<?> rowsOf(List<ChatMessage> messages) {
+        if (messages.size() == 1) {
+            return row(messages.getFirst()).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM);
+        }
+        BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED);
+        messages.forEach(message -> batch.addStatement(row(message)));
+        return batch.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM).build();
     }
 
-    private static boolean holdsClaim(AsyncResultSet claimed, UUID messageId) {
-        if (claimed.wasApplied()) {
-            return true;
+    private com.datastax.oss.driver.api.core.cql.BoundStatement row(ChatMessage message) {
+        return insert.bind(message.channelId(), MessageBuckets.of(message.messageId()), message.messageId(),
+                message.senderId(), message.clientId(), message.content(), message.msgType(), "sent",
+                message.createdAt(), message.seq() > 0 ? message.seq() : null, message.epoch());
+    }
+
+    /** Starts a request once fewer than {@link #MAX_IN_FLIGHT} are running. */
+    private static <T> CompletableFuture<T> limited(Semaphore inFlight, Supplier<CompletionStage<T>> request) {
+        inFlight.acquireUninterruptibly();
+        try {
+            return request.get().toCompletableFuture().whenComplete((result, error) -> inFlight.release());
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
         }
-        Row existing = claimed.one();
-        return existing != null && messageId.equals(existing.getUuid("message_id"));
+    }
+
+    private static void await(java.util.Collection<? extends CompletableFuture<?>> futures, long deadline)
+            throws Exception {
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 }

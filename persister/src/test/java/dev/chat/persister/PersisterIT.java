@@ -45,6 +45,7 @@ class PersisterIT {
     private static ServiceRuntime persister;
     private static CassandraConnection cassandra;
     private static KafkaProducer<String, String> producer;
+    private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
     private static final TimeUuids IDS = new TimeUuids();
 
     @BeforeAll
@@ -71,7 +72,8 @@ class PersisterIT {
     void redeliveredMessageAndSecondIdForTheSameSendAreStoredOnce() throws Exception {
         UUID channel = UUID.randomUUID();
         ChatMessage first = message(channel, 7L, "send-1", "hello");
-        ChatMessage secondIdSameSend = new ChatMessage(channel, IDS.next(), 7L, "send-1", "hello", "text", Instant.now());
+        ChatMessage secondIdSameSend = new ChatMessage(channel, IDS.next(), 7L, "send-1", "hello", "text", Instant.now(),
+                SEQ.incrementAndGet(), "e2");
         ChatMessage other = message(channel, 7L, "send-2", "world");
         ChatMessage marker = message(channel, 7L, "marker", "after everything else");
         for (ChatMessage m : List.of(first, first, secondIdSameSend, other, first, marker)) {
@@ -88,6 +90,8 @@ class PersisterIT {
         assertThat(stored.getString("content")).isEqualTo("hello");
         assertThat(stored.getString("msg_type")).isEqualTo("text");
         assertThat(stored.getInstant("created_at")).isNotNull();
+        assertThat(stored.getLong("seq")).isEqualTo(first.seq());
+        assertThat(stored.getString("epoch")).isEqualTo("e1");
     }
 
     @Test
@@ -134,7 +138,8 @@ class PersisterIT {
 
     private static ChatMessage message(UUID channel, long sender, String clientId, String content) {
         UUID id = IDS.next();
-        return new ChatMessage(channel, id, sender, clientId, content, "text", TimeUuids.instant(id));
+        return new ChatMessage(channel, id, sender, clientId, content, "text", TimeUuids.instant(id),
+                SEQ.incrementAndGet(), "e1");
     }
 
     private static void produce(String key, String value) throws Exception {

@@ -8,8 +8,11 @@ import java.util.UUID;
  *
  * @param clientId  the client's idempotency key of the send
  * @param channelId the channel
- * @param messageId the TIMEUUID the gateway gave the message
- * @param createdAt when the gateway accepted it
+ * @param messageId the message's TIMEUUID
+ * @param createdAt the message_id's time
+ * @param seq       the message's seq in its channel
+ * @param epoch     the channel's sequence it belongs to
  */
-public record Ack(String clientId, UUID channelId, UUID messageId, Instant createdAt) implements ServerEvent {
+public record Ack(String clientId, UUID channelId, UUID messageId, Instant createdAt, long seq, String epoch)
+        implements ServerEvent {
 }

@@ -3,18 +3,41 @@ package dev.chat.common.wire;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.chat.common.ChannelPosition;
+
 /**
- * A chat message: the Kafka record of {@code chat-messages}, the row the persister stores, and the
- * {@code message} frame pushed to every member's sockets.
+ * A chat message: the {@code message} frame pushed to every member's sockets, the Kafka record of
+ * {@code chat-messages} and the row the persister stores. Before the per-channel step it is a
+ * draft (no message_id, seq, epoch or created_at); {@link #at} places it.
  *
  * @param channelId the channel (the Kafka key)
- * @param messageId TIMEUUID made by the gateway; orders the channel's history
+ * @param messageId TIMEUUID minted by the per-channel step; orders the channel's history
  * @param senderId  the sender's user id
  * @param clientId  the sender's idempotency key
  * @param content   the text (or a URL for images and files)
  * @param msgType   text, image or file
- * @param createdAt when the gateway accepted it (the TIMEUUID's time)
+ * @param createdAt the TIMEUUID's time
+ * @param seq       the channel's sequence number of this message
+ * @param epoch     the channel's sequence it belongs to
  */
 public record ChatMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content,
-                          String msgType, Instant createdAt) implements ServerEvent {
+                          String msgType, Instant createdAt, long seq, String epoch) implements ChannelEvent {
+
+    /**
+     * @param channelId the channel
+     * @param senderId  the sender
+     * @param clientId  the sender's idempotency key
+     * @param content   the text
+     * @param msgType   text, image or file
+     * @return a message not yet placed in its channel
+     */
+    public static ChatMessage draft(UUID channelId, long senderId, String clientId, String content, String msgType) {
+        return new ChatMessage(channelId, null, senderId, clientId, content, msgType, null, 0, null);
+    }
+
+    @Override
+    public ChatMessage at(ChannelPosition position) {
+        return new ChatMessage(channelId, position.messageId(), senderId, clientId, content, msgType,
+                position.createdAt(), position.seq(), position.epoch());
+    }
 }

@@ -37,4 +37,14 @@ public sealed interface ClientFrame {
      */
     record SubscribePresence(List<Long> userIds) implements ClientFrame {
     }
+
+    /**
+     * {@code resume}: send every event of the channel after {@code afterSeq}, or say {@code resync}.
+     *
+     * @param channelId the channel
+     * @param epoch     the epoch the client's seq belongs to (null if it has none)
+     * @param afterSeq  the last seq the client has
+     */
+    record Resume(UUID channelId, String epoch, long afterSeq) implements ClientFrame {
+    }
 }

@@ -18,6 +18,8 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
 
     /** Longest client_id accepted (SPEC). */
     public static final int MAX_CLIENT_ID = 64;
+    /** Longest epoch a resume may name (epochs are short; see ChannelLog). */
+    public static final int MAX_EPOCH = 32;
     private static final Set<String> MSG_TYPES = Set.of("text", "image", "file");
 
     /**
@@ -48,8 +50,9 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
             case "typing_stop" -> new ClientFrame.Typing(uuid(node, "channel_id", null), false);
             case "heartbeat" -> new ClientFrame.Heartbeat();
             case "subscribe_presence" -> subscribePresence(node);
+            case "resume" -> resume(node);
             default -> throw new FrameException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + type.asText()
-                    + "' (message, typing_start, typing_stop, heartbeat, subscribe_presence)", null);
+                    + "' (message, typing_start, typing_stop, heartbeat, subscribe_presence, resume)", null);
         };
     }
 
@@ -79,6 +82,24 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
             throw new FrameException(ErrorCode.INVALID_FIELD, "'msg_type' must be text, image or file", clientId);
         }
         return new ClientFrame.Send(channelId, clientId, content, msgType);
+    }
+
+    private static ClientFrame.Resume resume(JsonNode node) throws FrameException {
+        UUID channelId = uuid(node, "channel_id", null);
+        JsonNode epoch = node.get("epoch");
+        if (epoch != null && !epoch.isNull() && (!epoch.isTextual() || epoch.asText().length() > MAX_EPOCH)) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'epoch' must be a string of at most " + MAX_EPOCH
+                    + " characters (or null)", null);
+        }
+        JsonNode afterSeq = node.get("after_seq");
+        if (afterSeq == null || afterSeq.isNull()) {
+            throw new FrameException(ErrorCode.MISSING_FIELD, "'after_seq' is missing", null);
+        }
+        if (!afterSeq.isIntegralNumber() || !afterSeq.canConvertToLong() || afterSeq.asLong() < 0) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'after_seq' must be an integer >= 0", null);
+        }
+        String epochText = epoch == null || epoch.isNull() || epoch.asText().isEmpty() ? null : epoch.asText();
+        return new ClientFrame.Resume(channelId, epochText, afterSeq.asLong());
     }
 
     private ClientFrame.SubscribePresence subscribePresence(JsonNode node) throws FrameException {

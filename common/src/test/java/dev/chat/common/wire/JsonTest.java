@@ -24,16 +24,16 @@ class JsonTest {
     private static final Instant CREATED = Instant.parse("2024-05-01T12:34:56.789Z");
 
     private static final ChatMessage CHAT_MESSAGE =
-            new ChatMessage(CHANNEL, MESSAGE, 42L, "c-1", "hello ✓ 😀", "text", CREATED);
+            new ChatMessage(CHANNEL, MESSAGE, 42L, "c-1", "hello ✓ 😀", "text", CREATED, 7L, "e1");
 
     /** Each server event, its {@code type} and exactly the fields it must encode. */
     static Stream<Arguments> events() {
         return Stream.of(
-                arguments(new Ack("c-1", CHANNEL, MESSAGE, CREATED), "ack",
-                        List.of("client_id", "channel_id", "message_id", "created_at")),
+                arguments(new Ack("c-1", CHANNEL, MESSAGE, CREATED, 7L, "e1"), "ack",
+                        List.of("client_id", "channel_id", "message_id", "created_at", "seq", "epoch")),
                 arguments(CHAT_MESSAGE, "message",
                         List.of("channel_id", "message_id", "sender_id", "client_id", "content", "msg_type",
-                                "created_at")),
+                                "created_at", "seq", "epoch")),
                 arguments(new TypingEvent(CHANNEL, 7L, "start", 5000L), "typing",
                         List.of("channel_id", "user_id", "state", "expires_in_ms")),
                 arguments(new ReadReceipt(CHANNEL, 7L, MESSAGE), "read_receipt",
@@ -84,7 +84,7 @@ class JsonTest {
 
     @Test
     void instantsAreIso8601TextNotNumbers() throws Exception {
-        JsonNode node = Json.tree(Json.encode(new Ack("c-1", CHANNEL, MESSAGE, Instant.parse("2024-05-01T12:34:56Z"))));
+        JsonNode node = Json.tree(Json.encode(new Ack("c-1", CHANNEL, MESSAGE, Instant.parse("2024-05-01T12:34:56Z"), 1L, "e1")));
 
         assertThat(node.get("created_at").isTextual()).isTrue();
         assertThat(node.get("created_at").asText()).isEqualTo("2024-05-01T12:34:56Z");
@@ -107,7 +107,7 @@ class JsonTest {
     @Test
     void instantWithNanosecondsRoundTrips() throws Exception {
         ChatMessage message = new ChatMessage(CHANNEL, MESSAGE, 1L, "c", "x", "file",
-                Instant.parse("2024-05-01T12:34:56.123456789Z"));
+                Instant.parse("2024-05-01T12:34:56.123456789Z"), 1L, "e1");
 
         assertThat(Json.decode(Json.encode(message), ChatMessage.class).createdAt()).isEqualTo(message.createdAt());
     }
@@ -172,7 +172,7 @@ class JsonTest {
 
     @Test
     void decodingAnAckAsChatMessageFails() {
-        String ack = Json.encode(new Ack("c-1", CHANNEL, MESSAGE, CREATED));
+        String ack = Json.encode(new Ack("c-1", CHANNEL, MESSAGE, CREATED, 7L, "e1"));
 
         assertThatThrownBy(() -> Json.decode(ack, ChatMessage.class)).isInstanceOf(JsonProcessingException.class);
     }

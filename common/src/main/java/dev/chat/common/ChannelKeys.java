@@ -1,0 +1,59 @@
+package dev.chat.common;
+
+import java.util.UUID;
+
+/**
+ * Every Redis name the services share, in one place. A channel's keys and its Pub/Sub topic carry
+ * the hash tag {@code {<channel_id>}}, so the per-channel step (sequence state, recovery log, send
+ * entries, publish) touches one node of a Redis Cluster.
+ */
+public final class ChannelKeys {
+
+    /** Cluster-wide topic of membership changes, which every gateway follows. */
+    public static final String MEMBERSHIPS = "memberships";
+
+    private ChannelKeys() {
+    }
+
+    /**
+     * @param channelId a channel
+     * @return its Pub/Sub topic: every event its members' sockets receive
+     */
+    public static String topic(UUID channelId) {
+        return "channel:{" + channelId + "}";
+    }
+
+    /**
+     * @param channelId a channel
+     * @return its sequence state (hash: epoch, seq, and the time of its last event)
+     */
+    public static String state(UUID channelId) {
+        return "channel:{" + channelId + "}:state";
+    }
+
+    /**
+     * @param channelId a channel
+     * @return its recovery log (a stream whose entry ids are the events' seq)
+     */
+    public static String log(UUID channelId) {
+        return "channel:{" + channelId + "}:log";
+    }
+
+    /**
+     * @param channelId a channel
+     * @param senderId  the sender
+     * @param clientId  the sender's idempotency key
+     * @return the send entry of that send (its position, with a TTL)
+     */
+    public static String send(UUID channelId, long senderId, String clientId) {
+        return "channel:{" + channelId + "}:send:" + senderId + ":" + clientId;
+    }
+
+    /**
+     * @param userId a user
+     * @return the Pub/Sub topic of their presence changes
+     */
+    public static String presenceTopic(long userId) {
+        return "presence:" + userId;
+    }
+}

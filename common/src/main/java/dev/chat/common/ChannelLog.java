@@ -1,0 +1,189 @@
+package dev.chat.common;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.chat.common.wire.ChannelEvent;
+import dev.chat.common.wire.Hello;
+import io.helidon.config.Config;
+import org.redisson.api.BatchResult;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The per-channel step in Redis, one atomic Lua script per call: idempotency by send entry,
+ * the channel's next {@code seq} (and its {@code epoch} when it has none), a message time that
+ * grows with seq, the capped recovery log, and the Pub/Sub publish, so every gateway and api
+ * instance sees a channel's events in one order. Also serves {@code resume} from the recovery
+ * log and reads channels' current positions for {@code hello}. Thread-safe.
+ */
+public final class ChannelLog {
+
+    private static final String APPEND = script("channel-append.lua");
+    private static final String RESUME = script("channel-resume.lua");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final RedissonClient redis;
+    private final Settings settings;
+    private final String node;
+
+    /**
+     * The recovery log's bounds and the send entries' lifetime.
+     *
+     * @param logEvents  events kept per channel for resume
+     * @param logWindow  how long an event stays replayable
+     * @param sendTtl    how long a send's client_id is remembered in Redis
+     */
+    public record Settings(int logEvents, Duration logWindow, Duration sendTtl) {
+
+        /**
+         * @param config configuration root ({@code channels.*})
+         * @return the validated settings
+         */
+        public static Settings create(Config config) {
+            return new Settings(ServiceConfig.positiveInt(config, "channels.logevents", 1000),
+                    Duration.ofSeconds(ServiceConfig.positiveInt(config, "channels.logwindowseconds", 600)),
+                    Duration.ofMinutes(ServiceConfig.positiveInt(config, "channels.sendttlminutes", 1440)));
+        }
+    }
+
+    /**
+     * What the step did with an event.
+     *
+     * @param event    the event at its position (for a repeated send: the first attempt's, when
+     *                 the recovery log still has it, else the draft at the first position)
+     * @param repeated whether the send had been seen before (nothing was published this time)
+     */
+    public record Appended(ChannelEvent event, boolean repeated) {
+    }
+
+    /**
+     * The answer to a resume.
+     *
+     * @param resumed whether the events are every one after the client's seq (else: resync)
+     * @param epoch   the channel's current epoch (null if it has none)
+     * @param seq     the channel's current seq
+     * @param events  the events after the client's seq, in order (empty on resync)
+     */
+    public record Replay(boolean resumed, String epoch, long seq, List<ChannelEvent> events) {
+    }
+
+    /**
+     * @param redis    the client
+     * @param settings bounds
+     * @param ids      the TIMEUUID generator whose clock sequence and node this instance's ids carry
+     */
+    public ChannelLog(RedissonClient redis, Settings settings, TimeUuids ids) {
+        this.redis = redis;
+        this.settings = settings;
+        this.node = Long.toHexString(ids.node());
+    }
+
+    /**
+     * Appends a send to its channel unless the same (sender, client_id) was seen before.
+     *
+     * @param draft    the event without position
+     * @param senderId the sender
+     * @param clientId the sender's idempotency key
+     * @return the placed event and whether it was a repeat
+     */
+    public Appended appendSend(ChannelEvent draft, long senderId, String clientId) {
+        UUID channel = draft.channelId();
+        return append(draft, List.of(ChannelKeys.state(channel), ChannelKeys.log(channel),
+                ChannelKeys.send(channel, senderId, clientId)));
+    }
+
+    private Appended append(ChannelEvent draft, List<Object> keys) {
+        String json = ChannelEnvelope.draft(draft);
+        List<Object> reply = redis.getScript(StringCodec.INSTANCE).eval(ChannelKeys.state(draft.channelId()),
+                RScript.Mode.READ_WRITE, APPEND, RScript.ReturnType.LIST, keys,
+                newEpoch(), json, ChannelKeys.topic(draft.channelId()), Integer.toString(settings.logEvents()),
+                Long.toString(settings.logWindow().toMillis()), Long.toString(settings.sendTtl().toMillis()), node);
+        ChannelPosition position = ChannelPosition.parse((String) reply.get(1));
+        if ("new".equals(reply.get(0))) {
+            return new Appended(draft.at(position), false);
+        }
+        Object original = reply.size() > 2 ? reply.get(2) : null;
+        return new Appended(original instanceof String envelope ? ChannelEnvelope.decode(envelope) : draft.at(position),
+                true);
+    }
+
+    /**
+     * Every event of a channel after a client's position, or the news that it must resync.
+     *
+     * @param channel  the channel
+     * @param epoch    the client's epoch (null if it has none)
+     * @param afterSeq the client's last seq
+     * @return the replay
+     */
+    public Replay resume(UUID channel, String epoch, long afterSeq) {
+        List<Object> reply = redis.getScript(StringCodec.INSTANCE).eval(ChannelKeys.state(channel),
+                RScript.Mode.READ_ONLY, RESUME, RScript.ReturnType.LIST,
+                List.of(ChannelKeys.state(channel), ChannelKeys.log(channel)),
+                epoch == null ? "" : epoch, Long.toString(afterSeq), Integer.toString(settings.logEvents()),
+                Long.toString(settings.logWindow().toSeconds()));
+        List<ChannelEvent> events = new ArrayList<>(Math.max(0, reply.size() - 3));
+        for (int i = 3; i < reply.size(); i++) {
+            events.add(ChannelEnvelope.decode((String) reply.get(i)));
+        }
+        String current = (String) reply.get(1);
+        return new Replay("resumed".equals(reply.get(0)), current.isEmpty() ? null : current,
+                Long.parseLong((String) reply.get(2)), List.copyOf(events));
+    }
+
+    /**
+     * The current position of several channels, in one round trip.
+     *
+     * @param channels the channels
+     * @return each channel's epoch (null if it has none) and seq (0 if none)
+     */
+    public List<Hello.ChannelHead> heads(Collection<UUID> channels) {
+        if (channels.isEmpty()) {
+            return List.of();
+        }
+        RBatch batch = redis.createBatch();
+        Map<UUID, RFuture<Map<String, String>>> pending = new LinkedHashMap<>();
+        for (UUID channel : channels) {
+            pending.put(channel, batch.<String, String>getMap(ChannelKeys.state(channel), StringCodec.INSTANCE)
+                    .getAllAsync(Set.of("epoch", "seq")));
+        }
+        BatchResult<?> ignored = batch.execute();
+        List<Hello.ChannelHead> heads = new ArrayList<>(channels.size());
+        pending.forEach((channel, future) -> {
+            Map<String, String> state = future.toCompletableFuture().join();
+            String seq = state.get("seq");
+            heads.add(new Hello.ChannelHead(channel, state.get("epoch"), seq == null ? 0 : Long.parseLong(seq)));
+        });
+        return heads;
+    }
+
+    /** A short, unique name for a new sequence: base-36 millis and random. */
+    private static String newEpoch() {
+        return Long.toString(System.currentTimeMillis(), 36) + Integer.toString(RANDOM.nextInt(36 * 36 * 36 * 36), 36);
+    }
+
+    private static String script(String name) {
+        try (InputStream in = ChannelLog.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

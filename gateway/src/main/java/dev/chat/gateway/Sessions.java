@@ -1,0 +1,105 @@
+package dev.chat.gateway;
+
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.chat.common.ChannelKeys;
+import dev.chat.common.ChannelLog;
+import dev.chat.common.wire.Hello;
+import dev.chat.common.wire.Json;
+
+/**
+ * Opens and closes sockets: the outbox, the registry entry and the channels' topics, presence,
+ * and the {@code hello} with each channel's current position; on shutdown closes them all with
+ * 1001 (going away). Thread-safe.
+ */
+final class Sessions {
+
+    private static final System.Logger LOG = System.getLogger(Sessions.class.getName());
+    private static final long HEARTBEAT_MS = 15_000;
+
+    private final String instanceId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    private final AtomicLong sequence = new AtomicLong();
+    private final GatewaySettings settings;
+    private final GatewayMetrics metrics;
+    private final ConnectionRegistry registry;
+    private final Memberships memberships;
+    private final Presence presence;
+    private final ChannelLog channels;
+    private volatile boolean closing;
+
+    Sessions(GatewaySettings settings, GatewayMetrics metrics, ConnectionRegistry registry, Memberships memberships,
+             Presence presence, ChannelLog channels) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.registry = registry;
+        this.memberships = memberships;
+        this.presence = presence;
+        this.channels = channels;
+    }
+
+    /**
+     * Registers a new socket: its outbox, its channels' topics, its presence, then says hello.
+     * The topics are subscribed before the positions are read, so every event after a position
+     * in {@code hello} reaches the socket.
+     *
+     * @param session  the socket
+     * @param userId   its authenticated user
+     * @param onClosed run when the outbox's writer stops
+     * @return the connection
+     */
+    Connection open(io.helidon.websocket.WsSession session, long userId, Runnable onClosed) {
+        String id = instanceId + "-" + sequence.incrementAndGet();
+        Connection connection = new Connection(id, userId,
+                new Outbox(session, settings.outboxCapacity(), metrics, id, onClosed), settings.outboxCapacity());
+        if (closing) {
+            connection.outbox().close(Outbox.GOING_AWAY, "gateway shutting down");
+            return connection;
+        }
+        registry.add(connection);
+        Set<UUID> mine = memberships.channelsOf(userId);
+        for (UUID channel : mine) {
+            registry.listen(connection, ChannelKeys.topic(channel));
+        }
+        presence.connected(connection);
+        connection.outbox().send(Json.encode(new Hello(userId, channels.heads(mine), HEARTBEAT_MS)), false);
+        return connection;
+    }
+
+    /**
+     * Forgets a closed socket (idempotent): registry, Redis topics, presence.
+     *
+     * @param connection the socket
+     */
+    void close(Connection connection) {
+        if (registry.remove(connection)) {
+            connection.outbox().stop();
+            try {
+                presence.disconnected(connection);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "presence update failed for {0}: {1}", connection, e.getMessage());
+            }
+        }
+    }
+
+    /** Closes every socket with 1001 (going away) and waits up to the shutdown grace for them. */
+    void closeAll() {
+        closing = true;
+        List<Connection> all = registry.all();
+        LOG.log(System.Logger.Level.INFO, "gateway: closing {0} sockets (1001)", all.size());
+        all.forEach(c -> c.outbox().close(Outbox.GOING_AWAY, "gateway shutting down"));
+        long deadline = System.currentTimeMillis() + settings.shutdownGrace().toMillis();
+        for (Connection connection : all) {
+            try {
+                connection.outbox().awaitClosed(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
