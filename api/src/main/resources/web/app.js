@@ -9,6 +9,7 @@ const state = {
   pending: new Map(),       // client_id -> element, until the own copy arrives
   readBy: new Map(),        // user_id -> last_read_message_id (current channel)
   oldest: null, newest: null, hasOlder: false, typingTimers: new Map(), lastTyping: 0,
+  positions: new Map(),     // channel_id -> {epoch, seq, resuming}: the last event seen, gap-free
 };
 
 // ---- TIMEUUID order: time first, as the server orders history --------------------------------
@@ -76,10 +77,8 @@ function connect() {
     state.backoff = 500;
     $('connection').textContent = 'online';
     send({ type: 'heartbeat' });
-    if (state.current) {
-      subscribeMembers();
-      await catchUp();
-    }
+    // missed events come back through hello + resume (or a resync that pages history)
+    if (state.current) subscribeMembers();
     await loadChannels();
   };
   socket.onmessage = (event) => onFrame(JSON.parse(event.data));
@@ -116,8 +115,61 @@ async function catchUp() {
   markRead();
 }
 
+// ---- gap-free recovery: every history event carries (epoch, seq) -----------------------------
+function onHello(hello) {
+  for (const head of hello.channels) {
+    const known = state.positions.get(head.channel_id);
+    if (!known) {
+      state.positions.set(head.channel_id, { epoch: head.epoch, seq: head.seq }); // history comes from REST
+    } else if (head.epoch !== known.epoch && known.seq > 0) {
+      resync(head);
+    } else if (head.seq > known.seq) {
+      resume(head.channel_id, known);
+    }
+  }
+}
+
+function resume(channelId, known) {
+  if (known.resuming) return;
+  known.resuming = true;
+  send({ type: 'resume', channel_id: channelId, epoch: known.epoch, after_seq: known.seq });
+}
+
+async function resync(frame) {
+  // the recovery log cannot prove what we missed: adopt the channel's position and page history
+  state.positions.set(frame.channel_id, { epoch: frame.epoch, seq: frame.seq });
+  if (frame.channel_id === state.current) await catchUp();
+  else loadChannels();
+}
+
+/** @returns whether the event is new (not a copy of one seen already) */
+function advance(event) {
+  const known = state.positions.get(event.channel_id);
+  if (!known || (known.epoch !== event.epoch && (event.seq === 1 || known.seq === 0))) {
+    state.positions.set(event.channel_id, { epoch: event.epoch, seq: event.seq }); // a new sequence
+    return true;
+  }
+  if (known.epoch !== event.epoch) {
+    resync({ channel_id: event.channel_id, epoch: event.epoch, seq: event.seq });
+    return true;
+  }
+  if (event.seq <= known.seq) return false;
+  if (event.seq === known.seq + 1) known.seq = event.seq;
+  else resume(event.channel_id, known); // a gap: the server sends what is missing, then 'resumed'
+  return true;
+}
+
 function onFrame(frame) {
   switch (frame.type) {
+    case 'hello':
+      onHello(frame);
+      break;
+    case 'resumed':
+      state.positions.set(frame.channel_id, { epoch: frame.epoch, seq: frame.seq });
+      break;
+    case 'resync':
+      resync(frame);
+      break;
     case 'ack': {
       const element = state.pending.get(frame.client_id);
       if (element) {
@@ -128,6 +180,7 @@ function onFrame(frame) {
       break;
     }
     case 'message':
+      if (!advance(frame)) break;
       if (frame.channel_id === state.current) {
         showMessage(frame);
         if (frame.sender_id !== state.session.user_id) markRead();

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  chatctl bench                                          10 channels x 5 members, 100 msg/s, 10 s",
             "  chatctl bench --gateway ws://127.0.0.1:8081/ws --gateway ws://127.0.0.1:8082/ws --rate 500 --duration PT30S",
-            "  chatctl bench --connections 5000 --json"})
+            "  chatctl bench --connections 5000 --json",
+            "  chatctl bench --persister 100000 --channels 100           the persister alone: messages stored per second"})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -64,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connections", paramLabel = "N", description = "Instead of the fan-out run: hold N idle connections.")
     private Integer connections;
 
+    @Option(names = "--persister", paramLabel = "N",
+            description = "Instead of the fan-out run: produce N messages straight to Kafka and time the persister storing them.")
+    private Integer persister;
+
     @Option(names = "--channels", defaultValue = "10", description = "Group channels (default: ${DEFAULT-VALUE}).")
     private int channels;
 
@@ -79,6 +84,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "PT10S", description = "How long to send, ISO-8601 (default: ${DEFAULT-VALUE}).")
     private String duration;
 
+    @Option(names = "--warmup", defaultValue = "PT15S",
+            description = "Send at the same rate this long first, not counted: fresh JVMs compile for a minute (default: ${DEFAULT-VALUE}; PT0S for none).")
+    private String warmup;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Override
@@ -87,20 +96,30 @@ final class BenchCommand implements Callable<Integer> {
             gateways.add(URI.create("ws://127.0.0.1:8081/ws"));
         }
         Duration length;
+        Duration warmUp;
         try {
             length = Duration.parse(duration);
+            warmUp = Duration.parse(warmup);
         } catch (DateTimeParseException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be ISO-8601, e.g. PT10S");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration and --warmup must be ISO-8601, e.g. PT10S");
         }
         if (channels < 1 || members < 1 || senders < 1 || senders > members || rate < 1 || length.isNegative() || length.isZero()
                 || (connections != null && connections < 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--channels, --members, --rate, --duration and --connections must be positive, 1 <= --senders <= --members");
         }
-        return connections != null ? idle(connections) : fanOut(length);
+        if (persister != null) {
+            if (persister < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--persister must be positive");
+            }
+            Map<String, Object> report = new PersisterBench(backend.backends(), "chat-persister").run(persister, channels);
+            print(report);
+            return (long) report.get("lag_at_end") == 0 ? ChatCtl.OK : ChatCtl.FAILED;
+        }
+        return connections != null ? idle(connections) : fanOut(length, warmUp.isNegative() ? Duration.ZERO : warmUp);
     }
 
-    private int fanOut(Duration length) throws Exception {
+    private int fanOut(Duration length, Duration warmUp) throws Exception {
         String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         List<List<JsonNode>> channelMembers = new ArrayList<>();
         List<String> channelIds = new ArrayList<>();
@@ -141,9 +160,29 @@ final class BenchCommand implements Callable<Integer> {
         for (int c = 0; c < channels; c++) {
             sockets.add(opening.subList(c * members, (c + 1) * members).stream().map(CompletableFuture::join).toList());
         }
-        Thread.sleep(500); // let every gateway finish subscribing the new sockets' channels
+        // every socket has had its hello: its channels are subscribed on its gateway
+        if (!warmUp.isZero()) {
+            send(sockets, channelIds, warmUp, true);
+        }
+        long start = System.nanoTime();
+        long sent = send(sockets, channelIds, length, false);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long expected = sent * members;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline && (deliveries(sockets) < expected || acks(sockets) < sent)) {
+            Thread.sleep(100);
+        }
+        Map<String, Object> report = report(sockets, sent, expected, seconds);
+        sockets.stream().flatMap(List::stream).forEach(BenchSocket::close);
+        print(report);
+        return (long) report.get("lost") == 0 && (long) report.get("duplicated") == 0 && (long) report.get("seq_gaps") == 0
+                ? ChatCtl.OK : ChatCtl.FAILED;
+    }
 
-        long[] sent = new long[1];
+    /** Every sender sends at its share of the rate for {@code length}; returns how many were sent. */
+    private long send(List<List<BenchSocket>> sockets, List<String> channelIds, Duration length, boolean warmUp)
+            throws Exception {
+        long sent = 0;
         double perSender = (double) rate / (channels * senders);
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -152,27 +191,18 @@ final class BenchCommand implements Callable<Integer> {
                 for (int s = 0; s < senders; s++) {
                     BenchSocket sender = sockets.get(c).get(s);
                     String channelId = channelIds.get(c);
-                    loops.add(pool.submit(() -> sendLoop(sender, channelId, perSender, start, length)));
+                    loops.add(pool.submit(() -> sendLoop(sender, channelId, perSender, start, length, warmUp)));
                 }
             }
             for (Future<Long> loop : loops) {
-                sent[0] += loop.get();
+                sent += loop.get();
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long expected = sent[0] * members;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline && deliveries(sockets) < expected) {
-            Thread.sleep(100);
-        }
-        Map<String, Object> report = report(sockets, sent[0], expected, seconds);
-        sockets.stream().flatMap(List::stream).forEach(BenchSocket::close);
-        print(report);
-        return (long) report.get("lost") == 0 && (long) report.get("duplicated") == 0 ? ChatCtl.OK : ChatCtl.FAILED;
+        return sent;
     }
 
-    private static long sendLoop(BenchSocket sender, String channelId, double perSecond, long start, Duration length)
-            throws InterruptedException {
+    private static long sendLoop(BenchSocket sender, String channelId, double perSecond, long start, Duration length,
+                                 boolean warmUp) throws InterruptedException {
         long sequence = 0;
         long end = start + length.toNanos();
         while (true) {
@@ -184,8 +214,12 @@ final class BenchCommand implements Callable<Integer> {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            sender.send(channelId, ++sequence);
+            sender.send(channelId, ++sequence, warmUp);
         }
+    }
+
+    private static long acks(List<List<BenchSocket>> sockets) {
+        return sockets.stream().flatMap(List::stream).mapToLong(s -> s.acks().count()).sum();
     }
 
     private static long deliveries(List<List<BenchSocket>> sockets) {
@@ -195,18 +229,24 @@ final class BenchCommand implements Callable<Integer> {
     private Map<String, Object> report(List<List<BenchSocket>> sockets, long sent, long expected, double seconds) {
         Percentiles delivery = new Percentiles();
         Percentiles acks = new Percentiles();
+        Percentiles inbound = new Percentiles();
+        Percentiles outbound = new Percentiles();
         long unique = 0;
         long duplicated = 0;
         long outOfOrder = 0;
+        long seqGaps = 0;
         long errors = 0;
         for (BenchSocket socket : sockets.stream().flatMap(List::stream).toList()) {
             delivery.addAll(socket.delivery());
             acks.addAll(socket.acks());
+            inbound.addAll(socket.inbound());
+            outbound.addAll(socket.outbound());
             for (int count : socket.received().values()) {
                 unique++;
                 duplicated += count - 1;
             }
             outOfOrder += socket.outOfOrder();
+            seqGaps += socket.seqGaps();
             errors += socket.errors();
         }
         Map<String, Object> report = new LinkedHashMap<>();
@@ -224,9 +264,13 @@ final class BenchCommand implements Callable<Integer> {
         report.put("lost", expected - unique);
         report.put("duplicated", duplicated);
         report.put("out_of_order", outOfOrder);
+        report.put("seq_gaps", seqGaps);
         report.put("errors", errors);
         report.put("send_to_receive", delivery.summary());
         report.put("send_to_ack", acks.summary());
+        // where the time goes, by the wall clock (1 ms resolution): before and after the Redis step
+        report.put("send_to_sequenced", inbound.summary());
+        report.put("sequenced_to_receive", outbound.summary());
         return report;
     }
 

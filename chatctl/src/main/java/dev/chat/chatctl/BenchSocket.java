@@ -15,8 +15,11 @@ import dev.chat.common.wire.Json;
 
 /**
  * One benchmark WebSocket: sends messages stamped with the send time (this JVM's nanoTime, so
- * latency needs no clock sync) and records every delivery and ack. Thread-safe: the JDK client
- * calls the listener sequentially; results are read after the run under this object's lock.
+ * latency needs no clock sync) and records every delivery and ack, and every gap or repeat in a
+ * channel's seq. Counts as connected once the gateway's {@code hello} arrived (its channels are
+ * subscribed then). Messages of the warm-up ({@code client_id} starting with "w") are not
+ * counted. Thread-safe: the JDK client calls the listener sequentially; results are read after
+ * the run under this object's lock.
  */
 final class BenchSocket {
 
@@ -24,11 +27,19 @@ final class BenchSocket {
     private final StringBuilder partial = new StringBuilder();
     private final Percentiles delivery = new Percentiles();
     private final Percentiles acks = new Percentiles();
+    /** send → the message's created_at (the Redis step), and created_at → delivery: wall clock, ms. */
+    private final Percentiles inbound = new Percentiles();
+    private final Percentiles outbound = new Percentiles();
+    private final Map<String, Long> sentAtWallMillis = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
     /** sender:client_id → deliveries, and per sender the last sequence seen (order check). */
     private final Map<String, Integer> received = new HashMap<>();
     private final Map<Long, Long> lastSequence = new HashMap<>();
+    /** channel → last seq seen (all messages, warm-up included: seq runs on across it). */
+    private final Map<String, Long> lastSeq = new HashMap<>();
+    private final CompletableFuture<BenchSocket> hello = new CompletableFuture<>();
     private long outOfOrder;
+    private long seqGaps;
     private long errors;
     private WebSocket socket;
 
@@ -41,9 +52,9 @@ final class BenchSocket {
         return http.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(20))
                 .buildAsync(URI.create(gateway + "?token=" + token), bench.listener())
-                .thenApply(socket -> {
+                .thenCompose(socket -> {
                     bench.socket = socket;
-                    return bench;
+                    return bench.hello;
                 });
     }
 
@@ -51,10 +62,17 @@ final class BenchSocket {
         return userId;
     }
 
-    /** Sends one message; {@code sequence} increases per sender. */
-    void send(String channelId, long sequence) {
-        String clientId = "b" + userId + "-" + sequence;
+    /**
+     * Sends one message.
+     *
+     * @param channelId the channel
+     * @param sequence  increases per sender
+     * @param warmUp    a warm-up message (not counted)
+     */
+    void send(String channelId, long sequence, boolean warmUp) {
+        String clientId = (warmUp ? "w" : "b") + userId + "-" + sequence;
         sentAt.put(clientId, System.nanoTime());
+        sentAtWallMillis.put(clientId, System.currentTimeMillis());
         String frame = "{\"type\":\"message\",\"channel_id\":\"" + channelId + "\",\"client_id\":\"" + clientId
                 + "\",\"content\":\"" + System.nanoTime() + "\"}";
         socket.sendText(frame, true).orTimeout(10, TimeUnit.SECONDS).join();
@@ -68,12 +86,24 @@ final class BenchSocket {
         return acks;
     }
 
+    synchronized Percentiles inbound() {
+        return inbound;
+    }
+
+    synchronized Percentiles outbound() {
+        return outbound;
+    }
+
     synchronized Map<String, Integer> received() {
         return new HashMap<>(received);
     }
 
     synchronized long outOfOrder() {
         return outOfOrder;
+    }
+
+    synchronized long seqGaps() {
+        return seqGaps;
     }
 
     synchronized long errors() {
@@ -87,11 +117,21 @@ final class BenchSocket {
     private synchronized void onFrame(JsonNode frame) {
         long now = System.nanoTime();
         switch (frame.path("type").asText()) {
+            case "hello" -> hello.complete(this);
             case "message" -> {
+                Long lastInChannel = lastSeq.put(frame.path("channel_id").asText(), frame.path("seq").asLong());
+                if (lastInChannel != null && frame.path("seq").asLong() != lastInChannel + 1) {
+                    seqGaps++;
+                }
                 long sender = frame.path("sender_id").asLong();
                 String clientId = frame.path("client_id").asText();
+                if (clientId.startsWith("w")) {
+                    return;
+                }
                 received.merge(sender + ":" + clientId, 1, Integer::sum);
                 delivery.add(now - Long.parseLong(frame.path("content").asText()));
+                outbound.add(TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()
+                        - java.time.Instant.parse(frame.path("created_at").asText()).toEpochMilli()));
                 long sequence = Long.parseLong(clientId.substring(clientId.lastIndexOf('-') + 1));
                 Long last = lastSequence.put(sender, sequence);
                 if (last != null && sequence <= last) {
@@ -99,12 +139,24 @@ final class BenchSocket {
                 }
             }
             case "ack" -> {
+                if (frame.path("client_id").asText().startsWith("w")) {
+                    return;
+                }
                 Long sent = sentAt.remove(frame.path("client_id").asText());
                 if (sent != null) {
                     acks.add(now - sent);
                 }
+                Long sentWall = sentAtWallMillis.remove(frame.path("client_id").asText());
+                if (sentWall != null) {
+                    inbound.add(TimeUnit.MILLISECONDS.toNanos(
+                            java.time.Instant.parse(frame.path("created_at").asText()).toEpochMilli() - sentWall));
+                }
             }
-            case "error" -> errors++;
+            case "error" -> {
+                if (!frame.path("client_id").asText().startsWith("w")) {
+                    errors++;
+                }
+            }
             default -> {
                 // presence, typing: not measured
             }

@@ -35,7 +35,9 @@ public final class RedisConnection implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "{0}: redis starting ({1})", service, settings.redisAddress());
         Config config = new Config()
                 // start even while Redis is down; readiness reports it until it answers
-                .setLazyInitialization(true);
+                .setLazyInitialization(true)
+                // scripts (the per-channel step) go as EVALSHA, not their whole text on every call
+                .setUseScriptCache(true);
         int timeout = (int) settings.redisTimeout().toMillis();
         config.useSingleServer()
                 .setAddress(settings.redisAddress())

@@ -27,6 +27,7 @@ final class GatewayMetrics {
     private final Counter resumes;
     private final Counter resyncs;
     private final Timer kafkaSend;
+    private final Timer sequence;
     private final Timer fanOut;
 
     GatewayMetrics(MeterRegistry registry) {
@@ -41,6 +42,7 @@ final class GatewayMetrics {
                 "Redis payloads dropped because a dispatcher queue was full (clients resume by seq)");
         this.resumes = counter("chat.gateway.resumes", "resumes answered from the recovery log");
         this.resyncs = counter("chat.gateway.resyncs", "resumes answered with resync");
+        this.sequence = timer("chat.gateway.sequence", "time of the per-channel step in Redis (sequence, log, publish)");
         this.kafkaSend = timer("chat.gateway.kafka.send", "time from send to Kafka's acknowledgement");
         this.fanOut = timer("chat.gateway.fanout", "time from a message's creation to its queueing on a local socket");
     }
@@ -86,6 +88,10 @@ final class GatewayMetrics {
         registry.getOrCreate(Counter.builder("chat.gateway.errors")
                 .description("error frames sent, by code")
                 .tags(Metrics.tags("code", code))).increment();
+    }
+
+    void sequenced(Duration took) {
+        sequence.record(took);
     }
 
     void kafkaSend(Duration took) {

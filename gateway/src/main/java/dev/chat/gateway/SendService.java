@@ -50,6 +50,7 @@ final class SendService {
             return CompletableFuture.completedFuture(unavailable(send, "Kafka is unavailable"));
         }
         ChatMessage message;
+        long sequencing = System.nanoTime();
         try {
             message = (ChatMessage) channels.appendSend(ChatMessage.draft(send.channelId(), senderId, send.clientId(),
                     send.content(), send.msgType()), senderId, send.clientId()).event();
@@ -58,6 +59,7 @@ final class SendService {
             return CompletableFuture.completedFuture(unavailable(send, "Redis is unavailable"));
         }
         long start = System.nanoTime();
+        metrics.sequenced(Duration.ofNanos(start - sequencing));
         return log.append(message).handle((written, error) -> {
             // on the producer's I/O thread: only build the answer
             if (error != null) {
