@@ -273,4 +273,29 @@ class ClientFramesTest {
         assertThat(catchThrowableOfType(UnsupportedOperationException.class, () -> frame.userIds().add(2L)))
                 .isNotNull();
     }
+
+    @Test
+    void resumeCarriesChannelEpochAndSeq() throws Exception {
+        ClientFrame frame = frames.parse("{\"type\":\"resume\",\"channel_id\":\"6f1c1a52-0b0a-4f7e-9b8c-3d7b1f2a9e10\","
+                + "\"epoch\":\"e1\",\"after_seq\":41}");
+
+        assertThat(frame).isEqualTo(new ClientFrame.Resume(java.util.UUID.fromString("6f1c1a52-0b0a-4f7e-9b8c-3d7b1f2a9e10"),
+                "e1", 41));
+    }
+
+    @Test
+    void resumeWithoutEpochMeansNothingSeenYetAndBadSeqsAreRefused() throws Exception {
+        String channel = "\"channel_id\":\"6f1c1a52-0b0a-4f7e-9b8c-3d7b1f2a9e10\"";
+        assertThat(((ClientFrame.Resume) frames.parse("{\"type\":\"resume\"," + channel + ",\"epoch\":null,\"after_seq\":0}"))
+                .epoch()).isNull();
+        assertThat(catchThrowableOfType(FrameException.class,
+                () -> frames.parse("{\"type\":\"resume\"," + channel + ",\"epoch\":\"e1\",\"after_seq\":-1}")).code())
+                .isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(catchThrowableOfType(FrameException.class,
+                () -> frames.parse("{\"type\":\"resume\"," + channel + ",\"epoch\":\"e1\"}")).code())
+                .isEqualTo(ErrorCode.MISSING_FIELD);
+        assertThat(catchThrowableOfType(FrameException.class,
+                () -> frames.parse("{\"type\":\"resume\"," + channel + ",\"epoch\":7,\"after_seq\":1}")).code())
+                .isEqualTo(ErrorCode.INVALID_FIELD);
+    }
 }
