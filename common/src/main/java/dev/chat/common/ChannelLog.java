@@ -17,7 +17,6 @@ import java.util.UUID;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.Hello;
 import io.helidon.config.Config;
-import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
@@ -161,7 +160,7 @@ public final class ChannelLog {
             pending.put(channel, batch.<String, String>getMap(ChannelKeys.state(channel), StringCodec.INSTANCE)
                     .getAllAsync(Set.of("epoch", "seq")));
         }
-        BatchResult<?> ignored = batch.execute();
+        batch.execute();
         List<Hello.ChannelHead> heads = new ArrayList<>(channels.size());
         pending.forEach((channel, future) -> {
             Map<String, String> state = future.toCompletableFuture().join();

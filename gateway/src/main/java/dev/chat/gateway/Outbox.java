@@ -2,7 +2,6 @@ package dev.chat.gateway;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.common.buffers.BufferData;
@@ -131,13 +130,17 @@ final class Outbox {
     /** Stops the writer when the socket is already closed by the peer. */
     void stop() {
         closing.set(true);
-        writer.interrupt();
+        // the writer itself runs the clean-up that calls this: it must not interrupt itself
+        if (Thread.currentThread() != writer) {
+            writer.interrupt();
+        }
     }
 
     private void drain() {
         try {
             while (true) {
-                Item item = queue.poll(1, TimeUnit.DAYS);
+                // untimed: a timed wait would put a timer in the scheduler for every frame of every socket
+                Item item = queue.take();
                 switch (item) {
                     case Text text -> {
                         session.send(text.text(), true);
@@ -148,9 +151,6 @@ final class Outbox {
                         // a peer that never replies is dropped by the server's idle timeout
                         session.close(close.code(), close.reason());
                         return;
-                    }
-                    case null -> {
-                        // idle; poll again
                     }
                 }
             }

@@ -66,8 +66,18 @@ final class Sessions {
             registry.listen(connection, ChannelKeys.topic(channel));
         }
         presence.connected(connection);
-        connection.outbox().send(Json.encode(new Hello(userId, channels.heads(mine), HEARTBEAT_MS)), false);
+        connection.outbox().send(Json.encode(new Hello(userId, heads(mine), HEARTBEAT_MS)), false);
         return connection;
+    }
+
+    /** The channels' positions; none while Redis cannot say (clients then keep what they have). */
+    private List<Hello.ChannelHead> heads(Set<UUID> mine) {
+        try {
+            return channels.heads(mine);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "hello without positions: {0}", e.getMessage());
+            return List.of();
+        }
     }
 
     /**

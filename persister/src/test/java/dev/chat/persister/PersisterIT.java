@@ -3,6 +3,7 @@ package dev.chat.persister;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import dev.chat.common.TimeUuids;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
 import dev.chat.localstack.LocalStack;
+import dev.chat.localstack.ServiceProcess;
+import dev.chat.localstack.StackSettings;
 import io.helidon.config.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -130,6 +133,70 @@ class PersisterIT {
         }
         awaitRows(channel, 20);
         assertThat(rows(channel)).hasSize(20);
+    }
+
+    @Test
+    void twoPersistersInOneGroupOneKilledMidStreamStoreEverySendOnceAndTheFirstIdOfARepeatedSend() throws Exception {
+        StackSettings settings = LocalStack.shared().settings();
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ServiceProcess second = ServiceProcess.launch(settings.home(), "persister", "persister-second-it", port,
+                LocalStack.shared().endpoints().serviceEnvironment(), settings.logDir(), "256m");
+        List<UUID> channels = new ArrayList<>();
+        for (int c = 0; c < 12; c++) {
+            channels.add(UUID.randomUUID()); // spread over the partitions, so both persisters get some
+        }
+        Map<UUID, List<ChatMessage>> expected = new HashMap<>();
+        Map<UUID, ChatMessage> secondIds = new HashMap<>();
+        try {
+            second.awaitReady(WAIT);
+            int sent = 0;
+            // until the second persister owns partitions and has written: then SIGKILL it mid-stream
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!storedSomething(port)) {
+                assertThat(System.nanoTime()).as("the second persister stored nothing in time").isLessThan(deadline);
+                for (int i = 0; i < 24; i++) {
+                    produceSend(channels.get(sent % channels.size()), sent++, expected, secondIds);
+                }
+            }
+            second.kill();
+            for (int i = 0; i < 300; i++) {
+                produceSend(channels.get(sent % channels.size()), sent++, expected, secondIds);
+            }
+        } finally {
+            second.kill();
+        }
+        for (UUID channel : channels) {
+            awaitRows(channel, expected.get(channel).size());
+            assertThat(rows(channel)).extracting(r -> r.getUuid("message_id"))
+                    .as("every send of " + channel + " once, under its first message_id")
+                    .containsExactlyInAnyOrderElementsOf(expected.get(channel).stream().map(ChatMessage::messageId).toList());
+        }
+        assertThat(secondIds).isNotEmpty();
+    }
+
+    /** Produces send number {@code i}; every 50th also under a second message_id (a retry after Redis forgot it). */
+    private static void produceSend(UUID channel, int i, Map<UUID, List<ChatMessage>> expected,
+                                    Map<UUID, ChatMessage> secondIds) throws Exception {
+        ChatMessage message = message(channel, 21L, "group-" + i, "m" + i);
+        expected.computeIfAbsent(channel, c -> new ArrayList<>()).add(message);
+        produce(channel.toString(), Json.encode(message));
+        if (i % 50 == 7) {
+            ChatMessage again = message(channel, 21L, "group-" + i, "m" + i);
+            secondIds.put(channel, again);
+            produce(channel.toString(), Json.encode(again));
+        }
+    }
+
+    /** @return whether the persister serving metrics on {@code port} has stored a message */
+    private static boolean storedSomething(int port) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build();
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().anyMatch(l -> l.startsWith("chat_persister_stored_total") && !l.endsWith(" 0.0"));
     }
 
     private static double retries() {
