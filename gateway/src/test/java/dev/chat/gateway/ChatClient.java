@@ -46,6 +46,20 @@ final class ChatClient implements AutoCloseable {
      * @return the connected client
      */
     static ChatClient connect(int port, String token, boolean reading) {
+        ChatClient client = open(port, token, reading);
+        if (reading) {
+            // connected, as a client sees it: the gateway has subscribed the socket's channels and said hello
+            client.await(frame -> "hello".equals(frame.path("type").asText()), Duration.ofSeconds(10));
+        }
+        return client;
+    }
+
+    /** Connects to a server that says no hello (the bare WebSocket reference). */
+    static ChatClient connectWithoutHello(int port, String token) {
+        return open(port, token, true);
+    }
+
+    private static ChatClient open(int port, String token, boolean reading) {
         ChatClient client = new ChatClient(reading);
         client.socket = HTTP.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + token)
