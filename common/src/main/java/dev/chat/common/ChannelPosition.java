@@ -19,9 +19,6 @@ import java.util.UUID;
  */
 public record ChannelPosition(String epoch, long seq, long seconds, long fraction, long node) {
 
-    /** 100-nanosecond intervals between 1582-10-15 (the UUID epoch) and 1970-01-01. */
-    private static final long UUID_EPOCH_OFFSET = 0x01b21dd213814000L;
-
     /**
      * @param header a header as {@link #header()} writes it
      * @return the position
@@ -43,12 +40,7 @@ public record ChannelPosition(String epoch, long seq, long seconds, long fractio
 
     /** @return the TIMEUUID of a message created at this position */
     public UUID messageId() {
-        long timestamp = seconds * 10_000_000L + fraction + UUID_EPOCH_OFFSET;
-        long msb = (timestamp & 0xFFFF_FFFFL) << 32
-                | (timestamp >>> 32 & 0xFFFFL) << 16
-                | 0x1000L
-                | timestamp >>> 48 & 0x0FFFL;
-        return new UUID(msb, node);
+        return TimeUuids.ofUnixTime(seconds * 10_000_000L + fraction, node);
     }
 
     /** @return the minted time, to the millisecond (as Cassandra's timestamp keeps it) */

@@ -29,7 +29,19 @@ public final class TimeUuids {
     /** @return the next TIMEUUID, greater than every one this instance made before */
     public UUID next() {
         long now = System.currentTimeMillis() * 10_000 + UUID_EPOCH_OFFSET;
-        long timestamp = lastTimestamp.updateAndGet(last -> Math.max(last + 1, now));
+        return of(lastTimestamp.updateAndGet(last -> Math.max(last + 1, now)), clockSeqAndNode);
+    }
+
+    /**
+     * @param unixTime100ns   100-nanosecond units since 1970-01-01
+     * @param clockSeqAndNode the lower 64 bits (variant, clock sequence, node)
+     * @return the TIMEUUID of that time
+     */
+    public static UUID ofUnixTime(long unixTime100ns, long clockSeqAndNode) {
+        return of(unixTime100ns + UUID_EPOCH_OFFSET, clockSeqAndNode);
+    }
+
+    private static UUID of(long timestamp, long clockSeqAndNode) {
         long msb = (timestamp & 0xFFFF_FFFFL) << 32
                 | (timestamp >>> 32 & 0xFFFFL) << 16
                 | 0x1000L
