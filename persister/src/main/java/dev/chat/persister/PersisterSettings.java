@@ -20,7 +20,7 @@ record PersisterSettings(String bootstrap, String topic, String deadLetterTopic,
     static PersisterSettings create(Config config, BackendSettings backends) {
         return new PersisterSettings(backends.kafkaBootstrap(), backends.messagesTopic(), backends.deadLetterTopic(),
                 ServiceConfig.required(config, "persister.group"),
-                ServiceConfig.positiveInt(config, "persister.maxbatch", 500),
+                ServiceConfig.positiveInt(config, "persister.maxbatch", 2000),
                 ServiceConfig.positiveInt(config, "persister.sessiontimeoutmillis", 10_000));
     }
 }
