@@ -62,7 +62,7 @@ final class Memberships implements AutoCloseable {
     /**
      * @param channelId a channel
      * @param userId    a user
-     * @return whether the user is a member (checked against the database before saying no)
+     * @return whether the user is a member (a "no" is re-checked against the database at most every 2 s)
      */
     boolean isMember(UUID channelId, long userId) {
         Cached cached = cache.get(userId);
