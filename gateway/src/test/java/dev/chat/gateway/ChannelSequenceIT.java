@@ -14,9 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.common.BackendSettings;
 import dev.chat.common.MessageBuckets;
 import dev.chat.common.RedisConnection;
-import dev.chat.common.ServiceRuntime;
 import dev.chat.common.TimeUuids;
-import dev.chat.localstack.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,27 +30,18 @@ class ChannelSequenceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
+    private static TwoGateways stack;
     private static Fixtures fixtures;
-    private static ServiceRuntime gatewayA;
-    private static ServiceRuntime gatewayB;
-    private static ServiceProcess persister;
 
     @BeforeAll
     static void start() throws Exception {
-        fixtures = new Fixtures();
-        gatewayA = GatewayMain.start(fixtures.config(Map.of()));
-        gatewayB = GatewayMain.start(fixtures.config(Map.of()));
-        persister = GatewayMessagingIT.startPersister("persister-sequence-it");
+        stack = TwoGateways.start("persister-sequence-it");
+        fixtures = stack.fixtures();
     }
 
     @AfterAll
     static void stop() {
-        if (persister != null) {
-            persister.stop();
-        }
-        gatewayA.close();
-        gatewayB.close();
-        fixtures.close();
+        stack.close();
     }
 
     @Test
@@ -62,10 +51,10 @@ class ChannelSequenceIT {
         long carol = fixtures.user("carol");
         UUID group = fixtures.channel("group", alice, bob, carol);
         int perSender = 60;
-        try (ChatClient aliceA = ChatClient.connect(gatewayA.port(), fixtures.token(alice));
-             ChatClient bobB = ChatClient.connect(gatewayB.port(), fixtures.token(bob));
-             ChatClient carolA = ChatClient.connect(gatewayA.port(), fixtures.token(carol));
-             ChatClient carolB = ChatClient.connect(gatewayB.port(), fixtures.token(carol))) {
+        try (ChatClient aliceA = ChatClient.connect(stack.a().port(), fixtures.token(alice));
+             ChatClient bobB = ChatClient.connect(stack.b().port(), fixtures.token(bob));
+             ChatClient carolA = ChatClient.connect(stack.a().port(), fixtures.token(carol));
+             ChatClient carolB = ChatClient.connect(stack.b().port(), fixtures.token(carol))) {
             // both senders at once, neither waiting for its acks: several sends in flight per socket
             CompletableFuture<Void> fromA = CompletableFuture.runAsync(() -> sendMany(aliceA, group, "a", perSender));
             CompletableFuture<Void> fromB = CompletableFuture.runAsync(() -> sendMany(bobB, group, "b", perSender));
@@ -106,8 +95,8 @@ class ChannelSequenceIT {
         long bob = fixtures.user("bob");
         UUID group = fixtures.channel("group", alice, bob);
         JsonNode last;
-        try (ChatClient alicePhone = ChatClient.connect(gatewayA.port(), fixtures.token(alice));
-             ChatClient bobB = ChatClient.connect(gatewayB.port(), fixtures.token(bob))) {
+        try (ChatClient alicePhone = ChatClient.connect(stack.a().port(), fixtures.token(alice));
+             ChatClient bobB = ChatClient.connect(stack.b().port(), fixtures.token(bob))) {
             JsonNode hello = bobB.await(f -> "hello".equals(f.path("type").asText()), WAIT);
             assertThat(hello.path("channels")).anySatisfy(c -> {
                 assertThat(c.path("channel_id").asText()).isEqualTo(group.toString());
@@ -116,10 +105,10 @@ class ChannelSequenceIT {
             sendMany(alicePhone, group, "before", 5);
             last = bobB.awaitCount("message", 5, WAIT).getLast();
         }
-        try (ChatClient alicePhone = ChatClient.connect(gatewayA.port(), fixtures.token(alice))) {
+        try (ChatClient alicePhone = ChatClient.connect(stack.a().port(), fixtures.token(alice))) {
             sendMany(alicePhone, group, "missed", 7);
             alicePhone.awaitCount("ack", 7, WAIT);
-            try (ChatClient bobAgain = ChatClient.connect(gatewayB.port(), fixtures.token(bob))) {
+            try (ChatClient bobAgain = ChatClient.connect(stack.b().port(), fixtures.token(bob))) {
                 JsonNode hello = bobAgain.await(f -> "hello".equals(f.path("type").asText()), WAIT);
                 JsonNode head = channelIn(hello, group);
                 assertThat(head.path("seq").asLong()).isEqualTo(12);
@@ -144,8 +133,8 @@ class ChannelSequenceIT {
         long alice = fixtures.user("alice");
         long bob = fixtures.user("bob");
         UUID group = fixtures.channel("group", alice, bob);
-        try (ChatClient alicePhone = ChatClient.connect(gatewayA.port(), fixtures.token(alice));
-             ChatClient bobB = ChatClient.connect(gatewayB.port(), fixtures.token(bob))) {
+        try (ChatClient alicePhone = ChatClient.connect(stack.a().port(), fixtures.token(alice));
+             ChatClient bobB = ChatClient.connect(stack.b().port(), fixtures.token(bob))) {
             sendMany(alicePhone, group, "first", 3);
             JsonNode last = bobB.awaitCount("message", 3, WAIT).getLast();
             try (RedisConnection redis = RedisConnection.open("test", BackendSettings.create(fixtures.config(Map.of())))) {

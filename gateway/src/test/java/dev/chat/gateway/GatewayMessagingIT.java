@@ -1,6 +1,5 @@
 package dev.chat.gateway;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,10 +7,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.ServiceRuntime;
-import dev.chat.localstack.LocalStack;
-import dev.chat.localstack.ServiceProcess;
-import dev.chat.localstack.StackSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,39 +21,18 @@ class GatewayMessagingIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    private static TwoGateways stack;
     private static Fixtures fixtures;
-    private static ServiceRuntime gatewayA;
-    private static ServiceRuntime gatewayB;
-    private static ServiceProcess persister;
 
     @BeforeAll
     static void start() throws Exception {
-        fixtures = new Fixtures();
-        gatewayA = GatewayMain.start(fixtures.config(Map.of()));
-        gatewayB = GatewayMain.start(fixtures.config(Map.of()));
-        persister = startPersister("persister-messaging-it");
+        stack = TwoGateways.start("persister-messaging-it");
+        fixtures = stack.fixtures();
     }
 
     @AfterAll
     static void stop() {
-        if (persister != null) {
-            persister.stop();
-        }
-        gatewayA.close();
-        gatewayB.close();
-        fixtures.close();
-    }
-
-    static ServiceProcess startPersister(String name) throws Exception {
-        StackSettings settings = LocalStack.shared().settings();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ServiceProcess process = ServiceProcess.launch(settings.home(), "persister", name, port,
-                LocalStack.shared().endpoints().serviceEnvironment(), settings.logDir(), "256m");
-        process.awaitReady(Duration.ofSeconds(60));
-        return process;
+        stack.close();
     }
 
     @Test
@@ -68,10 +42,10 @@ class GatewayMessagingIT {
         long carol = fixtures.user("carol");
         UUID group = fixtures.channel("group", alice, bob, carol);
         UUID direct = fixtures.channel("direct", alice, bob);
-        try (ChatClient alicePhone = ChatClient.connect(gatewayA.port(), fixtures.token(alice));
-             ChatClient aliceLaptop = ChatClient.connect(gatewayB.port(), fixtures.token(alice));
-             ChatClient bobPhone = ChatClient.connect(gatewayB.port(), fixtures.token(bob));
-             ChatClient carolPhone = ChatClient.connect(gatewayA.port(), fixtures.token(carol))) {
+        try (ChatClient alicePhone = ChatClient.connect(stack.a().port(), fixtures.token(alice));
+             ChatClient aliceLaptop = ChatClient.connect(stack.b().port(), fixtures.token(alice));
+             ChatClient bobPhone = ChatClient.connect(stack.b().port(), fixtures.token(bob));
+             ChatClient carolPhone = ChatClient.connect(stack.a().port(), fixtures.token(carol))) {
             int count = 30;
             List<String> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -113,8 +87,8 @@ class GatewayMessagingIT {
         long dave = fixtures.user("dave");
         long erin = fixtures.user("erin");
         UUID group = fixtures.channel("group", dave, erin);
-        try (ChatClient davePhone = ChatClient.connect(gatewayA.port(), fixtures.token(dave));
-             ChatClient erinPhone = ChatClient.connect(gatewayB.port(), fixtures.token(erin))) {
+        try (ChatClient davePhone = ChatClient.connect(stack.a().port(), fixtures.token(dave));
+             ChatClient erinPhone = ChatClient.connect(stack.b().port(), fixtures.token(erin))) {
             Map<String, String> frame = Map.of("type", "message", "channel_id", group.toString(),
                     "client_id", "retry-" + UUID.randomUUID(), "content", "only once");
             for (int i = 0; i < 3; i++) {
@@ -167,7 +141,7 @@ class GatewayMessagingIT {
         badFrames.put("{\"type\":\"subscribe_presence\",\"user_ids\":\"all\"}", "invalid_field");
         badFrames.put("{\"type\":\"message\",\"channel_id\":\"" + c + "\",\"client_id\":\"k8\",\"content\":\"" + "y".repeat(20_000) + "\"}",
                 "too_large");
-        try (ChatClient client = ChatClient.connect(gatewayA.port(), fixtures.token(frank))) {
+        try (ChatClient client = ChatClient.connect(stack.a().port(), fixtures.token(frank))) {
             int expected = 0;
             for (var bad : badFrames.entrySet()) {
                 client.sendText(bad.getKey());
@@ -186,7 +160,7 @@ class GatewayMessagingIT {
     void sendIntoChannelOfOthersIsNotMemberWithClientId() {
         long heidi = fixtures.user("heidi");
         UUID others = fixtures.channel("group", fixtures.user("ivan"));
-        try (ChatClient client = ChatClient.connect(gatewayB.port(), fixtures.token(heidi))) {
+        try (ChatClient client = ChatClient.connect(stack.b().port(), fixtures.token(heidi))) {
             client.send(Map.of("type", "message", "channel_id", others.toString(), "client_id", "k-1", "content", "hi"));
             JsonNode error = client.await(f -> "error".equals(f.path("type").asText()), WAIT);
             assertThat(error.path("code").asText()).isEqualTo("not_member");

@@ -38,7 +38,7 @@ class GatewayResilienceIT {
     @BeforeAll
     static void start() throws Exception {
         fixtures = new Fixtures();
-        persister = GatewayMessagingIT.startPersister("persister-resilience-it");
+        persister = TwoGateways.startPersister("persister-resilience-it");
     }
 
     @AfterAll
@@ -154,7 +154,7 @@ class GatewayResilienceIT {
             }
             List<String> acked = new ArrayList<>(sender.awaitCount("ack", count, WAIT).stream()
                     .map(a -> a.path("message_id").asText()).toList());
-            persister = GatewayMessagingIT.startPersister("persister-resilience-it-2");
+            persister = TwoGateways.startPersister("persister-resilience-it-2");
             awaitStored(group, count);
             assertThat(fixtures.storedMessageIds(group)).extracting(UUID::toString)
                     .containsExactlyInAnyOrderElementsOf(acked);
