@@ -183,7 +183,9 @@ final class BenchCommand implements Callable<Integer> {
     private long send(List<List<BenchSocket>> sockets, List<String> channelIds, Duration length, boolean warmUp)
             throws Exception {
         long sent = 0;
-        double perSender = (double) rate / (channels * senders);
+        int loopCount = channels * senders;
+        double perSender = (double) rate / loopCount;
+        long period = (long) (1e9 / perSender);
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Long>> loops = new ArrayList<>();
@@ -191,7 +193,10 @@ final class BenchCommand implements Callable<Integer> {
                 for (int s = 0; s < senders; s++) {
                     BenchSocket sender = sockets.get(c).get(s);
                     String channelId = channelIds.get(c);
-                    loops.add(pool.submit(() -> sendLoop(sender, channelId, perSender, start, length, warmUp)));
+                    // senders start evenly spread over one period: together a steady stream at --rate,
+                    // not every sender firing at the same instant (a burst of channels × senders sends)
+                    long phase = period * (c * senders + s) / loopCount;
+                    loops.add(pool.submit(() -> sendLoop(sender, channelId, perSender, start + phase, start, length, warmUp)));
                 }
             }
             for (Future<Long> loop : loops) {
@@ -201,12 +206,12 @@ final class BenchCommand implements Callable<Integer> {
         return sent;
     }
 
-    private static long sendLoop(BenchSocket sender, String channelId, double perSecond, long start, Duration length,
-                                 boolean warmUp) throws InterruptedException {
+    private static long sendLoop(BenchSocket sender, String channelId, double perSecond, long first, long start,
+                                 Duration length, boolean warmUp) throws InterruptedException {
         long sequence = 0;
         long end = start + length.toNanos();
         while (true) {
-            long due = start + (long) (sequence / perSecond * 1e9);
+            long due = first + (long) (sequence / perSecond * 1e9);
             if (due >= end) {
                 return sequence;
             }

@@ -11,7 +11,8 @@ import io.helidon.metrics.api.Timer;
 
 /**
  * The gateway's meters at {@code /observe/metrics}: connections, frames in and out, acks, errors by
- * code, Kafka send latency, fan-out latency, dropped frames and slow-consumer closes.
+ * code, Kafka send latency, fan-out latency, socket write latency, dropped frames and slow-consumer
+ * closes.
  * Thread-safe (the meters are).
  */
 final class GatewayMetrics {
@@ -29,6 +30,7 @@ final class GatewayMetrics {
     private final Timer kafkaSend;
     private final Timer sequence;
     private final Timer fanOut;
+    private final Timer written;
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -45,6 +47,8 @@ final class GatewayMetrics {
         this.sequence = timer("chat.gateway.sequence", "time of the per-channel step in Redis (sequence, log, publish)");
         this.kafkaSend = timer("chat.gateway.kafka.send", "time from send to Kafka's acknowledgement");
         this.fanOut = timer("chat.gateway.fanout", "time from a message's creation to its queueing on a local socket");
+        this.written = timer("chat.gateway.written",
+                "time from a frame's queueing on a socket to its write into the socket (queue wait and write)");
     }
 
     void connections(Supplier<Integer> count) {
@@ -56,8 +60,10 @@ final class GatewayMetrics {
         framesIn.increment();
     }
 
-    void frameOut() {
+    /** A frame queued at {@code queuedNanos} ({@link System#nanoTime()}) is now written. */
+    void frameOut(long queuedNanos) {
         framesOut.increment();
+        written.record(Duration.ofNanos(System.nanoTime() - queuedNanos));
     }
 
     void ack() {

@@ -34,7 +34,7 @@ final class Outbox {
     private sealed interface Item {
     }
 
-    private record Text(String text) implements Item {
+    private record Text(String text, long queuedNanos) implements Item {
     }
 
     private record Ping() implements Item {
@@ -73,7 +73,7 @@ final class Outbox {
             metrics.dropped();
             return;
         }
-        if (queue.size() >= capacity || !queue.offer(new Text(text))) {
+        if (queue.size() >= capacity || !queue.offer(new Text(text, System.nanoTime()))) {
             metrics.overflow();
             close(SLOW_CONSUMER, "slow consumer");
         }
@@ -144,7 +144,7 @@ final class Outbox {
                 switch (item) {
                     case Text text -> {
                         session.send(text.text(), true);
-                        metrics.frameOut();
+                        metrics.frameOut(text.queuedNanos());
                     }
                     case Ping ignored -> session.ping(BufferData.empty());
                     case Close close -> {
