@@ -78,7 +78,8 @@ public final class ApiMain {
         // the document at /openapi is META-INF/openapi.yaml; ApiOpenApiIT keeps it true to the routes
         server.addFeature(OpenApiFeature.create());
         server.routing(routing -> {
-            routing.addFilter(new RequestMetrics(Metrics.globalRegistry()));
+            routing.addFilter(new RequestMetrics(Metrics.globalRegistry(),
+                    java.util.stream.Stream.concat(ChannelRoutes.ROUTES.stream(), UserRoutes.ROUTES.stream()).toList()));
             routing.addFilter(new Authentication(tokens, new RateLimiter(settings.ratePerSecond(), settings.rateBurst())));
             Problems.register(routing);
             routing.register("/api/v1/channels", channels);

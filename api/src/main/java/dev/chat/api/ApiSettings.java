@@ -12,7 +12,7 @@ import io.helidon.config.Config;
  * The api's own settings, validated at start-up from {@code api.*}.
  *
  * @param admins   user ids that may create users
- * @param devLogin whether the local-stack login is on
+ * @param devLogin whether the local-stack login is on (only on the local profile, bound to loopback)
  * @param tokenTtl lifetime of the tokens the api issues
  * @param ratePerSecond requests per second each user may make (sustained)
  * @param rateBurst     requests each user may make at once
@@ -30,11 +30,26 @@ record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ra
         } catch (NumberFormatException e) {
             throw new IllegalStateException("Configuration 'api.admins' (API_ADMINS) must list user ids, was '" + admins + "'");
         }
-        return new ApiSettings(ids, config.get("api.devlogin").asBoolean().orElse(false),
+        boolean devLogin = config.get("api.devlogin").asBoolean().orElse(false);
+        String host = config.get("server.host").asString().orElse("0.0.0.0");
+        if (devLogin && !(ServiceConfig.localProfile(config) && loopback(host))) {
+            throw new IllegalStateException("Configuration 'api.devlogin' (API_DEVLOGIN) lets anyone log in as any user by name:"
+                    + " it is only allowed on the local profile (CHAT_PROFILE=local) with the api bound to a loopback"
+                    + " address (server.host, was '" + host + "')");
+        }
+        return new ApiSettings(ids, devLogin,
                 Duration.ofMinutes(ServiceConfig.positiveInt(config, "api.tokenttlminutes", 720)),
                 ServiceConfig.positiveInt(config, "api.ratepersecond", 50),
                 ServiceConfig.positiveInt(config, "api.rateburst", 200),
                 Arrays.stream(config.get("api.clientgateways").asString().orElse("ws://127.0.0.1:8081/ws").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).toList());
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 }

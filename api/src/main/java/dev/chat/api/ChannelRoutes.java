@@ -86,7 +86,11 @@ final class ChannelRoutes implements HttpService {
         UUID channelId = channelId(request);
         long caller = Authentication.caller(request);
         UUID stored = channels.markRead(caller, channelId, messageId);
-        json(response, Status.OK_200, Map.of("channel_id", channelId, "user_id", caller, "last_read_message_id", stored));
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("channel_id", channelId);
+        body.put("user_id", caller);
+        body.put("last_read_message_id", stored); // null: nothing read yet (no message up to the one named)
+        json(response, Status.OK_200, body);
     }
 
     private void readPositions(ServerRequest request, ServerResponse response) {

@@ -19,6 +19,10 @@ final class ChannelService {
     static final int UNREAD_CAP = 100;
     /** Largest group accepted at creation. */
     static final int MAX_MEMBERS = 1000;
+    /** A read position this recent is taken as it is: its message may not be stored yet. */
+    static final java.time.Duration IN_FLIGHT = java.time.Duration.ofSeconds(60);
+    /** How far ahead of this clock an in-flight position may be (another machine minted it). */
+    static final java.time.Duration IN_FLIGHT_AHEAD = java.time.Duration.ofSeconds(5);
 
     private final ChannelStore store;
     private final History history;
@@ -104,7 +108,7 @@ final class ChannelService {
     History.Page history(long caller, UUID channelId, UUID before, UUID after, int limit) {
         ChannelStore.Channel channel = memberChannel(caller, channelId);
         if (after != null) {
-            return history.after(channelId, after, limit);
+            return history.after(channelId, channel.createdAt(), after, limit);
         }
         if (before != null) {
             return history.before(channelId, channel.createdAt(), before, limit);
@@ -127,14 +131,18 @@ final class ChannelService {
 
     /**
      * Moves the caller's read position forward (never back); the same position again is harmless.
+     * The position must name a message of the channel; one that does not (another channel's, made
+     * up, in the future) is clamped to the channel's newest message before it, except for a message
+     * of the last {@link #IN_FLIGHT} (it may still be on its way to storage).
      *
      * @return the position now stored
      */
-    UUID markRead(long caller, UUID channelId, UUID messageId) {
-        memberChannel(caller, channelId);
+    UUID markRead(long caller, UUID channelId, UUID requested) {
+        ChannelStore.Channel channel = memberChannel(caller, channelId);
+        UUID messageId = readable(channel, requested);
         while (true) {
             UUID current = store.membership(channelId, caller).orElseThrow().lastReadMessageId();
-            if (current != null && TimeUuids.compare(messageId, current) <= 0) {
+            if (messageId == null || current != null && TimeUuids.compare(messageId, current) <= 0) {
                 return current;
             }
             if (store.moveReadPosition(channelId, caller, current, messageId)) {
@@ -143,6 +151,20 @@ final class ChannelService {
             }
             // another request moved it meanwhile: compare again
         }
+    }
+
+    /** @return the position to store for {@code requested}, or null if the channel has no message up to it */
+    private UUID readable(ChannelStore.Channel channel, UUID requested) {
+        Instant at = TimeUuids.instant(requested);
+        Instant now = Instant.now();
+        if (at.isAfter(now.minus(IN_FLIGHT)) && !at.isAfter(now.plus(IN_FLIGHT_AHEAD))) {
+            return requested;
+        }
+        if (history.contains(channel.id(), requested)) {
+            return requested;
+        }
+        return history.before(channel.id(), channel.createdAt(), requested, 1).messages().stream()
+                .map(History.StoredMessage::messageId).findFirst().orElse(null);
     }
 
     List<ChannelStore.ReadPosition> readPositions(long caller, UUID channelId) {

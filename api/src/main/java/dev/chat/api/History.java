@@ -16,18 +16,23 @@ import dev.chat.common.MessageTables;
 /**
  * Reads a channel's history from Cassandra, walking its {@code (channel_id, bucket)} partitions:
  * newest first from a bucket down to the channel's creation, or oldest first from a cursor's
- * bucket up to now. Empty buckets cost one query each. Thread-safe.
+ * bucket up to now. Empty buckets cost one query each, so every walk is clamped to the channel's
+ * lifetime (its creation to now, each widened by {@link #CLOCK_SKEW}) whatever cursor a client
+ * sends, and unread counting looks back at most {@link #UNREAD_BUCKETS} buckets. Thread-safe.
  */
 final class History {
 
     /** Messages stamped a little ahead of this clock (another machine's) are still found. */
-    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /** Unread counting looks back this many buckets at most (37 × 10 days: about a year). */
+    static final int UNREAD_BUCKETS = 37;
 
     private final CqlSession session;
     private final PreparedStatement newest;
     private final PreparedStatement olderThan;
     private final PreparedStatement oldest;
     private final PreparedStatement newerThan;
+    private final PreparedStatement one;
 
     History(CqlSession session) {
         this.session = session;
@@ -36,6 +41,7 @@ final class History {
         this.olderThan = session.prepare(columns + " AND message_id < ? LIMIT ?");
         this.oldest = session.prepare(columns + " ORDER BY message_id ASC LIMIT ?");
         this.newerThan = session.prepare(columns + " AND message_id > ? ORDER BY message_id ASC LIMIT ?");
+        this.one = session.prepare(columns + " AND message_id = ?");
     }
 
     /**
@@ -55,16 +61,18 @@ final class History {
         return backwards(channel, createdAt, MessageBuckets.of(Instant.now().plus(CLOCK_SKEW)), null, limit);
     }
 
-    /** @return messages older than the cursor, newest first */
+    /** @return messages older than the cursor, newest first (a cursor in the future reads from now) */
     Page before(UUID channel, Instant createdAt, UUID cursor, int limit) {
-        return backwards(channel, createdAt, MessageBuckets.of(cursor), cursor, limit);
+        int from = Math.min(MessageBuckets.of(cursor), MessageBuckets.of(Instant.now().plus(CLOCK_SKEW)));
+        return backwards(channel, createdAt, from, cursor, limit);
     }
 
-    /** @return messages newer than the cursor, oldest first */
-    Page after(UUID channel, UUID cursor, int limit) {
+    /** @return messages newer than the cursor, oldest first (a cursor before the channel reads from its start) */
+    Page after(UUID channel, Instant createdAt, UUID cursor, int limit) {
         List<StoredMessage> found = new ArrayList<>();
         int last = MessageBuckets.of(Instant.now().plus(CLOCK_SKEW));
-        for (int bucket = MessageBuckets.of(cursor); bucket <= last && found.size() <= limit; bucket++) {
+        int first = Math.max(MessageBuckets.of(cursor), MessageBuckets.of(createdAt.minus(CLOCK_SKEW)));
+        for (int bucket = first; bucket <= last && found.size() <= limit; bucket++) {
             int want = limit + 1 - found.size();
             List<Row> rows = bucket == MessageBuckets.of(cursor)
                     ? session.execute(newerThan.bind(channel, bucket, cursor, want)).all()
@@ -72,6 +80,11 @@ final class History {
             rows.forEach(row -> found.add(message(row)));
         }
         return page(found, limit);
+    }
+
+    /** @return whether the channel has this message */
+    boolean contains(UUID channel, UUID messageId) {
+        return session.execute(one.bind(channel, MessageBuckets.of(messageId), messageId)).one() != null;
     }
 
     /** @return the channel's newest message, if any */
@@ -89,9 +102,11 @@ final class History {
      */
     int unread(UUID channel, Instant createdAt, UUID lastRead, long reader, int cap) {
         int count = 0;
-        int floor = lastRead == null ? MessageBuckets.of(createdAt) : MessageBuckets.of(lastRead);
-        for (int bucket = MessageBuckets.of(Instant.now().plus(CLOCK_SKEW)); bucket >= floor && count < cap; bucket--) {
-            List<Row> rows = lastRead != null && bucket == floor
+        int top = MessageBuckets.of(Instant.now().plus(CLOCK_SKEW));
+        int floor = Math.max(top - UNREAD_BUCKETS + 1, Math.max(MessageBuckets.of(createdAt.minus(CLOCK_SKEW)),
+                lastRead == null ? Integer.MIN_VALUE : MessageBuckets.of(lastRead)));
+        for (int bucket = top; bucket >= floor && count < cap; bucket--) {
+            List<Row> rows = lastRead != null && bucket == MessageBuckets.of(lastRead)
                     ? session.execute(newerThan.bind(channel, bucket, lastRead, cap * 4)).all()
                     : session.execute(newest.bind(channel, bucket, cap * 4)).all();
             for (Row row : rows) {
@@ -105,7 +120,7 @@ final class History {
 
     private Page backwards(UUID channel, Instant createdAt, int from, UUID cursor, int limit) {
         List<StoredMessage> found = new ArrayList<>();
-        int floor = MessageBuckets.of(createdAt);
+        int floor = MessageBuckets.of(createdAt.minus(CLOCK_SKEW));
         for (int bucket = from; bucket >= floor && found.size() <= limit; bucket--) {
             int want = limit + 1 - found.size();
             List<Row> rows = cursor != null && bucket == from

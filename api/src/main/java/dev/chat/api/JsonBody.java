@@ -9,6 +9,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.common.wire.Json;
+import dev.chat.common.wire.TextRules;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -57,6 +58,10 @@ record JsonBody(JsonNode node) {
             throw ApiProblem.badRequest(field, "'" + field + "' must be a string");
         }
         String text = value.asText().strip();
+        String problem = TextRules.problem(text, false);
+        if (problem != null) {
+            throw ApiProblem.badRequest(field, "'" + field + "' " + problem);
+        }
         if (text.isEmpty() || text.codePointCount(0, text.length()) > maxLength) {
             throw ApiProblem.badRequest(field, "'" + field + "' must have 1 to " + maxLength + " characters");
         }

@@ -24,10 +24,15 @@ final class UserRoutes implements HttpService {
     /** Longest user name. */
     static final int MAX_NAME = 64;
 
+    /** The local-stack login, per remote address: enough for {@code chatctl bench} to log in a thousand users. */
+    private static final int DEV_LOGINS_PER_SECOND = 100;
+    private static final int DEV_LOGIN_BURST = 1000;
+
     private final ChannelStore store;
     private final PresenceReader presence;
     private final Tokens tokens;
     private final ApiSettings settings;
+    private final RateLimiter devLogins = new RateLimiter(DEV_LOGINS_PER_SECOND, DEV_LOGIN_BURST);
 
     UserRoutes(ChannelStore store, PresenceReader presence, Tokens tokens, ApiSettings settings) {
         this.store = store;
@@ -62,6 +67,10 @@ final class UserRoutes implements HttpService {
         if (name.isEmpty()) {
             throw ApiProblem.badRequest("name", "give ?name= to look a user up");
         }
+        String problem = dev.chat.common.wire.TextRules.problem(name, false);
+        if (problem != null || name.length() > MAX_NAME * 2) {
+            throw ApiProblem.badRequest("name", "'name' " + (problem != null ? problem : "is too long"));
+        }
         ChannelStore.User user = store.userByName(name).orElseThrow(() -> ApiProblem.notFound("no user named '" + name + "'"));
         ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name()));
     }
@@ -91,8 +100,12 @@ final class UserRoutes implements HttpService {
         if (!settings.devLogin()) {
             throw ApiProblem.notFound("dev login is off (api.devlogin)");
         }
+        devLogins.acquire(request.remotePeer().host());
         String name = JsonBody.read(request).string("name", MAX_NAME);
         ChannelStore.User user = store.insertUser(name).or(() -> store.userByName(name)).orElseThrow();
+        if (settings.admins().contains(user.id())) {
+            throw ApiProblem.forbidden("the local-stack login does not sign in administrators (api.admins); use chatctl token");
+        }
         ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name(),
                 "token", tokens.issue(user.id(), settings.tokenTtl())));
     }

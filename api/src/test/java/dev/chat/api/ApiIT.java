@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.redisson.client.codec.StringCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The REST api, started as in production on the local stack, called over HTTP. */
 class ApiIT {
@@ -285,7 +286,7 @@ class ApiIT {
                         "{\"last_read_message_id\":\"" + Uuids.timeBased() + "\"}"), 403, null),
                 new Case("no token", HttpRequest.newBuilder(uri("/api/v1/channels")).build(), 401, null),
                 new Case("forged token", get("/api/v1/channels", forged), 401, null),
-                new Case("expired token", get("/api/v1/channels", tokens.issue(kim, Duration.ofSeconds(-5))), 401, null),
+                new Case("expired token", get("/api/v1/channels", tokens.issue(kim, Duration.ofMinutes(-5))), 401, null),
                 new Case("oversize body", post("/api/v1/channels", token, "application/json",
                         "{\"type\":\"group\",\"name\":\"" + "n".repeat(70_000) + "\",\"member_ids\":[" + kim + "]}"), 413, null),
                 new Case("not JSON content type", post("/api/v1/channels", token, "text/plain", "hello"), 415, null));
@@ -300,6 +301,99 @@ class ApiIT {
                 assertThat(problem.path("field").asText()).as(c.name()).isEqualTo(c.field());
             }
         }
+    }
+
+    @Test
+    void cursorsAndReadPositionsOutsideTheChannelsLifetimeAreClampedToIt() throws Exception {
+        long eve = user("eve");
+        UUID channel = channel(eve, List.of(eve));
+        List<UUID> ids = new ArrayList<>();
+        long base = Instant.now().minusSeconds(300).toEpochMilli(); // older than the in-flight window
+        for (int i = 0; i < 3; i++) {
+            long millis = base + 1000L * i;
+            UUID id = Uuids.startOf(millis);
+            cassandra.session().execute("INSERT INTO messages_by_channel (channel_id, bucket, message_id, sender_id,"
+                            + " client_id, content, msg_type, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'text', 'sent', ?)",
+                    channel, MessageBuckets.of(id), id, eve, "c" + i, "m" + i, Instant.ofEpochMilli(millis));
+            ids.add(id);
+        }
+        String messages = "/api/v1/channels/" + channel + "/messages?limit=10";
+        // before: one query per 10-day bucket from year 5236 down (29 s); after: from 1582 up (6.5 s)
+        HttpResponse<String> newest = HTTP.send(HttpRequest.newBuilder(uri(messages + "&before_id=ffffffff-ffff-1fff-8fff-ffffffffffff"))
+                .header("Authorization", "Bearer " + tokens.issue(eve, Duration.ofMinutes(5))).timeout(Duration.ofSeconds(3)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(Json.tree(newest.body()).path("messages").findValuesAsText("message_id"))
+                .containsExactly(ids.get(2).toString(), ids.get(1).toString(), ids.get(0).toString());
+        HttpResponse<String> oldest = HTTP.send(HttpRequest.newBuilder(uri(messages + "&after_id=00000000-0000-1000-8000-000000000000"))
+                .header("Authorization", "Bearer " + tokens.issue(eve, Duration.ofMinutes(5))).timeout(Duration.ofSeconds(3)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(Json.tree(oldest.body()).path("messages").findValuesAsText("message_id"))
+                .containsExactly(ids.get(0).toString(), ids.get(1).toString(), ids.get(2).toString());
+
+        String read = "/api/v1/channels/" + channel + "/read";
+        // before the channel's first message: nothing to mark
+        Response ancient = call("PUT", read, eve, Map.of("last_read_message_id", "00000000-0000-1000-8000-000000000000"));
+        assertThat(ancient.status()).isEqualTo(200);
+        assertThat(ancient.json().path("last_read_message_id").isNull()).isTrue();
+        // not a message of this channel: the newest message before it
+        Response between = call("PUT", read, eve, Map.of("last_read_message_id", Uuids.startOf(base + 1500).toString()));
+        assertThat(between.json().path("last_read_message_id").asText()).isEqualTo(ids.get(1).toString());
+        // from the future (a false "read everything"): the channel's newest message
+        Response future = call("PUT", read, eve, Map.of("last_read_message_id",
+                Uuids.startOf(Instant.now().plus(Duration.ofDays(3650)).toEpochMilli()).toString()));
+        assertThat(future.json().path("last_read_message_id").asText()).isEqualTo(ids.get(2).toString());
+        assertThat(call("GET", read, eve, null).json().path("read_positions").findValuesAsText("last_read_message_id"))
+                .containsExactly(ids.get(2).toString());
+    }
+
+    @Test
+    void metricsTagOnlyKnownRoutesSoMadeUpPathsCannotGrowTheRegistry() throws Exception {
+        String madeUp = "/api/v1/made-up-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(HTTP.send(HttpRequest.newBuilder(uri(madeUp)).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(call("GET", madeUp, admin, null).status()).isEqualTo(404);
+
+        String metrics = HTTP.send(HttpRequest.newBuilder(uri("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).doesNotContain(madeUp).contains("route=\"other\"");
+    }
+
+    @Test
+    void namesWithNulControlsOrBrokenUnicodeAre400NotAServerError() throws Exception {
+        // JSON escapes as a client sends them (a lone surrogate cannot even be encoded as UTF-8)
+        for (String name : List.of("a\\u0000b", "tab\\there", "\\ud800x", "x\\udc00")) {
+            HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/dev/login")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).as(login.body()).isEqualTo(400);
+            assertThat(Json.tree(login.body()).path("field").asText()).isEqualTo("name");
+        }
+        assertThat(call("GET", "/api/v1/users?name=a%00b", admin, null).status()).isEqualTo(400);
+        assertThat(call("POST", "/api/v1/channels", admin, Map.of("name", "x\u0000", "type", "group", "member_ids", List.of(admin)))
+                .status()).isEqualTo(400);
+    }
+
+    @Test
+    void theLocalStackLoginNeverSignsInAnAdministrator() throws Exception {
+        String name = call("GET", "/api/v1/users/" + admin, admin, null).json().path("name").asText();
+        HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/dev/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.encode(Map.of("name", name)))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(login.statusCode()).isEqualTo(403);
+        assertThat(Json.tree(login.body()).has("token")).isFalse();
+    }
+
+    @Test
+    void theLocalStackLoginIsRefusedOutsideTheLocalProfileOrOffLoopback() {
+        Map<String, String> production = new HashMap<>(endpoints.serviceConfig());
+        production.put("chat.profile", "production");
+        production.put("auth.secret", "a-production-key-of-at-least-32-characters");
+        production.put("api.devlogin", "true");
+        assertThatThrownBy(() -> ApiSettings.create(ServiceConfig.load(production)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("API_DEVLOGIN").hasMessageContaining("CHAT_PROFILE=local");
+
+        Map<String, String> exposed = new HashMap<>(endpoints.serviceConfig());
+        exposed.put("api.devlogin", "true");
+        exposed.put("server.host", "0.0.0.0");
+        assertThatThrownBy(() -> ApiSettings.create(ServiceConfig.load(exposed)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("loopback");
     }
 
     // helpers

@@ -34,6 +34,10 @@ final class BackendOptions {
         put(overrides, "kafka.bootstrap", kafka);
         put(overrides, "cassandra.contactpoints", cassandra);
         put(overrides, "postgres.url", postgres);
+        if (System.getenv("CHAT_PROFILE") == null) {
+            // chatctl mostly drives the local stack; against production set CHAT_PROFILE and AUTH_SECRET
+            overrides.put("chat.profile", "local");
+        }
         return ServiceConfig.load(overrides);
     }
 

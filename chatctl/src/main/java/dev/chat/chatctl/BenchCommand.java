@@ -332,10 +332,17 @@ final class BenchCommand implements Callable<Integer> {
             request.header("Authorization", "Bearer " + token);
         }
         HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new ChatCtl.Unreachable("cannot reach the api at " + api + " (--api): " + e.getMessage());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                throw new ChatCtl.Unreachable("cannot reach the api at " + api + " (--api): " + e.getMessage());
+            }
+            if (response.statusCode() != 429 || attempt == 30) {
+                break;
+            }
+            // rate limited (the local-stack login is limited per address): wait as told
+            Thread.sleep(1000L * response.headers().firstValueAsLong("Retry-After").orElse(1));
         }
         if (response.statusCode() >= 300) {
             throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());

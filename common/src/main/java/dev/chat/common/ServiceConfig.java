@@ -47,6 +47,25 @@ public final class ServiceConfig {
     }
 
     /**
+     * Whether the service runs on the local profile ({@code chat.profile: local}, environment
+     * {@code CHAT_PROFILE}): a developer machine, where the public signing key and the name-only
+     * login are allowed. {@code chatctl up} and the tests set it; the default is {@code production}.
+     *
+     * @param config configuration root
+     * @return true on the local profile
+     * @throws IllegalStateException if the profile is neither local nor production
+     */
+    public static boolean localProfile(Config config) {
+        String profile = config.get("chat.profile").asString().orElse("production").strip();
+        return switch (profile) {
+            case "local" -> true;
+            case "production" -> false;
+            default -> throw new IllegalStateException("Configuration 'chat.profile' (CHAT_PROFILE) must be local or production, was '"
+                    + profile + "'");
+        };
+    }
+
+    /**
      * A required string, failing fast with the key's name.
      *
      * @param config configuration

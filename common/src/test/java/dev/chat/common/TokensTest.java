@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import com.auth0.jwt.JWT;
@@ -87,19 +88,74 @@ class TokensTest {
     }
 
     @Test
-    void expiredTokenIsRejected() {
-        String expired = tokens.issue(42L, Duration.ofSeconds(-10));
+    void tokenExpiredLongerAgoThanTheLeewayIsRejected() {
+        String expired = tokens.issue(42L, Tokens.DEFAULT_LEEWAY.plusSeconds(5).negated());
 
         assertThatThrownBy(() -> tokens.verify(expired)).isInstanceOf(Tokens.InvalidToken.class)
                 .hasMessageContaining("expired");
     }
 
     @Test
-    void tokenExpiredOneSecondAgoIsRejectedWithoutLeeway() {
-        String expired = tokens.issue(42L, Duration.ofSeconds(-1));
+    void tokenExpiredWithinTheLeewayIsStillAccepted() throws Exception {
+        String justExpired = tokens.issue(42L, Duration.ofSeconds(-10));
 
-        assertThatThrownBy(() -> tokens.verify(expired)).isInstanceOf(Tokens.InvalidToken.class)
+        assertThat(tokens.verify(justExpired)).isEqualTo(42L);
+    }
+
+    @Test
+    void withoutLeewayATokenExpiredOneSecondAgoIsRejected() {
+        Tokens strict = new Tokens(SECRET, List.of(), ISSUER, Duration.ZERO);
+        String expired = strict.issue(42L, Duration.ofSeconds(-1));
+
+        assertThatThrownBy(() -> strict.verify(expired)).isInstanceOf(Tokens.InvalidToken.class)
                 .hasMessageContaining("expired");
+    }
+
+    @Test
+    void checkReturnsTheExpiry() throws Exception {
+        Tokens.Bearer bearer = tokens.check(tokens.issue(42L, Duration.ofMinutes(5)));
+
+        assertThat(bearer.userId()).isEqualTo(42L);
+        assertThat(bearer.expiresAt()).isBetween(Instant.now().plusSeconds(290), Instant.now().plusSeconds(301));
+    }
+
+    @Test
+    void aRotatedOutKeyStillVerifiesButNewTokensUseTheNewKey() throws Exception {
+        String newKey = "a-brand-new-signing-key-of-32-chars!!";
+        Tokens rotated = new Tokens(newKey, List.of(SECRET), ISSUER, Tokens.DEFAULT_LEEWAY);
+
+        assertThat(rotated.verify(tokens.issue(7L, Duration.ofMinutes(5)))).isEqualTo(7L);
+        String fresh = rotated.issue(8L, Duration.ofMinutes(5));
+        assertThat(new Tokens(newKey, ISSUER).verify(fresh)).isEqualTo(8L);
+        assertThatThrownBy(() -> tokens.verify(fresh)).isInstanceOf(Tokens.InvalidToken.class);
+    }
+
+    @Test
+    void productionWithoutASigningKeyRefusesToStartNamingAuthSecret() {
+        assertThatThrownBy(() -> Tokens.create(ServiceConfig.load(Map.of())))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("AUTH_SECRET")
+                .hasMessageContaining("CHAT_PROFILE=local");
+    }
+
+    @Test
+    void productionWithThePublicLocalKeyRefusesToStart() {
+        assertThatThrownBy(() -> Tokens.create(ServiceConfig.load(Map.of("auth.secret", Tokens.LOCAL_SECRET))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("public key");
+        assertThatThrownBy(() -> Tokens.create(ServiceConfig.load(Map.of("auth.secret", SECRET,
+                "auth.previoussecrets", Tokens.LOCAL_SECRET)))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theLocalProfileRunsWithThePublicKey() throws Exception {
+        Tokens local = Tokens.create(ServiceConfig.load(Map.of("chat.profile", "local")));
+
+        assertThat(new Tokens(Tokens.LOCAL_SECRET, "chat").verify(local.issue(3L, Duration.ofMinutes(1)))).isEqualTo(3L);
+    }
+
+    @Test
+    void anUnknownProfileIsRefused() {
+        assertThatThrownBy(() -> Tokens.create(ServiceConfig.load(Map.of("chat.profile", "prod", "auth.secret", SECRET))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("CHAT_PROFILE");
     }
 
     @Test

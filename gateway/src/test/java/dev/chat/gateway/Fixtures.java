@@ -28,7 +28,7 @@ import io.helidon.config.Config;
 final class Fixtures implements AutoCloseable {
 
     private final StackEndpoints endpoints = LocalStack.shared().endpoints();
-    private final Tokens tokens = Tokens.create(ServiceConfig.load());
+    private final Tokens tokens = Tokens.create(config(Map.of()));
     private final CassandraConnection cassandra =
             CassandraConnection.open("test", BackendSettings.create(config(Map.of())));
 

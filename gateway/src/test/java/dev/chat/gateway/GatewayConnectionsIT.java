@@ -61,7 +61,7 @@ class GatewayConnectionsIT {
         long user = fixtures.user("mallory");
         String forged = JWT.create().withIssuer("chat").withSubject(Long.toString(user))
                 .withExpiresAt(java.time.Instant.now().plusSeconds(600)).sign(Algorithm.HMAC256("x".repeat(40)));
-        String expired = fixtures.tokens().issue(user, Duration.ofSeconds(-5));
+        String expired = fixtures.tokens().issue(user, Duration.ofMinutes(-5));
         for (String token : new String[] {null, "", "garbage", forged, expired}) {
             WebSocket.Builder builder = HTTP.newWebSocketBuilder();
             if (token != null) {

@@ -44,6 +44,8 @@ public record StackEndpoints(String redisAddress,
         config.put("cassandra.datacenter", cassandraDatacenter);
         config.put("postgres.url", postgresUrl);
         config.put("postgres.username", postgresUser);
+        // a developer machine: the public signing key, the name-only login
+        config.put("chat.profile", "local");
         return config;
     }
 

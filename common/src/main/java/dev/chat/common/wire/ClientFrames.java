@@ -67,10 +67,18 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
             throw new FrameException(ErrorCode.INVALID_FIELD, "'client_id' must have 1 to " + MAX_CLIENT_ID
                     + " characters", clientId.length() > MAX_CLIENT_ID ? null : clientId);
         }
+        String clientIdProblem = TextRules.problem(clientId, false);
+        if (clientIdProblem != null) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'client_id' " + clientIdProblem, null);
+        }
         UUID channelId = uuid(node, "channel_id", clientId);
         String content = string(node, "content", clientId);
         if (content.isBlank()) {
             throw new FrameException(ErrorCode.INVALID_FIELD, "'content' is empty", clientId);
+        }
+        String contentProblem = TextRules.problem(content, true);
+        if (contentProblem != null) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'content' " + contentProblem, clientId);
         }
         int characters = content.codePointCount(0, content.length());
         if (characters > maxContentChars) {

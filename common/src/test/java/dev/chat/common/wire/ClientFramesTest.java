@@ -298,4 +298,30 @@ class ClientFramesTest {
                 () -> frames.parse("{\"type\":\"resume\"," + channel + ",\"epoch\":7,\"after_seq\":1}")).code())
                 .isEqualTo(ErrorCode.INVALID_FIELD);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"a\\u0000b", "\\ud800", "x\\udc00y", "bell\\u0007"})
+    void contentWithNulUnpairedSurrogatesOrControlsIsInvalidAndKeepsTheClientId(String escaped) {
+        FrameException e = org.junit.jupiter.api.Assertions.assertThrows(FrameException.class, () -> frames.parse(message(
+                "\"client_id\":\"c1\",\"channel_id\":\"" + CHANNEL + "\",\"content\":\"" + escaped + "\"")));
+
+        org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+        org.assertj.core.api.Assertions.assertThat(e.toFrame().clientId()).isEqualTo("c1");
+    }
+
+    @org.junit.jupiter.api.Test
+    void contentKeepsTabsNewlinesAndPairedSurrogates() throws Exception {
+        ClientFrame frame = frames.parse(message("\"client_id\":\"c1\",\"channel_id\":\"" + CHANNEL
+                + "\",\"content\":\"a\\tb\\n\\ud83d\\ude00\""));
+
+        org.assertj.core.api.Assertions.assertThat(((ClientFrame.Send) frame).content()).isEqualTo("a\tb\n\uD83D\uDE00");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aClientIdWithANulIsInvalid() {
+        FrameException e = org.junit.jupiter.api.Assertions.assertThrows(FrameException.class, () -> frames.parse(message(
+                "\"client_id\":\"c\\u0000\",\"channel_id\":\"" + CHANNEL + "\",\"content\":\"x\"")));
+
+        org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+    }
 }
