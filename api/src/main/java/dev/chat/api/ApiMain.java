@@ -78,6 +78,7 @@ public final class ApiMain {
         // the document at /openapi is META-INF/openapi.yaml; ApiOpenApiIT keeps it true to the routes
         server.addFeature(OpenApiFeature.create());
         server.routing(routing -> {
+            routing.addFilter(new SecurityHeaders(settings.clientGateways()));
             routing.addFilter(new RequestMetrics(Metrics.globalRegistry(),
                     java.util.stream.Stream.concat(ChannelRoutes.ROUTES.stream(), UserRoutes.ROUTES.stream()).toList()));
             routing.addFilter(new Authentication(tokens, new RateLimiter(settings.ratePerSecond(), settings.rateBurst())));

@@ -100,6 +100,11 @@ final class ChannelStore {
         return db.execute().namedGet("membership", channelId, userId).map(ChannelStore::readPosition);
     }
 
+    /** @return whether the two users are members of at least one common channel */
+    boolean shareChannel(long a, long b) {
+        return db.execute().namedGet("share-channel", a, b).isPresent();
+    }
+
     List<UserChannel> channelsOf(long userId) {
         return db.execute().namedQuery("channels-of-user", userId)
                 .map(row -> new UserChannel(channel(row), nullableUuid(row, "last_read_message_id")))

@@ -82,8 +82,12 @@ final class UserRoutes implements HttpService {
     }
 
     private void presence(ServerRequest request, ServerResponse response) {
-        Authentication.caller(request);
-        ChannelRoutes.json(response, Status.OK_200, presence.presence(existingUser(request).id()));
+        long caller = Authentication.caller(request);
+        long userId = existingUser(request).id();
+        if (userId != caller && !store.shareChannel(caller, userId)) {
+            throw ApiProblem.forbidden("presence is shown only for users who share a channel with you");
+        }
+        ChannelRoutes.json(response, Status.OK_200, presence.presence(userId));
     }
 
     private ChannelStore.User existingUser(ServerRequest request) {

@@ -221,6 +221,11 @@ class ApiIT {
     void presenceReflectsTheGatewaysKeys() throws Exception {
         long jo = user("jo");
         long viewer = user("viewer");
+        long stranger = user("stranger");
+        channel(viewer, List.of(viewer, jo));
+        Response refused = call("GET", "/api/v1/users/" + jo + "/presence", stranger, null);
+        assertThat(refused.status()).as("presence only for users who share a channel").isEqualTo(403);
+        assertThat(refused.json().toString()).doesNotContain("status\":\"o");
         JsonNode never = call("GET", "/api/v1/users/" + jo + "/presence", viewer, null).json();
         assertThat(never.path("status").asText()).isEqualTo("offline");
         long now = System.currentTimeMillis();
@@ -394,6 +399,19 @@ class ApiIT {
         exposed.put("server.host", "0.0.0.0");
         assertThatThrownBy(() -> ApiSettings.create(ServiceConfig.load(exposed)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("loopback");
+    }
+
+    @Test
+    void responsesCarryBrowserSecurityHeadersAndTheClientsPolicyAllowsItsGateways() throws Exception {
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(uri("/index.html")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(policy -> assertThat(policy)
+                .contains("script-src 'self'").contains("connect-src 'self' ws://127.0.0.1:8081").contains("frame-ancestors 'none'"));
+        assertThat(HTTP.send(HttpRequest.newBuilder(uri("/api/v1/channels")).build(), HttpResponse.BodyHandlers.ofString())
+                .headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     }
 
     // helpers

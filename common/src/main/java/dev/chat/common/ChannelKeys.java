@@ -15,6 +15,9 @@ public final class ChannelKeys {
     private ChannelKeys() {
     }
 
+    /** The start of every presence topic's name. */
+    public static final String PRESENCE_TOPIC_PREFIX = "presence:";
+
     /**
      * @param channelId a channel
      * @return its Pub/Sub topic: every event its members' sockets receive
@@ -54,6 +57,6 @@ public final class ChannelKeys {
      * @return the Pub/Sub topic of their presence changes
      */
     public static String presenceTopic(long userId) {
-        return "presence:" + userId;
+        return PRESENCE_TOPIC_PREFIX + userId;
     }
 }

@@ -26,7 +26,8 @@ import io.helidon.websocket.WsSession;
  * the socket through {@link Sessions}, and hands the client's frames to narrow handlers. Helidon
  * calls it on one virtual thread per connection, so blocking here is fine; writes go through the
  * socket's {@link Outbox}. Sends are answered asynchronously, so one socket may have several in
- * flight, each answered by its own ack or error.
+ * flight, each answered by its own ack or error. Limits: sockets per user (429 at the upgrade),
+ * frames per second ({@link FrameRate}: {@code rate_limited}, then 1008 for a flood), frame size.
  */
 final class ChatSocket implements WsListener {
 
@@ -35,7 +36,7 @@ final class ChatSocket implements WsListener {
      *
      * @param tokens        checks the upgrade's token
      * @param frames        parses client frames
-     * @param maxFrameChars longest frame handled
+     * @param settings      limits (frame size and rate, sockets per user)
      * @param metrics       meters
      * @param sessions      opens and closes the connection
      * @param send          {@code message}
@@ -44,19 +45,26 @@ final class ChatSocket implements WsListener {
      * @param watch         {@code subscribe_presence}
      * @param resume        {@code resume}
      */
-    record Handlers(Tokens tokens, ClientFrames frames, int maxFrameChars, GatewayMetrics metrics, Sessions sessions,
+    record Handlers(Tokens tokens, ClientFrames frames, GatewaySettings settings, GatewayMetrics metrics, Sessions sessions,
                     SendService send, TypingRelay typing, Presence presence, PresenceWatch watch,
                     ResumeService resume) {
     }
 
+    /** Close code for a socket that keeps sending after being told to slow down (RFC 6455 policy violation). */
+    static final int FLOODING = 1008;
+
     private final Handlers handlers;
     private final AtomicBoolean cleanedUp = new AtomicBoolean();
     private final StringBuilder fragments = new StringBuilder();
+    private final FrameRate rate;
+    private boolean skipping;
+    private Tokens.Bearer bearer;
     private long userId;
     private Connection connection;
 
     ChatSocket(Handlers handlers) {
         this.handlers = handlers;
+        this.rate = new FrameRate(handlers.settings().framesPerSecond(), handlers.settings().frameBurst());
     }
 
     @Override
@@ -67,7 +75,8 @@ final class ChatSocket implements WsListener {
                 .or(() -> queryToken(prologue))
                 .orElse(null);
         try {
-            userId = handlers.tokens().verify(token);
+            bearer = handlers.tokens().check(token);
+            userId = bearer.userId();
         } catch (Tokens.InvalidToken e) {
             // answered by the server as it is: 401 before any upgrade
             throw RequestException.builder()
@@ -75,6 +84,15 @@ final class ChatSocket implements WsListener {
                     .status(Status.UNAUTHORIZED_401)
                     .header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, "Bearer"))
                     .message("a valid bearer token is required (Authorization header or ?token=): " + e.getMessage())
+                    .safeMessage(true)
+                    .build();
+        }
+        int limit = handlers.settings().socketsPerUser();
+        if (handlers.sessions().socketsOf(userId) >= limit) {
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.OTHER)
+                    .status(Status.TOO_MANY_REQUESTS_429)
+                    .message("user " + userId + " already has " + limit + " sockets open on this gateway (gateway.socketsperuser)")
                     .safeMessage(true)
                     .build();
         }
@@ -92,15 +110,21 @@ final class ChatSocket implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        connection = handlers.sessions().open(session, userId, this::cleanUp);
+        connection = handlers.sessions().open(session, bearer, this::cleanUp);
     }
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        int maxFrameChars = handlers.maxFrameChars();
-        if (fragments.length() + text.length() > maxFrameChars) {
+        int maxFrameChars = handlers.settings().maxFrameChars();
+        if (skipping || fragments.length() + text.length() > maxFrameChars) {
+            // answered once, when it passes the limit; its later parts are skipped
+            CharSequence start = fragments.isEmpty() ? text : fragments;
+            if (!skipping && admitted(start)) {
+                reply(new ErrorFrame(ErrorCode.TOO_LARGE, "frame longer than " + maxFrameChars + " characters",
+                        ClientFrames.peekClientId(start)));
+            }
             fragments.setLength(0);
-            reply(new ErrorFrame(ErrorCode.TOO_LARGE, "frame longer than " + maxFrameChars + " characters", null));
+            skipping = !last;
             return;
         }
         if (!last) {
@@ -110,13 +134,53 @@ final class ChatSocket implements WsListener {
         String frame = fragments.isEmpty() ? text : fragments.append(text).toString();
         fragments.setLength(0);
         handlers.metrics().frameIn();
+        if (!admitted(frame)) {
+            return;
+        }
+        ClientFrame parsed;
         try {
-            handle(handlers.frames().parse(frame));
+            parsed = handlers.frames().parse(frame);
         } catch (FrameException e) {
             reply(e.toFrame());
-        } catch (RuntimeException e) {
-            reply(new ErrorFrame(ErrorCode.INTERNAL, "the gateway failed to handle the frame; retry", null));
+            return;
         }
+        try {
+            handle(parsed);
+        } catch (RuntimeException e) {
+            // a backing service failed (PostgreSQL for memberships, Redis): the frame may be sent again
+            String clientId = parsed instanceof ClientFrame.Send send ? send.clientId() : null;
+            reply(new ErrorFrame(clientId != null ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
+                    "the gateway could not handle the frame now; retry" + (clientId != null ? " with the same client_id" : ""),
+                    clientId));
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, io.helidon.common.buffers.BufferData buffer, boolean last) {
+        if (last && admitted("")) {
+            reply(new ErrorFrame(ErrorCode.BAD_JSON, "binary frames are not supported: send JSON in text frames", null));
+        }
+    }
+
+    /**
+     * Takes a frame from the socket's budget; answers {@code rate_limited} when there is none, and
+     * closes a socket that keeps flooding.
+     *
+     * @param frame the frame (or its first part), for its client_id
+     * @return whether to handle it
+     */
+    private boolean admitted(CharSequence frame) {
+        if (rate.tryTake()) {
+            return true;
+        }
+        handlers.metrics().rateLimited();
+        if (rate.flooding()) {
+            connection.outbox().close(FLOODING, "too many frames; slow down");
+        } else {
+            reply(new ErrorFrame(ErrorCode.RATE_LIMITED, "more than " + handlers.settings().framesPerSecond()
+                    + " frames per second", ClientFrames.peekClientId(frame), rate.retryAfterMillis()));
+        }
+        return false;
     }
 
     @Override
@@ -138,9 +202,9 @@ final class ChatSocket implements WsListener {
         switch (frame) {
             // answered when Kafka acknowledged: the socket reads its next frame meanwhile
             case ClientFrame.Send send -> handlers.send().send(userId, send).thenAccept(this::reply);
-            case ClientFrame.Typing typing -> reply(handlers.typing().typing(userId, typing));
+            case ClientFrame.Typing typing -> reply(handlers.typing().typing(connection, typing));
             case ClientFrame.Heartbeat ignored -> handlers.presence().heartbeat(connection);
-            case ClientFrame.SubscribePresence subscribe -> handlers.watch().watch(connection, subscribe.userIds());
+            case ClientFrame.SubscribePresence subscribe -> reply(handlers.watch().watch(connection, subscribe.userIds()));
             case ClientFrame.Resume resume -> reply(handlers.resume().resume(connection, resume));
         }
     }

@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One open socket of a user: its id, its outbox, the fan-out topics it receives, when it last
- * answered a ping, and the channels it has resumed (see {@link ResumeGate}). Thread-safe: fields
- * are final, concurrent or volatile; the outbox has its own single writer.
+ * answered a ping, when its token expires, when it last sent typing per channel, and the channels
+ * it has resumed (see {@link ResumeGate}). Thread-safe: fields are final, concurrent or volatile;
+ * the outbox has its own single writer.
  */
 final class Connection {
 
@@ -16,15 +17,59 @@ final class Connection {
     private final long userId;
     private final Outbox outbox;
     private final int maxHeld;
+    private final java.time.Instant tokenExpiry;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, Typing> typing = new ConcurrentHashMap<>();
+
+    /** What this socket last sent out as typing for a channel. */
+    private record Typing(long startNanos, boolean started) {
+    }
     private volatile Map<UUID, ResumeGate> resumes;
     private volatile long lastPongMillis = System.currentTimeMillis();
 
-    Connection(String id, long userId, Outbox outbox, int maxHeld) {
+    Connection(String id, long userId, java.time.Instant tokenExpiry, Outbox outbox, int maxHeld) {
         this.id = id;
         this.userId = userId;
+        this.tokenExpiry = tokenExpiry;
         this.outbox = outbox;
         this.maxHeld = maxHeld;
+    }
+
+    /** @return when the token the socket was opened with expires (the socket is closed then) */
+    java.time.Instant tokenExpiry() {
+        return tokenExpiry;
+    }
+
+    /**
+     * Whether a typing frame for the channel may go out now: a start at most once per
+     * {@code interval}, a stop only after a start that was not stopped yet. So at most two per
+     * interval, however the frames alternate. Called from the socket's reader thread only.
+     *
+     * @param channelId the channel
+     * @param start     typing_start (true) or typing_stop
+     * @param interval  the shortest gap between two starts
+     * @return true if it may (and it is counted), false to drop it
+     */
+    boolean typingAllowed(UUID channelId, boolean start, java.time.Duration interval) {
+        long now = System.nanoTime();
+        Typing last = typing.get(channelId);
+        if (start) {
+            if (last != null && now - last.startNanos() < interval.toNanos()) {
+                return false;
+            }
+            typing.put(channelId, new Typing(now, true));
+            return true;
+        }
+        if (last == null || !last.started()) {
+            return false;
+        }
+        typing.put(channelId, new Typing(last.startNanos(), false));
+        return true;
+    }
+
+    /** @return how many users' presence this socket watches */
+    long watchedUsers() {
+        return topics.stream().filter(topic -> topic.startsWith(dev.chat.common.ChannelKeys.PRESENCE_TOPIC_PREFIX)).count();
     }
 
     /** @return unique within the cluster: gateway instance id + sequence */

@@ -42,10 +42,11 @@ final class Gateway implements AutoCloseable {
         Presence presence = new Presence(redis, fanOut, settings.presenceTtl());
         Sessions sessions = new Sessions(settings, metrics, registry, memberships, presence, channels);
         ChatSocket.Handlers handlers = new ChatSocket.Handlers(tokens,
-                new ClientFrames(settings.maxContentChars(), settings.maxPresenceUsers()), settings.maxFrameChars(),
+                new ClientFrames(settings.maxContentChars(), settings.maxPresenceUsers()), settings,
                 metrics, sessions, new SendService(memberships, channels, log, metrics),
-                new TypingRelay(memberships, fanOut, settings.typingExpiry()), presence,
-                new PresenceWatch(registry, presence), new ResumeService(memberships, channels, metrics));
+                new TypingRelay(memberships, fanOut, settings.typingExpiry(), settings.typingInterval()), presence,
+                new PresenceWatch(registry, presence, memberships, settings.maxPresenceUsers()),
+                new ResumeService(memberships, channels, metrics));
         return new Gateway(settings, fanOut, new Heartbeats(registry, settings, metrics), sessions, handlers);
     }
 

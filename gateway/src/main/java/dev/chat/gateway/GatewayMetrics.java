@@ -27,6 +27,7 @@ final class GatewayMetrics {
     private final Counter dispatchDropped;
     private final Counter resumes;
     private final Counter resyncs;
+    private final Counter rateLimited;
     private final Timer kafkaSend;
     private final Timer sequence;
     private final Timer fanOut;
@@ -44,6 +45,7 @@ final class GatewayMetrics {
                 "Redis payloads dropped because a dispatcher queue was full (clients resume by seq)");
         this.resumes = counter("chat.gateway.resumes", "resumes answered from the recovery log");
         this.resyncs = counter("chat.gateway.resyncs", "resumes answered with resync");
+        this.rateLimited = counter("chat.gateway.rate.limited", "frames refused because a socket sent too many per second");
         this.sequence = timer("chat.gateway.sequence", "time of the per-channel step in Redis (sequence, log, publish)");
         this.kafkaSend = timer("chat.gateway.kafka.send", "time from send to Kafka's acknowledgement");
         this.fanOut = timer("chat.gateway.fanout", "time from a message's creation to its queueing on a local socket");
@@ -84,6 +86,10 @@ final class GatewayMetrics {
 
     void resumed(boolean fromLog) {
         (fromLog ? resumes : resyncs).increment();
+    }
+
+    void rateLimited() {
+        rateLimited.increment();
     }
 
     void dropped() {

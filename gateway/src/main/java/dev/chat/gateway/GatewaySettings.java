@@ -10,7 +10,12 @@ import io.helidon.config.Config;
  *
  * @param maxFrameChars      longest text frame handled; longer ones get {@code too_large}
  * @param maxContentChars    longest message content
- * @param maxPresenceUsers   most users one subscribe_presence may name
+ * @param maxPresenceUsers   most users one socket may watch (subscribe_presence), in total
+ * @param framesPerSecond    frames a socket may send per second, sustained (token bucket)
+ * @param frameBurst         frames a socket may send at once; also how many refused frames in a
+ *                           row close it (1008)
+ * @param socketsPerUser     open sockets per user on one gateway
+ * @param typingInterval     typing frames closer together than this (per socket and channel) are dropped
  * @param outboxCapacity     frames queued per socket before it is closed as a slow consumer
  * @param pingInterval       how often each socket is pinged
  * @param pongTimeout        a socket without a pong for this long is closed
@@ -24,6 +29,10 @@ import io.helidon.config.Config;
 record GatewaySettings(int maxFrameChars,
                        int maxContentChars,
                        int maxPresenceUsers,
+                       int framesPerSecond,
+                       int frameBurst,
+                       int socketsPerUser,
+                       Duration typingInterval,
                        int outboxCapacity,
                        Duration pingInterval,
                        Duration pongTimeout,
@@ -39,6 +48,10 @@ record GatewaySettings(int maxFrameChars,
                 ServiceConfig.positiveInt(config, "gateway.maxframechars", 16_384),
                 ServiceConfig.positiveInt(config, "gateway.maxcontentchars", 4_000),
                 ServiceConfig.positiveInt(config, "gateway.maxpresenceusers", 500),
+                ServiceConfig.positiveInt(config, "gateway.framespersecond", 50),
+                ServiceConfig.positiveInt(config, "gateway.frameburst", 200),
+                ServiceConfig.positiveInt(config, "gateway.socketsperuser", 10),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.typingintervalmillis", 1_000)),
                 ServiceConfig.positiveInt(config, "gateway.outboxcapacity", 256),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.pingintervalmillis", 30_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.pongtimeoutmillis", 60_000)),

@@ -79,6 +79,16 @@ final class Memberships implements AutoCloseable {
     }
 
     /**
+     * @param a a user
+     * @param b another user
+     * @return whether they are members of at least one common channel
+     */
+    boolean shareChannel(long a, long b) {
+        Set<UUID> theirs = channelsOf(b);
+        return channelsOf(a).stream().anyMatch(theirs::contains);
+    }
+
+    /**
      * A user joined a channel (the api's membership event).
      *
      * @param channelId the channel

@@ -48,13 +48,14 @@ final class Sessions {
      * in {@code hello} reaches the socket.
      *
      * @param session  the socket
-     * @param userId   its authenticated user
+     * @param bearer   its authenticated user and when the token expires
      * @param onClosed run when the outbox's writer stops
      * @return the connection
      */
-    Connection open(io.helidon.websocket.WsSession session, long userId, Runnable onClosed) {
+    Connection open(io.helidon.websocket.WsSession session, dev.chat.common.Tokens.Bearer bearer, Runnable onClosed) {
         String id = instanceId + "-" + sequence.incrementAndGet();
-        Connection connection = new Connection(id, userId,
+        long userId = bearer.userId();
+        Connection connection = new Connection(id, userId, bearer.expiresAt(),
                 new Outbox(session, settings.outboxCapacity(), metrics, id, onClosed), settings.outboxCapacity());
         if (closing) {
             connection.outbox().close(Outbox.GOING_AWAY, "gateway shutting down");
@@ -94,6 +95,14 @@ final class Sessions {
                 LOG.log(System.Logger.Level.WARNING, "presence update failed for {0}: {1}", connection, e.getMessage());
             }
         }
+    }
+
+    /**
+     * @param userId a user
+     * @return how many sockets the user has open on this gateway
+     */
+    int socketsOf(long userId) {
+        return registry.connectionsOf(userId).size();
     }
 
     /** Closes every socket with 1001 (going away) and waits up to the shutdown grace for them. */

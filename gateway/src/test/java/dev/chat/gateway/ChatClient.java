@@ -78,6 +78,10 @@ final class ChatClient implements AutoCloseable {
         socket.sendText(text, true).orTimeout(5, TimeUnit.SECONDS).join();
     }
 
+    void sendBinary(byte[] bytes) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).orTimeout(5, TimeUnit.SECONDS).join();
+    }
+
     /** @return every frame received so far */
     List<JsonNode> received() {
         return List.copyOf(received);

@@ -94,7 +94,7 @@ class GatewayConnectionsIT {
         UUID group = fixtures.channel("group", sender, reader, sloth);
         // default pings (30 s): the silent socket must be caught by its full queue, not by the pong timeout
         ServiceRuntime slowGateway = GatewayMain.start(fixtures.config(Map.of("gateway.outboxcapacity", "32",
-                "gateway.maxcontentchars", "60000", "gateway.maxframechars", "70000")));
+                "gateway.maxcontentchars", "60000", "gateway.maxframechars", "70000", "gateway.framespersecond", "1000")));
         double slowBefore = metric(slowGateway.port(), "chat_gateway_slow_consumers_total");
         try (slowGateway;
              ChatClient senderSocket = ChatClient.connect(slowGateway.port(), fixtures.token(sender));
@@ -123,6 +123,7 @@ class GatewayConnectionsIT {
     void silentDeviceIsDroppedAndUserGoesOfflineOnlyWhenLastDeviceIsGone() throws Exception {
         long watcher = fixtures.user("watcher");
         long walker = fixtures.user("walker");
+        fixtures.channel("group", watcher, walker); // presence is only for users who share a channel
         try (ChatClient watching = ChatClient.connect(gateway.port(), fixtures.token(watcher))) {
             watching.send(Map.of("type", "subscribe_presence", "user_ids", new long[] {walker}));
             watching.await(f -> isPresence(f, walker, "offline"), WAIT);

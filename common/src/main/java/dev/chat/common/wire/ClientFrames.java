@@ -56,6 +56,27 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
         };
     }
 
+    private static final java.util.regex.Pattern CLIENT_ID =
+            java.util.regex.Pattern.compile("\"client_id\"\\s*:\\s*\"([^\"\\\\]{1," + MAX_CLIENT_ID + "})\"");
+    /** How much of a frame {@link #peekClientId} looks at. */
+    private static final int PEEK_CHARS = 4096;
+
+    /**
+     * Finds a frame's {@code client_id} without parsing it, for errors that answer a frame before
+     * (or instead of) parsing it: too large, rate limited. Looks at the first few KB only.
+     *
+     * @param frame the frame's text, or its first part
+     * @return the client_id, or null if none is found cheaply
+     */
+    public static String peekClientId(CharSequence frame) {
+        var matcher = CLIENT_ID.matcher(frame.subSequence(0, Math.min(frame.length(), PEEK_CHARS)));
+        if (!matcher.find()) {
+            return null;
+        }
+        String clientId = matcher.group(1);
+        return TextRules.problem(clientId, false) == null ? clientId : null;
+    }
+
     private ClientFrame.Send send(JsonNode node) throws FrameException {
         JsonNode rawClientId = node.get("client_id");
         String clientId = rawClientId != null && rawClientId.isTextual() ? rawClientId.asText() : null;

@@ -13,6 +13,10 @@ public final class ErrorCode {
     public static final String INVALID_FIELD = "invalid_field";
     /** The frame or the content is larger than allowed. */
     public static final String TOO_LARGE = "too_large";
+    /** The socket sent frames faster than allowed; wait {@code retry_after_ms}. */
+    public static final String RATE_LIMITED = "rate_limited";
+    /** The user may not do that (e.g. watch the presence of someone who shares no channel with them). */
+    public static final String FORBIDDEN = "forbidden";
     /** The channel does not exist or the user is not a member. */
     public static final String NOT_MEMBER = "not_member";
     /** The message could not be made durable in time; retry with the same client_id. */

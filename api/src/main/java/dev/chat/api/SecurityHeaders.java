@@ -1,0 +1,44 @@
+package dev.chat.api;
+
+import java.net.URI;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * Response headers that keep browsers from misusing what the api serves: no MIME sniffing, no
+ * referrer leaking ids, no framing, and a Content-Security-Policy for the web client that allows
+ * only its own scripts and styles and sockets to the configured gateways. Thread-safe (immutable).
+ */
+final class SecurityHeaders implements Filter {
+
+    private final String policy;
+
+    /**
+     * @param gateways the gateway URLs the web client connects to (ws://host:port/ws)
+     */
+    SecurityHeaders(List<String> gateways) {
+        String sockets = gateways.stream().map(SecurityHeaders::origin).distinct().collect(Collectors.joining(" "));
+        this.policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' "
+                + sockets + "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    }
+
+    private static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+        response.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
+        response.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
+        response.header(HeaderNames.create("X-Frame-Options"), "DENY");
+        response.header(HeaderNames.create("Content-Security-Policy"), policy);
+        chain.proceed();
+    }
+}

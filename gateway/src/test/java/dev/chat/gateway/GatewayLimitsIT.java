@@ -1,0 +1,145 @@
+package dev.chat.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.ServiceRuntime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The gateway's limits and its answers to bad input, on the real stack: frames per second, sockets
+ * per user, token expiry, binary and oversize frames, presence only among channel members, typing
+ * throttled. The gateway here has small limits so the tests reach them quickly.
+ */
+class GatewayLimitsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static Fixtures fixtures;
+    private static ServiceRuntime gateway;
+
+    @BeforeAll
+    static void start() {
+        fixtures = new Fixtures();
+        gateway = GatewayMain.start(fixtures.config(Map.of(
+                "gateway.framespersecond", "5",
+                "gateway.frameburst", "10",
+                "gateway.socketsperuser", "2",
+                "gateway.maxpresenceusers", "3",
+                "gateway.maxframechars", "1000",
+                "gateway.typingintervalmillis", "60000",
+                "gateway.pingintervalmillis", "200",
+                "gateway.pongtimeoutmillis", "5000")));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        fixtures.close();
+    }
+
+    @Test
+    void aSocketOverItsFrameRateGetsRateLimitedWithItsClientIdAndIsClosedWhenItKeepsFlooding() {
+        long flo = fixtures.user("flo");
+        UUID group = fixtures.channel("group", flo);
+        try (ChatClient client = ChatClient.connect(gateway.port(), fixtures.token(flo))) {
+            for (int i = 0; i < 14; i++) {
+                client.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "f-" + i, "content", "m" + i));
+            }
+            JsonNode limited = client.await(f -> "rate_limited".equals(f.path("code").asText()), WAIT);
+            assertThat(limited.path("client_id").asText()).startsWith("f-");
+            assertThat(limited.path("retry_after_ms").asLong()).isBetween(1L, 1000L);
+            assertThat(client.awaitCount("ack", 10, WAIT)).hasSize(10);
+
+            // ignoring retry_after_ms: as many refusals in a row as the burst close the socket
+            for (int i = 0; i < 30 && !client.isClosed(); i++) {
+                client.sendText("{\"type\":\"heartbeat\"}");
+            }
+            assertThat(client.awaitClose(WAIT)).isEqualTo(ChatSocket.FLOODING);
+        }
+    }
+
+    @Test
+    void aUserGetsAtMostTheConfiguredSocketsPerGateway() {
+        long sam = fixtures.user("sam");
+        try (ChatClient one = ChatClient.connect(gateway.port(), fixtures.token(sam));
+             ChatClient two = ChatClient.connect(gateway.port(), fixtures.token(sam))) {
+            assertThatThrownBy(() -> ChatClient.connect(gateway.port(), fixtures.token(sam)))
+                    .hasStackTraceContaining("429");
+            assertThat(one.isClosed() || two.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void aSocketIsClosedWith4001WhenItsTokenExpires() {
+        long tia = fixtures.user("tia");
+        try (ChatClient client = ChatClient.connect(gateway.port(), fixtures.tokens().issue(tia, Duration.ofSeconds(2)))) {
+            assertThat(client.awaitClose(WAIT)).isEqualTo(Heartbeats.TOKEN_EXPIRED);
+        }
+    }
+
+    @Test
+    void binaryAndOversizeFramesAreAnsweredAndTheSocketKeepsWorking() {
+        long bea = fixtures.user("bea");
+        UUID group = fixtures.channel("group", bea);
+        try (ChatClient client = ChatClient.connect(gateway.port(), fixtures.token(bea))) {
+            client.sendBinary(new byte[] {1, 2, 3});
+            assertThat(client.await(f -> "error".equals(f.path("type").asText()), WAIT).path("code").asText()).isEqualTo("bad_json");
+
+            client.send(Map.of("type", "message", "client_id", "big-1", "channel_id", group.toString(), "content", "x".repeat(2000)));
+            JsonNode tooLarge = client.await(f -> "too_large".equals(f.path("code").asText()), WAIT);
+            assertThat(tooLarge.path("client_id").asText()).isEqualTo("big-1");
+
+            client.send(Map.of("type", "message", "client_id", "ok-1", "channel_id", group.toString(), "content", "fine"));
+            assertThat(client.await(f -> "ack".equals(f.path("type").asText()), WAIT).path("client_id").asText()).isEqualTo("ok-1");
+        }
+    }
+
+    @Test
+    void presenceIsOnlyForUsersWhoShareAChannelAndBoundedPerSocket() {
+        long ava = fixtures.user("ava");
+        long ben = fixtures.user("ben");
+        long stranger = fixtures.user("stranger");
+        fixtures.channel("group", ava, ben);
+        try (ChatClient client = ChatClient.connect(gateway.port(), fixtures.token(ava))) {
+            client.send(Map.of("type", "subscribe_presence", "user_ids", List.of(stranger)));
+            JsonNode refused = client.await(f -> "error".equals(f.path("type").asText()), WAIT);
+            assertThat(refused.path("code").asText()).isEqualTo("forbidden");
+            assertThat(client.received("presence")).isEmpty();
+
+            client.send(Map.of("type", "subscribe_presence", "user_ids", List.of(ben, ava)));
+            client.await(f -> "presence".equals(f.path("type").asText()) && f.path("user_id").asLong() == ben, WAIT);
+
+            client.send(Map.of("type", "subscribe_presence", "user_ids", List.of(ben, ava)));
+            JsonNode tooMany = client.await(f -> "too_large".equals(f.path("code").asText()), WAIT);
+            assertThat(tooMany.path("message").asText()).contains("3");
+        }
+    }
+
+    @Test
+    void typingFramesForAChannelGoOutAtMostOncePerInterval() throws Exception {
+        long tom = fixtures.user("tom");
+        long una = fixtures.user("una");
+        UUID group = fixtures.channel("group", tom, una);
+        try (ChatClient typist = ChatClient.connect(gateway.port(), fixtures.token(tom));
+             ChatClient watcher = ChatClient.connect(gateway.port(), fixtures.token(una))) {
+            for (int i = 0; i < 4; i++) { // 8 frames and the message: within this gateway's burst of 10
+                typist.send(Map.of("type", "typing_start", "channel_id", group.toString()));
+                typist.send(Map.of("type", "typing_stop", "channel_id", group.toString()));
+            }
+            typist.send(Map.of("type", "message", "client_id", "after-typing", "channel_id", group.toString(), "content", "hi"));
+            watcher.await(f -> "message".equals(f.path("type").asText()), WAIT); // everything before it has arrived
+            List<JsonNode> typing = new ArrayList<>(watcher.received("typing"));
+            assertThat(typing).extracting(f -> f.path("state").asText()).containsExactly("start", "stop");
+        }
+    }
+}
