@@ -96,13 +96,15 @@ final class FanOut implements AutoCloseable {
 
     /**
      * Publishes an ephemeral event to every gateway subscribed to the topic (this one included).
-     * Does not wait for Redis.
+     * Waits for Redis: asynchronous publishes may travel on different pooled connections and
+     * overtake each other, and a {@code stop} that arrives before its {@code start} would leave a
+     * typing indicator on. Callers publish at most a few per second per socket.
      *
      * @param topic topic name
      * @param event the event
      */
     void publish(String topic, ServerEvent event) {
-        topic(topic).publishAsync(Json.encode(event));
+        topic(topic).publish(Json.encode(event));
     }
 
     private RTopic topic(String name) {
