@@ -57,7 +57,20 @@ record JsonBody(JsonNode node) {
         if (!value.isTextual()) {
             throw ApiProblem.badRequest(field, "'" + field + "' must be a string");
         }
-        String text = value.asText().strip();
+        return text(field, value.asText(), maxLength);
+    }
+
+    /**
+     * A single-line text field from anywhere in a request (body or query): stripped, 1 to
+     * {@code maxLength} characters, no control characters or broken Unicode ({@link TextRules}).
+     *
+     * @param field     its name, for the 400
+     * @param raw       its value
+     * @param maxLength most characters (code points)
+     * @return the stripped text
+     */
+    static String text(String field, String raw, int maxLength) {
+        String text = raw.strip();
         String problem = TextRules.problem(text, false);
         if (problem != null) {
             throw ApiProblem.badRequest(field, "'" + field + "' " + problem);

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -16,6 +17,10 @@ import io.helidon.webserver.http.RoutingResponse;
  * only its own scripts and styles and sockets to the configured gateways. Thread-safe (immutable).
  */
 final class SecurityHeaders implements Filter {
+
+    private static final HeaderName REFERRER_POLICY = HeaderNames.create("Referrer-Policy");
+    private static final HeaderName FRAME_OPTIONS = HeaderNames.create("X-Frame-Options");
+    private static final HeaderName CONTENT_SECURITY_POLICY = HeaderNames.create("Content-Security-Policy");
 
     private final String policy;
 
@@ -36,9 +41,9 @@ final class SecurityHeaders implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         response.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
-        response.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
-        response.header(HeaderNames.create("X-Frame-Options"), "DENY");
-        response.header(HeaderNames.create("Content-Security-Policy"), policy);
+        response.header(REFERRER_POLICY, "no-referrer");
+        response.header(FRAME_OPTIONS, "DENY");
+        response.header(CONTENT_SECURITY_POLICY, policy);
         chain.proceed();
     }
 }

@@ -67,11 +67,8 @@ final class UserRoutes implements HttpService {
         if (name.isEmpty()) {
             throw ApiProblem.badRequest("name", "give ?name= to look a user up");
         }
-        String problem = dev.chat.common.wire.TextRules.problem(name, false);
-        if (problem != null || name.length() > MAX_NAME * 2) {
-            throw ApiProblem.badRequest("name", "'name' " + (problem != null ? problem : "is too long"));
-        }
-        ChannelStore.User user = store.userByName(name).orElseThrow(() -> ApiProblem.notFound("no user named '" + name + "'"));
+        String valid = JsonBody.text("name", name, MAX_NAME);
+        ChannelStore.User user = store.userByName(valid).orElseThrow(() -> ApiProblem.notFound("no user named '" + valid + "'"));
         ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name()));
     }
 

@@ -59,7 +59,6 @@ final class ChatSocket implements WsListener {
     private final FrameRate rate;
     private boolean skipping;
     private Tokens.Bearer bearer;
-    private long userId;
     private Connection connection;
 
     ChatSocket(Handlers handlers) {
@@ -76,7 +75,6 @@ final class ChatSocket implements WsListener {
                 .orElse(null);
         try {
             bearer = handlers.tokens().check(token);
-            userId = bearer.userId();
         } catch (Tokens.InvalidToken e) {
             // answered by the server as it is: 401 before any upgrade
             throw RequestException.builder()
@@ -87,6 +85,7 @@ final class ChatSocket implements WsListener {
                     .safeMessage(true)
                     .build();
         }
+        long userId = bearer.userId();
         int limit = handlers.settings().socketsPerUser();
         if (handlers.sessions().socketsOf(userId) >= limit) {
             throw RequestException.builder()
@@ -201,7 +200,7 @@ final class ChatSocket implements WsListener {
     private void handle(ClientFrame frame) {
         switch (frame) {
             // answered when Kafka acknowledged: the socket reads its next frame meanwhile
-            case ClientFrame.Send send -> handlers.send().send(userId, send).thenAccept(this::reply);
+            case ClientFrame.Send send -> handlers.send().send(bearer.userId(), send).thenAccept(this::reply);
             case ClientFrame.Typing typing -> reply(handlers.typing().typing(connection, typing));
             case ClientFrame.Heartbeat ignored -> handlers.presence().heartbeat(connection);
             case ClientFrame.SubscribePresence subscribe -> reply(handlers.watch().watch(connection, subscribe.userIds()));
