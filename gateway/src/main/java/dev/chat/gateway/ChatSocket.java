@@ -63,7 +63,8 @@ final class ChatSocket implements WsListener {
 
     ChatSocket(Handlers handlers) {
         this.handlers = handlers;
-        this.rate = new FrameRate(handlers.settings().framesPerSecond(), handlers.settings().frameBurst());
+        this.rate = new FrameRate(handlers.settings().framesPerSecond(), handlers.settings().frameBurst(),
+                handlers.settings().floodWindow());
     }
 
     @Override

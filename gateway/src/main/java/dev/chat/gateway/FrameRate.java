@@ -1,35 +1,58 @@
 package dev.chat.gateway;
 
+import java.time.Duration;
+
 /**
  * One socket's frame budget: a token bucket of {@code burst} frames refilled at {@code perSecond},
- * and a count of frames refused in a row (a client that ignores {@code retry_after_ms} is closed).
- * Not thread-safe: one socket's frames arrive on its one reader thread.
+ * and how long the socket has been over it. Refusals less than {@link #QUIET} apart belong to one
+ * episode; a client that ignores {@code retry_after_ms} keeps its episode going, and one that
+ * lasts {@code floodWindow} is a flood (the socket is closed). Not thread-safe: one socket's frames
+ * arrive on its one reader thread.
  */
 final class FrameRate {
 
+    /** A second without a refusal ends an episode of refusals. */
+    static final Duration QUIET = Duration.ofSeconds(1);
+
     private final double perSecond;
     private final double burst;
+    private final long floodWindowNanos;
     private double tokens;
-    private long lastNanos = System.nanoTime();
-    private int refusedInARow;
+    private long lastNanos;
+    private long episodeStartNanos;
+    private long lastRefusalNanos;
+    private boolean refused;
 
-    FrameRate(int perSecond, int burst) {
+    FrameRate(int perSecond, int burst, Duration floodWindow) {
+        this(perSecond, burst, floodWindow, System.nanoTime());
+    }
+
+    FrameRate(int perSecond, int burst, Duration floodWindow, long nowNanos) {
+        this.lastNanos = nowNanos;
         this.perSecond = perSecond;
         this.burst = burst;
+        this.floodWindowNanos = floodWindow.toNanos();
         this.tokens = burst;
     }
 
     /** @return true if one more frame may be handled now (and takes it from the budget) */
     boolean tryTake() {
-        long now = System.nanoTime();
+        return tryTake(System.nanoTime());
+    }
+
+    /** {@link #tryTake()} at {@code now} ({@link System#nanoTime()} scale). */
+    boolean tryTake(long now) {
         tokens = Math.min(burst, tokens + (now - lastNanos) / 1e9 * perSecond);
         lastNanos = now;
         if (tokens >= 1) {
             tokens -= 1;
-            refusedInARow = 0;
             return true;
         }
-        refusedInARow++;
+        if (!refused || now - lastRefusalNanos > QUIET.toNanos()) {
+            episodeStartNanos = now;
+        }
+        refused = true;
+        lastRefusalNanos = now;
         return false;
     }
 
@@ -38,8 +61,8 @@ final class FrameRate {
         return Math.max(1, (long) Math.ceil((1 - tokens) / perSecond * 1000));
     }
 
-    /** @return whether the client keeps sending although refused: as many refusals in a row as the burst */
+    /** @return whether the socket has been refused, without a quiet second, for the flood window */
     boolean flooding() {
-        return refusedInARow >= burst;
+        return refused && lastRefusalNanos - episodeStartNanos >= floodWindowNanos;
     }
 }

@@ -12,8 +12,8 @@ import io.helidon.config.Config;
  * @param maxContentChars    longest message content
  * @param maxPresenceUsers   most users one socket may watch (subscribe_presence), in total
  * @param framesPerSecond    frames a socket may send per second, sustained (token bucket)
- * @param frameBurst         frames a socket may send at once; also how many refused frames in a
- *                           row close it (1008)
+ * @param frameBurst         frames a socket may send at once
+ * @param floodWindow        a socket whose frames are all refused for this long is closed (1008)
  * @param socketsPerUser     open sockets per user on one gateway
  * @param typingInterval     typing frames closer together than this (per socket and channel) are dropped
  * @param outboxCapacity     frames queued per socket before it is closed as a slow consumer
@@ -31,6 +31,7 @@ record GatewaySettings(int maxFrameChars,
                        int maxPresenceUsers,
                        int framesPerSecond,
                        int frameBurst,
+                       Duration floodWindow,
                        int socketsPerUser,
                        Duration typingInterval,
                        int outboxCapacity,
@@ -48,8 +49,9 @@ record GatewaySettings(int maxFrameChars,
                 ServiceConfig.positiveInt(config, "gateway.maxframechars", 16_384),
                 ServiceConfig.positiveInt(config, "gateway.maxcontentchars", 4_000),
                 ServiceConfig.positiveInt(config, "gateway.maxpresenceusers", 500),
-                ServiceConfig.positiveInt(config, "gateway.framespersecond", 50),
-                ServiceConfig.positiveInt(config, "gateway.frameburst", 200),
+                ServiceConfig.positiveInt(config, "gateway.framespersecond", 20),
+                ServiceConfig.positiveInt(config, "gateway.frameburst", 100),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.floodclosemillis", 10_000)),
                 ServiceConfig.positiveInt(config, "gateway.socketsperuser", 10),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.typingintervalmillis", 1_000)),
                 ServiceConfig.positiveInt(config, "gateway.outboxcapacity", 256),

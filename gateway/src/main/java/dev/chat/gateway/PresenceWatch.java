@@ -39,7 +39,7 @@ final class PresenceWatch {
                 .filter(watched -> watched != connection.userId() && !memberships.shareChannel(connection.userId(), watched))
                 .toList();
         if (!strangers.isEmpty()) {
-            return new ErrorFrame(ErrorCode.FORBIDDEN, "presence is shown only for users who share a channel with you; not "
+            return new ErrorFrame(ErrorCode.NOT_ALLOWED, "presence is shown only for users who share a channel with you; not "
                     + strangers, null);
         }
         for (long watched : userIds) {

@@ -15,8 +15,11 @@ public final class ErrorCode {
     public static final String TOO_LARGE = "too_large";
     /** The socket sent frames faster than allowed; wait {@code retry_after_ms}. */
     public static final String RATE_LIMITED = "rate_limited";
-    /** The user may not do that (e.g. watch the presence of someone who shares no channel with them). */
-    public static final String FORBIDDEN = "forbidden";
+    /**
+     * The user may not do that although the frame is valid: watch the presence of someone who
+     * shares no channel with them, or write in a direct channel whose other member blocked them.
+     */
+    public static final String NOT_ALLOWED = "not_allowed";
     /** The channel does not exist or the user is not a member. */
     public static final String NOT_MEMBER = "not_member";
     /** The message could not be made durable in time; retry with the same client_id. */
