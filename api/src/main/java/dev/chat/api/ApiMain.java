@@ -50,10 +50,12 @@ public final class ApiMain {
             CassandraConnection cassandra = runtime.own(CassandraConnection.open("api", backends));
             RedisConnection redis = runtime.own(RedisConnection.open("api", backends));
             ChannelStore store = new ChannelStore(database.client());
-            ChannelService channels = new ChannelService(store, new History(cassandra.session()), new Events(redis.client()));
+            Events events = new Events(redis.client());
+            ChannelService channels = new ChannelService(store, new History(cassandra.session()), events, settings);
             UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), tokens, settings);
             List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health());
-            runtime.start(config.get("server"), server -> setup(server, settings, tokens, new ChannelRoutes(channels), users, checks));
+            runtime.start(config.get("server"), server -> setup(server, settings, tokens, new ChannelRoutes(channels), users,
+                    new BlockRoutes(store, events), checks));
             return runtime;
         } catch (RuntimeException e) {
             runtime.close(); // whatever was opened before the failure
@@ -69,21 +71,23 @@ public final class ApiMain {
      * @param tokens   bearer token checks
      * @param channels /api/v1/channels
      * @param users    /api/v1/users and /api/v1/dev/login
+     * @param blocks   /api/v1/blocks
      * @param checks   readiness checks of the backing services
      */
     static void setup(WebServerConfig.Builder server, ApiSettings settings, Tokens tokens, ChannelRoutes channels,
-                      UserRoutes users,
-                      List<HealthCheck> checks) {
+                      UserRoutes users, BlockRoutes blocks, List<HealthCheck> checks) {
         server.addFeature(ServiceRuntime.observe(checks));
         // the document at /openapi is META-INF/openapi.yaml; ApiOpenApiIT keeps it true to the routes
         server.addFeature(OpenApiFeature.create());
         server.routing(routing -> {
             routing.addFilter(new SecurityHeaders(settings.clientGateways()));
             routing.addFilter(new RequestMetrics(Metrics.globalRegistry(),
-                    java.util.stream.Stream.concat(ChannelRoutes.ROUTES.stream(), UserRoutes.ROUTES.stream()).toList()));
+                    java.util.stream.Stream.of(ChannelRoutes.ROUTES, UserRoutes.ROUTES, BlockRoutes.ROUTES)
+                            .flatMap(List::stream).toList()));
             routing.addFilter(new Authentication(tokens, new RateLimiter(settings.ratePerSecond(), settings.rateBurst())));
             Problems.register(routing);
             routing.register("/api/v1/channels", channels);
+            routing.register("/api/v1/blocks", blocks);
             routing.register("/api/v1", users);
             // the browser client (static files from the jar) and where it finds the gateways
             routing.get("/client-config.json", (request, response) -> ChannelRoutes.json(response,

@@ -17,9 +17,10 @@ import io.helidon.config.Config;
  * @param ratePerSecond requests per second each user may make (sustained)
  * @param rateBurst     requests each user may make at once
  * @param clientGateways the gateway URLs the web client is told to use
+ * @param maxMembersPerRequest most users one request may put into a channel
  */
 record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ratePerSecond, int rateBurst,
-                   java.util.List<String> clientGateways) {
+                   java.util.List<String> clientGateways, int maxMembersPerRequest) {
 
     static ApiSettings create(Config config) {
         String admins = config.get("api.admins").asString().orElse("");
@@ -42,7 +43,8 @@ record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ra
                 ServiceConfig.positiveInt(config, "api.ratepersecond", 50),
                 ServiceConfig.positiveInt(config, "api.rateburst", 200),
                 Arrays.stream(config.get("api.clientgateways").asString().orElse("ws://127.0.0.1:8081/ws").split(","))
-                        .map(String::strip).filter(s -> !s.isEmpty()).toList());
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                ServiceConfig.positiveInt(config, "api.maxmembersperrequest", 100));
     }
 
     private static boolean loopback(String host) {

@@ -20,6 +20,8 @@ final class ChannelRoutes implements HttpService {
             "POST /api/v1/channels", "GET /api/v1/channels", "GET /api/v1/channels/{id}/messages",
             "POST /api/v1/channels/{id}/members", "PUT /api/v1/channels/{id}/read", "GET /api/v1/channels/{id}/read");
 
+    /** Longest member_ids array read at all (the configured per-request cap is checked after). */
+    static final int MAX_MEMBER_IDS = 10_000;
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
 
@@ -43,7 +45,8 @@ final class ChannelRoutes implements HttpService {
         JsonBody body = JsonBody.read(request);
         String type = body.string("type", 10);
         ChannelService.Created created = channels.create(Authentication.caller(request),
-                body.optionalString("name", 255), type, body.userIds("member_ids", ChannelService.MAX_MEMBERS + 1));
+                body.optionalString("name", 255), type, body.userIds("member_ids", MAX_MEMBER_IDS),
+                body.optionalBoolean("anyone_can_add", false));
         json(response, created.isNew() ? Status.CREATED_201 : Status.OK_200,
                 Map.of("channel_id", created.channelId(), "name", created.name(), "type", created.type()));
     }

@@ -11,14 +11,14 @@ import dev.chat.common.TimeUuids;
  * The channel operations behind the REST api: creating group and direct channels, listing a
  * user's channels with unread counts, history, adding members, read positions. Every operation on
  * a channel checks membership first (404 if it does not exist, 403 if the caller is not in it).
- * Thread-safe.
+ * Consent: a group's members are added by its owner or an administrator (or by any member when the
+ * group allows it), never a user who blocks the one adding them; no direct channel between two
+ * users when either blocks the other. Thread-safe.
  */
 final class ChannelService {
 
     /** Unread counts stop here; the list says when a count was capped. */
     static final int UNREAD_CAP = 100;
-    /** Largest group accepted at creation. */
-    static final int MAX_MEMBERS = 1000;
     /** A read position this recent is taken as it is: its message may not be stored yet. */
     static final java.time.Duration IN_FLIGHT = java.time.Duration.ofSeconds(60);
     /** How far ahead of this clock an in-flight position may be (another machine minted it). */
@@ -27,11 +27,13 @@ final class ChannelService {
     private final ChannelStore store;
     private final History history;
     private final Events events;
+    private final ApiSettings settings;
 
-    ChannelService(ChannelStore store, History history, Events events) {
+    ChannelService(ChannelStore store, History history, Events events, ApiSettings settings) {
         this.store = store;
         this.history = history;
         this.events = events;
+        this.settings = settings;
     }
 
     /** A created (or, for a direct pair, found) channel. */
@@ -43,12 +45,17 @@ final class ChannelService {
                    UUID lastMessageId, Instant lastMessageAt, UUID lastReadMessageId) {
     }
 
-    Created create(long caller, String name, String type, List<Long> memberIds) {
+    /**
+     * @param anyoneCanAdd for a group: whether every member may add members (else only its owner,
+     *                     the caller, and administrators)
+     */
+    Created create(long caller, String name, String type, List<Long> memberIds, boolean anyoneCanAdd) {
         if (!memberIds.contains(caller)) {
             throw ApiProblem.badRequest("member_ids", "the creator (user " + caller + ") must be among 'member_ids'");
         }
-        if (memberIds.size() > MAX_MEMBERS) {
-            throw ApiProblem.badRequest("member_ids", "at most " + MAX_MEMBERS + " members");
+        if (memberIds.size() > settings.maxMembersPerRequest()) {
+            throw ApiProblem.badRequest("member_ids", "at most " + settings.maxMembersPerRequest()
+                    + " members per request (api.maxmembersperrequest); add more with POST /channels/{id}/members");
         }
         for (long member : memberIds) {
             if (store.userById(member).isEmpty()) {
@@ -61,8 +68,14 @@ final class ChannelService {
                 if (name == null) {
                     throw ApiProblem.badRequest("name", "a group channel needs a 'name'");
                 }
+                var blockers = store.blockersOf(caller);
+                for (long member : memberIds) {
+                    if (blockers.contains(member)) {
+                        throw notAccepting(member);
+                    }
+                }
                 UUID id = UUID.randomUUID();
-                store.createChannel(id, name, "group", caller, null, memberIds);
+                store.createChannel(id, name, "group", caller, null, caller, anyoneCanAdd, memberIds);
                 memberIds.forEach(member -> events.memberJoined(id, member, false));
                 yield new Created(id, name, "group", true);
             }
@@ -76,6 +89,10 @@ final class ChannelService {
         }
         long a = Math.min(memberIds.get(0), memberIds.get(1));
         long b = Math.max(memberIds.get(0), memberIds.get(1));
+        if (store.blockedBetween(a, b)) {
+            long other = a == caller ? b : a;
+            throw ApiProblem.forbidden("you and user " + other + " cannot message each other: one of you blocks the other");
+        }
         String key = a + ":" + b;
         var existing = store.directChannel(key);
         if (existing.isPresent()) {
@@ -83,7 +100,7 @@ final class ChannelService {
         }
         UUID id = UUID.randomUUID();
         String channelName = name == null ? "direct " + key : name;
-        if (!store.createChannel(id, channelName, "direct", caller, key, List.of(a, b))) {
+        if (!store.createChannel(id, channelName, "direct", caller, key, null, false, List.of(a, b))) {
             var raced = store.directChannel(key).orElseThrow();
             return new Created(raced.id(), raced.name(), "direct", false);
         }
@@ -116,13 +133,26 @@ final class ChannelService {
         return history.latest(channelId, channel.createdAt(), limit);
     }
 
+    /**
+     * Adds a member: the group's owner and administrators (api.admins, member or not) may; other
+     * members only when the group allows it; never a user who blocks the caller.
+     */
     void addMember(long caller, UUID channelId, long userId) {
-        ChannelStore.Channel channel = memberChannel(caller, channelId);
+        boolean admin = settings.admins().contains(caller);
+        ChannelStore.Channel channel = admin ? existingChannel(channelId) : memberChannel(caller, channelId);
         if ("direct".equals(channel.type())) {
             throw ApiProblem.conflict("a direct channel has exactly two members; create a group instead");
         }
+        boolean owner = channel.ownerId() != null && channel.ownerId() == caller;
+        if (!owner && !admin && !channel.anyoneCanAdd()) {
+            throw ApiProblem.forbidden("only the channel's owner adds members to channel " + channelId
+                    + " (it was not created with anyone_can_add)");
+        }
         if (store.userById(userId).isEmpty()) {
             throw ApiProblem.notFound("no user " + userId);
+        }
+        if (store.blockersOf(caller).contains(userId)) {
+            throw notAccepting(userId);
         }
         if (store.addMember(channelId, userId)) {
             events.memberJoined(channelId, userId, true);
@@ -172,9 +202,16 @@ final class ChannelService {
         return store.readPositions(channelId);
     }
 
+    private static ApiProblem notAccepting(long userId) {
+        return ApiProblem.forbidden("user " + userId + " does not accept channels from you");
+    }
+
+    private ChannelStore.Channel existingChannel(UUID channelId) {
+        return store.channel(channelId).orElseThrow(() -> ApiProblem.notFound("no channel " + channelId));
+    }
+
     private ChannelStore.Channel memberChannel(long caller, UUID channelId) {
-        ChannelStore.Channel channel = store.channel(channelId)
-                .orElseThrow(() -> ApiProblem.notFound("no channel " + channelId));
+        ChannelStore.Channel channel = existingChannel(channelId);
         if (store.membership(channelId, caller).isEmpty()) {
             throw ApiProblem.forbidden("not a member of channel " + channelId);
         }

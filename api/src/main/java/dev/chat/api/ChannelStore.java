@@ -23,8 +23,13 @@ final class ChannelStore {
         this.db = db;
     }
 
-    /** A channel row. */
-    record Channel(UUID id, String name, String type, Instant createdAt) {
+    /**
+     * A channel row.
+     *
+     * @param ownerId      the group's owner (null for a direct channel)
+     * @param anyoneCanAdd whether every member may add members (else only the owner and administrators)
+     */
+    record Channel(UUID id, String name, String type, Instant createdAt, Long ownerId, boolean anyoneCanAdd) {
     }
 
     /** A member's read position (null if they have read nothing). */
@@ -55,18 +60,21 @@ final class ChannelStore {
     Optional<Channel> directChannel(String directKey) {
         return db.execute().namedGet("channel-by-direct-key", directKey)
                 .map(row -> new Channel(uuid(row, "id"), row.column("name").get(String.class),
-                        row.column("type").get(String.class), null));
+                        row.column("type").get(String.class), null, null, false));
     }
 
     /**
      * Creates a channel and its members in one transaction.
      *
+     * @param ownerId      the group's owner (null for a direct channel)
+     * @param anyoneCanAdd whether every member may add members
      * @return false if a direct channel for the same pair was created meanwhile
      */
-    boolean createChannel(UUID id, String name, String type, long createdBy, String directKey, List<Long> members) {
+    boolean createChannel(UUID id, String name, String type, long createdBy, String directKey, Long ownerId,
+                          boolean anyoneCanAdd, List<Long> members) {
         DbTransaction tx = db.transaction();
         try {
-            long inserted = tx.namedInsert("insert-channel", id, name, type, createdBy, directKey);
+            long inserted = tx.namedInsert("insert-channel", id, name, type, createdBy, directKey, ownerId, anyoneCanAdd);
             if (inserted == 0) {
                 tx.rollback();
                 return false;
@@ -105,6 +113,32 @@ final class ChannelStore {
         return db.execute().namedGet("share-channel", a, b).isPresent();
     }
 
+    /** @return whether either user blocks the other */
+    boolean blockedBetween(long a, long b) {
+        return db.execute().namedGet("blocked-between", a, b, b, a).isPresent();
+    }
+
+    /** @return the users who block {@code userId} */
+    java.util.Set<Long> blockersOf(long userId) {
+        return db.execute().namedQuery("blockers-of", userId).map(row -> row.column("blocker_id").get(Long.class))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** @return the users {@code blockerId} blocks, in id order */
+    List<Long> blockedBy(long blockerId) {
+        return db.execute().namedQuery("blocked-by", blockerId).map(row -> row.column("blocked_id").get(Long.class)).toList();
+    }
+
+    /** @return whether the block is new */
+    boolean block(long blockerId, long blockedId) {
+        return db.execute().namedInsert("insert-block", blockerId, blockedId) > 0;
+    }
+
+    /** @return whether there was a block */
+    boolean unblock(long blockerId, long blockedId) {
+        return db.execute().namedDelete("delete-block", blockerId, blockedId) > 0;
+    }
+
     List<UserChannel> channelsOf(long userId) {
         return db.execute().namedQuery("channels-of-user", userId)
                 .map(row -> new UserChannel(channel(row), nullableUuid(row, "last_read_message_id")))
@@ -135,7 +169,8 @@ final class ChannelStore {
 
     private static Channel channel(DbRow row) {
         return new Channel(uuid(row, "id"), row.column("name").get(String.class), row.column("type").get(String.class),
-                instant(row.column("created_at").get()));
+                instant(row.column("created_at").get()), row.column("owner_id").asOptional().map(Long.class::cast).orElse(null),
+                row.column("anyone_can_add").get(Boolean.class));
     }
 
     private static ReadPosition readPosition(DbRow row) {

@@ -3,6 +3,7 @@ package dev.chat.api;
 import java.util.UUID;
 
 import dev.chat.common.ChannelKeys;
+import dev.chat.common.wire.AccessChanged;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.MemberJoined;
 import dev.chat.common.wire.ReadReceipt;
@@ -13,7 +14,9 @@ import org.redisson.client.codec.StringCodec;
 /**
  * Publishes the api's real-time events through the gateways' Redis topics: {@code member_joined}
  * on the channel (members see it) and on {@code memberships} (gateways subscribe the new member's
- * sockets), {@code read_receipt} on the channel. Best effort: clients converge through the api.
+ * sockets), {@code read_receipt} on the channel, {@code access_changed} on {@code memberships} (a
+ * block was set or lifted: gateways reload what they cached about the user). Best effort: clients
+ * converge through the api.
  * Thread-safe.
  */
 final class Events {
@@ -32,6 +35,10 @@ final class Events {
         if (announce) {
             publish(ChannelKeys.topic(channelId), event);
         }
+    }
+
+    void accessChanged(long userId) {
+        publish(ChannelKeys.MEMBERSHIPS, new AccessChanged(userId));
     }
 
     void readReceipt(UUID channelId, long userId, UUID lastRead) {

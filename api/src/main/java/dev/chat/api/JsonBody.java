@@ -86,6 +86,17 @@ record JsonBody(JsonNode node) {
         return value == null || value.isNull() ? null : string(field, maxLength);
     }
 
+    boolean optionalBoolean(String field, boolean fallback) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw ApiProblem.badRequest(field, "'" + field + "' must be true or false");
+        }
+        return value.booleanValue();
+    }
+
     long userId(String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {

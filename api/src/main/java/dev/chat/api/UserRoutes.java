@@ -88,7 +88,12 @@ final class UserRoutes implements HttpService {
     }
 
     private ChannelStore.User existingUser(ServerRequest request) {
-        String raw = Problems.pathParam(request, "id");
+        return pathUser(store, request, "id");
+    }
+
+    /** @return the user a path parameter names (404 when there is none) */
+    static ChannelStore.User pathUser(ChannelStore store, ServerRequest request, String parameter) {
+        String raw = Problems.pathParam(request, parameter);
         try {
             long userId = Long.parseLong(raw);
             return store.userById(userId).orElseThrow(() -> ApiProblem.notFound("no user " + userId));

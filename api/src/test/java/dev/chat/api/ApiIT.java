@@ -25,12 +25,9 @@ import dev.chat.common.MessageBuckets;
 import dev.chat.common.PresenceKeys;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
-import dev.chat.common.ServiceRuntime;
 import dev.chat.common.Tokens;
 import dev.chat.common.wire.Json;
-import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.StackEndpoints;
-import io.helidon.config.Config;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +39,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The REST api, started as in production on the local stack, called over HTTP. */
 class ApiIT {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = ApiFixture.HTTP;
 
-    private static ServiceRuntime api;
+    private static ApiFixture fixture;
     private static Tokens tokens;
     private static CassandraConnection cassandra;
     private static RedisConnection redis;
@@ -52,23 +49,18 @@ class ApiIT {
     private static long admin;
 
     @BeforeAll
-    static void start() throws Exception {
-        endpoints = LocalStack.shared().endpoints();
-        Map<String, String> overrides = new HashMap<>(endpoints.serviceConfig());
-        overrides.put("server.port", "0");
-        overrides.put("api.devlogin", "true");
-        admin = insertUser("admin-" + UUID.randomUUID());
-        overrides.put("api.admins", Long.toString(admin));
-        Config config = ServiceConfig.load(overrides);
-        tokens = Tokens.create(config);
-        cassandra = CassandraConnection.open("test", BackendSettings.create(config));
-        redis = RedisConnection.open("test", BackendSettings.create(config));
-        api = ApiMain.start(config);
+    static void start() {
+        fixture = new ApiFixture(Map.of());
+        endpoints = fixture.endpoints();
+        admin = fixture.admin();
+        tokens = fixture.tokens();
+        cassandra = CassandraConnection.open("test", BackendSettings.create(fixture.config()));
+        redis = RedisConnection.open("test", BackendSettings.create(fixture.config()));
     }
 
     @AfterAll
     static void stop() {
-        api.close();
+        fixture.close();
         cassandra.close();
         redis.close();
     }
@@ -78,13 +70,13 @@ class ApiIT {
         long ann = user("ann");
         long ben = user("ben");
         long cid = user("cid");
-        Response group = call("POST", "/api/v1/channels", ann, Map.of("name", "team", "type", "group", "member_ids", List.of(ann, ben, cid)));
+        ApiFixture.Response group = call("POST", "/api/v1/channels", ann, Map.of("name", "team", "type", "group", "member_ids", List.of(ann, ben, cid)));
         assertThat(group.status()).isEqualTo(201);
         assertThat(group.json().path("type").asText()).isEqualTo("group");
 
-        Response dm = call("POST", "/api/v1/channels", ann, Map.of("type", "direct", "member_ids", List.of(ann, ben)));
+        ApiFixture.Response dm = call("POST", "/api/v1/channels", ann, Map.of("type", "direct", "member_ids", List.of(ann, ben)));
         assertThat(dm.status()).isEqualTo(201);
-        Response again = call("POST", "/api/v1/channels", ben, Map.of("type", "direct", "member_ids", List.of(ben, ann)));
+        ApiFixture.Response again = call("POST", "/api/v1/channels", ben, Map.of("type", "direct", "member_ids", List.of(ben, ann)));
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().path("channel_id").asText()).isEqualTo(dm.json().path("channel_id").asText());
 
@@ -169,7 +161,7 @@ class ApiIT {
         int listener = redis.client().getTopic(dev.chat.common.ChannelKeys.topic(channel), StringCodec.INSTANCE)
                 .addListener(String.class, (topic, payload) -> receipts.add(payload));
         try {
-            Response moved = call("PUT", "/api/v1/channels/" + channel + "/read", fay, Map.of("last_read_message_id", ids.get(2).toString()));
+            ApiFixture.Response moved = call("PUT", "/api/v1/channels/" + channel + "/read", fay, Map.of("last_read_message_id", ids.get(2).toString()));
             assertThat(moved.status()).isEqualTo(200);
             JsonNode receipt = Json.tree(receipts.poll(10, TimeUnit.SECONDS));
             assertThat(receipt.path("type").asText()).isEqualTo("read_receipt");
@@ -177,9 +169,9 @@ class ApiIT {
             assertThat(receipt.path("last_read_message_id").asText()).isEqualTo(ids.get(2).toString());
             assertThat(unread(fay, channel)).isEqualTo(2);
 
-            Response back = call("PUT", "/api/v1/channels/" + channel + "/read", fay, Map.of("last_read_message_id", ids.get(0).toString()));
+            ApiFixture.Response back = call("PUT", "/api/v1/channels/" + channel + "/read", fay, Map.of("last_read_message_id", ids.get(0).toString()));
             assertThat(back.json().path("last_read_message_id").asText()).as("never backwards").isEqualTo(ids.get(2).toString());
-            Response same = call("PUT", "/api/v1/channels/" + channel + "/read", fay, Map.of("last_read_message_id", ids.get(2).toString()));
+            ApiFixture.Response same = call("PUT", "/api/v1/channels/" + channel + "/read", fay, Map.of("last_read_message_id", ids.get(2).toString()));
             assertThat(same.status()).isEqualTo(200);
             assertThat(receipts.poll(500, TimeUnit.MILLISECONDS)).as("no receipt when nothing moved").isNull();
 
@@ -223,7 +215,7 @@ class ApiIT {
         long viewer = user("viewer");
         long stranger = user("stranger");
         channel(viewer, List.of(viewer, jo));
-        Response refused = call("GET", "/api/v1/users/" + jo + "/presence", stranger, null);
+        ApiFixture.Response refused = call("GET", "/api/v1/users/" + jo + "/presence", stranger, null);
         assertThat(refused.status()).as("presence only for users who share a channel").isEqualTo(403);
         assertThat(refused.json().toString()).doesNotContain("status\":\"o");
         JsonNode never = call("GET", "/api/v1/users/" + jo + "/presence", viewer, null).json();
@@ -243,7 +235,7 @@ class ApiIT {
     @Test
     void usersAreCreatedByAdministratorsAndDevLoginIssuesAcceptedTokens() throws Exception {
         String name = "new-" + UUID.randomUUID().toString().substring(0, 8);
-        Response created = call("POST", "/api/v1/users", admin, Map.of("name", name));
+        ApiFixture.Response created = call("POST", "/api/v1/users", admin, Map.of("name", name));
         assertThat(created.status()).isEqualTo(201);
         assertThat(call("POST", "/api/v1/users", admin, Map.of("name", name)).status()).isEqualTo(409);
         assertThat(call("POST", "/api/v1/users", created.json().path("user_id").asLong(), Map.of("name", "x" + name)).status())
@@ -337,14 +329,14 @@ class ApiIT {
 
         String read = "/api/v1/channels/" + channel + "/read";
         // before the channel's first message: nothing to mark
-        Response ancient = call("PUT", read, eve, Map.of("last_read_message_id", "00000000-0000-1000-8000-000000000000"));
+        ApiFixture.Response ancient = call("PUT", read, eve, Map.of("last_read_message_id", "00000000-0000-1000-8000-000000000000"));
         assertThat(ancient.status()).isEqualTo(200);
         assertThat(ancient.json().path("last_read_message_id").isNull()).isTrue();
         // not a message of this channel: the newest message before it
-        Response between = call("PUT", read, eve, Map.of("last_read_message_id", Uuids.startOf(base + 1500).toString()));
+        ApiFixture.Response between = call("PUT", read, eve, Map.of("last_read_message_id", Uuids.startOf(base + 1500).toString()));
         assertThat(between.json().path("last_read_message_id").asText()).isEqualTo(ids.get(1).toString());
         // from the future (a false "read everything"): the channel's newest message
-        Response future = call("PUT", read, eve, Map.of("last_read_message_id",
+        ApiFixture.Response future = call("PUT", read, eve, Map.of("last_read_message_id",
                 Uuids.startOf(Instant.now().plus(Duration.ofDays(3650)).toEpochMilli()).toString()));
         assertThat(future.json().path("last_read_message_id").asText()).isEqualTo(ids.get(2).toString());
         assertThat(call("GET", read, eve, null).json().path("read_positions").findValuesAsText("last_read_message_id"))
@@ -416,19 +408,8 @@ class ApiIT {
 
     // helpers
 
-    private record Response(int status, JsonNode json) {
-    }
-
-    private static Response call(String method, String path, long caller, Object body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
-                .header("Authorization", "Bearer " + tokens.issue(caller, Duration.ofMinutes(5)));
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.encode(body)));
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body().isEmpty() ? null : Json.tree(response.body()));
+    private static ApiFixture.Response call(String method, String path, long caller, Object body) {
+        return fixture.call(method, path, caller, body);
     }
 
     private static HttpRequest post(String path, String token, String contentType, String body) {
@@ -446,27 +427,15 @@ class ApiIT {
     }
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + api.port() + path);
+        return fixture.uri(path);
     }
 
-    private static long user(String name) throws Exception {
-        return insertUser(name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    private static long user(String name) {
+        return fixture.user(name);
     }
 
-    private static long insertUser(String name) throws Exception {
-        try (Connection db = DriverManager.getConnection(endpoints.postgresUrl(), endpoints.postgresUser(), "");
-             PreparedStatement insert = db.prepareStatement("INSERT INTO users (name) VALUES (?) RETURNING id")) {
-            insert.setString(1, name);
-            var rs = insert.executeQuery();
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static UUID channel(long creator, List<Long> members) throws Exception {
-        Response created = call("POST", "/api/v1/channels", creator, Map.of("name", "c", "type", "group", "member_ids", members));
-        assertThat(created.status()).isEqualTo(201);
-        return UUID.fromString(created.json().path("channel_id").asText());
+    private static UUID channel(long creator, List<Long> members) {
+        return fixture.channel(creator, members);
     }
 
     private static void backdate(UUID channel, Instant createdAt) throws Exception {

@@ -47,6 +47,9 @@ import picocli.CommandLine.Spec;
             "  chatctl bench --persister 100000 --channels 100           the persister alone: messages stored per second"})
 final class BenchCommand implements Callable<Integer> {
 
+    /** The api's default api.maxmembersperrequest: a channel is created with this many, the owner adds the rest. */
+    private static final int MEMBERS_AT_CREATION = 100;
+
     @Spec
     private CommandSpec spec;
 
@@ -143,9 +146,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (int c = 0; c < channels; c++) {
             List<JsonNode> users = channelMembers.get(c);
-            channelIds.add(post("/api/v1/channels", users.getFirst().path("token").asText(), Map.of("type", "group",
-                    "name", "bench-" + run + "-" + c, "member_ids", users.stream().map(u -> u.path("user_id").asLong()).toList()))
-                    .path("channel_id").asText());
+            String owner = users.getFirst().path("token").asText();
+            List<Long> ids = users.stream().map(u -> u.path("user_id").asLong()).toList();
+            // the api takes at most api.maxmembersperrequest (100) members at creation; the owner adds the rest
+            String channelId = post("/api/v1/channels", owner, Map.of("type", "group", "name", "bench-" + run + "-" + c,
+                    "member_ids", ids.subList(0, Math.min(ids.size(), MEMBERS_AT_CREATION)))).path("channel_id").asText();
+            for (long member : ids.subList(Math.min(ids.size(), MEMBERS_AT_CREATION), ids.size())) {
+                post("/api/v1/channels/" + channelId + "/members", owner, Map.of("user_id", member));
+            }
+            channelIds.add(channelId);
         }
         List<List<BenchSocket>> sockets = new ArrayList<>();
         List<CompletableFuture<BenchSocket>> opening = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.chat.common.ChannelEnvelope;
 import dev.chat.common.ChannelKeys;
+import dev.chat.common.wire.AccessChanged;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
@@ -48,6 +49,9 @@ final class EventRouter {
             return;
         }
         if (ChannelKeys.MEMBERSHIPS.equals(topic)) {
+            if (event instanceof AccessChanged changed) {
+                memberships.forget(changed.userId());
+            }
             if (event instanceof MemberJoined joined) {
                 joined(joined);
                 // the new member's own devices learn about the channel (their client lists it at once)

@@ -21,21 +21,31 @@ import io.helidon.health.HealthCheck;
  * Which channels a user is in, read from PostgreSQL ({@code channel_members}) and cached per user.
  * The cache learns about joins from the {@code memberships} topic ({@link #joined}) and expires
  * after a configured time as a safety net. A "no" is answered from a load younger than
- * {@link #NEGATIVE_TTL}, so frames for channels the user is not in do not each cost a query.
- * Owns its connection pool. Thread-safe.
+ * {@link #NEGATIVE_TTL}, so frames for channels the user is not in do not each cost a query. The
+ * same load says which direct channels a block has made read-only; a block dropped or lifted
+ * arrives as {@code access_changed} ({@link #forget}). Owns its connection pool. Thread-safe.
  */
 final class Memberships implements AutoCloseable {
 
     /** How long a load that did not contain a channel answers "not a member" without reloading. */
     static final Duration NEGATIVE_TTL = Duration.ofSeconds(2);
 
-    private static final String CHANNELS_OF_USER = "SELECT channel_id FROM channel_members WHERE user_id = ?";
+    /** The user's channels, and whether each is a direct channel closed by a block between its two members. */
+    private static final String CHANNELS_OF_USER = """
+            SELECT m.channel_id, EXISTS (
+                SELECT 1 FROM channels c
+                JOIN channel_members other ON other.channel_id = c.id AND other.user_id <> m.user_id
+                JOIN user_blocks b ON (b.blocker_id = m.user_id AND b.blocked_id = other.user_id)
+                                   OR (b.blocker_id = other.user_id AND b.blocked_id = m.user_id)
+                WHERE c.id = m.channel_id AND c.type = 'direct') AS blocked
+            FROM channel_members m WHERE m.user_id = ?""";
 
     private final HikariDataSource pool;
     private final Duration ttl;
     private final Map<Long, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(Set<UUID> channels, long loadedAtNanos) {
+    /** A user's channels, and those of them they may read but not write (a block in a direct channel). */
+    private record Cached(Set<UUID> channels, Set<UUID> readOnly, long loadedAtNanos) {
     }
 
     private Memberships(HikariDataSource pool, Duration ttl) {
@@ -79,6 +89,25 @@ final class Memberships implements AutoCloseable {
     }
 
     /**
+     * @param channelId a channel the user is a member of
+     * @param userId    the user
+     * @return whether they may only read it: a direct channel in which one member blocks the other
+     */
+    boolean readOnly(UUID channelId, long userId) {
+        Cached cached = cache.get(userId);
+        return (cached != null ? cached : loadCached(userId)).readOnly().contains(channelId);
+    }
+
+    /**
+     * What the user may read or write changed (a block): forget it, the next use reloads it.
+     *
+     * @param userId the user
+     */
+    void forget(long userId) {
+        cache.remove(userId);
+    }
+
+    /**
      * @param a a user
      * @param b another user
      * @return whether they are members of at least one common channel
@@ -98,7 +127,7 @@ final class Memberships implements AutoCloseable {
         cache.computeIfPresent(userId, (id, cached) -> {
             Set<UUID> channels = new HashSet<>(cached.channels());
             channels.add(channelId);
-            return new Cached(Set.copyOf(channels), cached.loadedAtNanos());
+            return new Cached(Set.copyOf(channels), cached.readOnly(), cached.loadedAtNanos());
         });
     }
 
@@ -113,21 +142,30 @@ final class Memberships implements AutoCloseable {
     }
 
     private Set<UUID> load(long userId) {
+        return loadCached(userId).channels();
+    }
+
+    private Cached loadCached(long userId) {
         Set<UUID> channels = new HashSet<>();
+        Set<UUID> readOnly = new HashSet<>();
         try (Connection connection = pool.getConnection();
              PreparedStatement statement = connection.prepareStatement(CHANNELS_OF_USER)) {
             statement.setLong(1, userId);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    channels.add(rows.getObject(1, UUID.class));
+                    UUID channel = rows.getObject(1, UUID.class);
+                    channels.add(channel);
+                    if (rows.getBoolean(2)) {
+                        readOnly.add(channel);
+                    }
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read memberships of user " + userId + ": " + e.getMessage(), e);
         }
-        Set<UUID> result = Set.copyOf(channels);
-        cache.put(userId, new Cached(result, System.nanoTime()));
-        return result;
+        Cached cached = new Cached(Set.copyOf(channels), Set.copyOf(readOnly), System.nanoTime());
+        cache.put(userId, cached);
+        return cached;
     }
 
     @Override

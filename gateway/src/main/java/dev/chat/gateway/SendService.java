@@ -46,6 +46,10 @@ final class SendService {
             return CompletableFuture.completedFuture(new ErrorFrame(ErrorCode.NOT_MEMBER, "not a member of channel "
                     + send.channelId() + " (or it does not exist)", send.clientId()));
         }
+        if (memberships.readOnly(send.channelId(), senderId)) {
+            return CompletableFuture.completedFuture(new ErrorFrame(ErrorCode.NOT_ALLOWED, "channel " + send.channelId()
+                    + " is read-only: one of its two members blocks the other", send.clientId()));
+        }
         if (!log.healthy()) {
             return CompletableFuture.completedFuture(unavailable(send, "Kafka is unavailable"));
         }

@@ -37,8 +37,9 @@ final class TypingRelay {
         if (!memberships.isMember(typing.channelId(), userId)) {
             return new ErrorFrame(ErrorCode.NOT_MEMBER, "not a member of channel " + typing.channelId(), null);
         }
-        if (!connection.typingAllowed(typing.channelId(), typing.start(), interval)) {
-            return null; // an indicator already went out moments ago: the channel does not need another
+        if (memberships.readOnly(typing.channelId(), userId)
+                || !connection.typingAllowed(typing.channelId(), typing.start(), interval)) {
+            return null; // blocked, or an indicator went out moments ago: the channel does not need another
         }
         fanOut.publish(ChannelKeys.topic(typing.channelId()), new TypingEvent(typing.channelId(), userId,
                 typing.start() ? "start" : "stop", expiry.toMillis()));

@@ -15,11 +15,16 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.chat.common.BackendSettings;
 import dev.chat.common.CassandraConnection;
+import dev.chat.common.ChannelKeys;
+import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.Tokens;
+import dev.chat.common.wire.AccessChanged;
+import dev.chat.common.wire.Json;
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.StackEndpoints;
 import io.helidon.config.Config;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * Test data on the real local stack: users and channels in PostgreSQL (unique names per test),
@@ -78,6 +83,27 @@ final class Fixtures implements AutoCloseable {
             addMember(db, channel, user);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sets ({@code blocked} true) or lifts a block and tells the gateways, as the api does.
+     */
+    void block(long blocker, long blockedUser, boolean blocked) {
+        try (Connection db = db();
+             PreparedStatement change = db.prepareStatement(blocked
+                     ? "INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                     : "DELETE FROM user_blocks WHERE blocker_id = ? AND blocked_id = ?")) {
+            change.setLong(1, blocker);
+            change.setLong(2, blockedUser);
+            change.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        try (RedisConnection redis = RedisConnection.open("test", BackendSettings.create(config(Map.of())))) {
+            for (long user : new long[] {blocker, blockedUser}) {
+                redis.client().getTopic(ChannelKeys.MEMBERSHIPS, StringCodec.INSTANCE).publish(Json.encode(new AccessChanged(user)));
+            }
         }
     }
 

@@ -76,6 +76,43 @@ class GatewayLimitsIT {
     }
 
     @Test
+    void aDirectChannelClosedByABlockAnswersNotAllowedUntilTheBlockIsLifted() {
+        long kim = fixtures.user("kim");
+        long lee = fixtures.user("lee");
+        UUID direct = fixtures.channel("direct", kim, lee);
+        try (ChatClient client = ChatClient.connect(gateway.port(), fixtures.token(kim))) {
+            sendUntil(client, direct, "b-1", "ack");
+
+            fixtures.block(lee, kim, true); // the gateway cached kim's channels above: only access_changed tells it
+            JsonNode refused = sendUntil(client, direct, "b-2", "error");
+            assertThat(refused.path("code").asText()).isEqualTo("not_allowed");
+
+            fixtures.block(lee, kim, false);
+            sendUntil(client, direct, "b-3", "ack");
+        }
+    }
+
+    /** Sends as {@code clientId}-N until an answer of {@code type} comes (the event is asynchronous). */
+    private static JsonNode sendUntil(ChatClient client, UUID channel, String clientId, String type) {
+        for (int i = 0; i < 20; i++) {
+            String id = clientId + "-" + i;
+            client.send(Map.of("type", "message", "channel_id", channel.toString(), "client_id", id, "content", "x"));
+            JsonNode answer = client.await(f -> id.equals(f.path("client_id").asText())
+                    && !"message".equals(f.path("type").asText()), WAIT); // the ack or error, not the echo
+            if (type.equals(answer.path("type").asText())) {
+                return answer;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no " + type + " for " + clientId);
+    }
+
+    @Test
     void aUserGetsAtMostTheConfiguredSocketsPerGateway() {
         long sam = fixtures.user("sam");
         try (ChatClient one = ChatClient.connect(gateway.port(), fixtures.token(sam));
