@@ -15,6 +15,7 @@ import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.staticcontent.StaticContentService;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.observe.ObserveFeature;
 
 /**
  * Starts the REST api: PostgreSQL (channels, members, users), Cassandra (history), Redis
@@ -54,8 +55,9 @@ public final class ApiMain {
             ChannelService channels = new ChannelService(store, new History(cassandra.session()), events, settings);
             UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), tokens, settings);
             List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health());
+            ObserveFeature observe = ServiceRuntime.observe(config, checks);
             runtime.start(config.get("server"), server -> setup(server, settings, tokens, new ChannelRoutes(channels), users,
-                    new BlockRoutes(store, events), checks));
+                    new BlockRoutes(store, events), observe));
             return runtime;
         } catch (RuntimeException e) {
             runtime.close(); // whatever was opened before the failure
@@ -72,11 +74,11 @@ public final class ApiMain {
      * @param channels /api/v1/channels
      * @param users    /api/v1/users and /api/v1/dev/login
      * @param blocks   /api/v1/blocks
-     * @param checks   readiness checks of the backing services
+     * @param observe   health and metrics (ServiceRuntime.observe)
      */
     static void setup(WebServerConfig.Builder server, ApiSettings settings, Tokens tokens, ChannelRoutes channels,
-                      UserRoutes users, BlockRoutes blocks, List<HealthCheck> checks) {
-        server.addFeature(ServiceRuntime.observe(checks));
+                      UserRoutes users, BlockRoutes blocks, ObserveFeature observe) {
+        server.addFeature(observe);
         // the document at /openapi is META-INF/openapi.yaml; ApiOpenApiIT keeps it true to the routes
         server.addFeature(OpenApiFeature.create());
         server.routing(routing -> {

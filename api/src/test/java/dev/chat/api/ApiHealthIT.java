@@ -47,6 +47,19 @@ class ApiHealthIT {
     }
 
     @Test
+    void withoutHealthDetailsReadinessIsAStatusWithoutBackendDetails() throws Exception {
+        Map<String, String> overrides = new HashMap<>(LocalStack.shared().endpoints().serviceConfig());
+        overrides.put("server.port", "0");
+        overrides.put("observe.healthdetails", "false"); // the production default
+        try (ServiceRuntime quiet = ApiMain.start(ServiceConfig.load(overrides))) {
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + quiet.port() + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(204);
+            assertThat(health.body()).isEmpty();
+        }
+    }
+
+    @Test
     void metricsAreServed() throws Exception {
         HttpResponse<String> metrics = get("/observe/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);

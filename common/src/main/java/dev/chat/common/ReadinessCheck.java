@@ -1,5 +1,6 @@
 package dev.chat.common;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import io.helidon.health.HealthCheck;
@@ -8,12 +9,31 @@ import io.helidon.health.HealthCheckType;
 
 /**
  * A readiness check from a probe of a backing service: up when the probe returns true, down with
- * the error's message when it returns false or throws.
- *
- * @param name  shown in /observe/health, e.g. "redis"
- * @param probe asks the service something real
+ * the error's message when it returns false or throws. Each change of state is logged with the
+ * error, so operators see why a service is not ready even where health details are not served
+ * ({@code observe.healthdetails}). Thread-safe.
  */
-public record ReadinessCheck(String name, BooleanSupplier probe) implements HealthCheck {
+public final class ReadinessCheck implements HealthCheck {
+
+    private static final System.Logger LOG = System.getLogger(ReadinessCheck.class.getName());
+
+    private final String name;
+    private final BooleanSupplier probe;
+    private final AtomicBoolean up = new AtomicBoolean(true);
+
+    /**
+     * @param name  shown in /observe/health, e.g. "redis"
+     * @param probe asks the service something real
+     */
+    public ReadinessCheck(String name, BooleanSupplier probe) {
+        this.name = name;
+        this.probe = probe;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
 
     @Override
     public HealthCheckType type() {
@@ -22,10 +42,21 @@ public record ReadinessCheck(String name, BooleanSupplier probe) implements Heal
 
     @Override
     public HealthCheckResponse call() {
+        String error;
         try {
-            return HealthCheckResponse.builder().status(probe.getAsBoolean()).build();
+            if (probe.getAsBoolean()) {
+                if (!up.getAndSet(true)) {
+                    LOG.log(System.Logger.Level.INFO, "{0} is reachable again", name);
+                }
+                return HealthCheckResponse.builder().status(true).build();
+            }
+            error = "the probe answered no";
         } catch (RuntimeException e) {
-            return HealthCheckResponse.builder().status(false).detail("error", String.valueOf(e.getMessage())).build();
+            error = String.valueOf(e.getMessage());
         }
+        if (up.getAndSet(false)) {
+            LOG.log(System.Logger.Level.WARNING, "{0} is not ready: {1}", name, error);
+        }
+        return HealthCheckResponse.builder().status(false).detail("error", error).build();
     }
 }

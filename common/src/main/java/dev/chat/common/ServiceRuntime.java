@@ -57,15 +57,20 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     /**
-     * The observability feature every service registers on its web server.
+     * The observability feature every service registers on its web server. Health answers with
+     * each check's state and error only where {@code observe.healthdetails} is true (default: on the
+     * local profile only); otherwise 204 when ready and 503 when not, without a body, because the
+     * errors name hosts, ports and users of the backing services. Failing checks are logged either way.
      *
+     * @param config configuration root
      * @param checks readiness checks of the backing services
      * @return health + metrics observers
      */
-    public static ObserveFeature observe(List<HealthCheck> checks) {
+    public static ObserveFeature observe(Config config, List<HealthCheck> checks) {
+        boolean details = config.get("observe.healthdetails").asBoolean().orElseGet(() -> ServiceConfig.localProfile(config));
         return ObserveFeature.just(
                 HealthObserver.builder()
-                        .details(true)
+                        .details(details)
                         .useSystemServices(false)
                         .addChecks(checks.toArray(HealthCheck[]::new))
                         .build(),

@@ -16,6 +16,7 @@ import io.helidon.http.Status;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
@@ -60,7 +61,8 @@ public final class GatewayMain {
             // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
             runtime.beforeStop(gateway::close);
             List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health());
-            runtime.start(config.get("server"), server -> setup(server, gateway, checks));
+            ObserveFeature observe = ServiceRuntime.observe(config, checks);
+            runtime.start(config.get("server"), server -> setup(server, gateway, observe));
             return runtime;
         } catch (RuntimeException e) {
             runtime.close(); // whatever was opened before the failure
@@ -73,10 +75,10 @@ public final class GatewayMain {
      *
      * @param server  server builder
      * @param gateway the real-time core
-     * @param checks  readiness checks of the backing services
+     * @param observe  health and metrics (ServiceRuntime.observe)
      */
-    static void setup(WebServerConfig.Builder server, Gateway gateway, List<HealthCheck> checks) {
-        server.addFeature(ServiceRuntime.observe(checks));
+    static void setup(WebServerConfig.Builder server, Gateway gateway, ObserveFeature observe) {
+        server.addFeature(observe);
         server.addProtocol(WsConfig.builder()
                 .name("websocket")
                 .origins(gateway.settings().webOrigins())

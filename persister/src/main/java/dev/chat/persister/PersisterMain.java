@@ -12,6 +12,7 @@ import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.observe.ObserveFeature;
 
 /**
  * Starts the persister: consumes chat-messages from Kafka and writes them to Cassandra. Its web
@@ -49,7 +50,8 @@ public final class PersisterMain {
             Persister persister = runtime.own(Persister.start(settings, cassandra.session(), Metrics.globalRegistry(),
                     onFatal));
             List<HealthCheck> checks = List.of(cassandra.health(), kafka, persister.health());
-            runtime.start(config.get("server"), server -> setup(server, checks));
+            ObserveFeature observe = ServiceRuntime.observe(config, checks);
+            runtime.start(config.get("server"), server -> setup(server, observe));
             return runtime;
         } catch (RuntimeException e) {
             runtime.close(); // whatever was opened before the failure
@@ -61,9 +63,9 @@ public final class PersisterMain {
      * Production wiring of the web server; tests call it too.
      *
      * @param server server builder
-     * @param checks readiness checks
+     * @param observe health and metrics (ServiceRuntime.observe)
      */
-    static void setup(WebServerConfig.Builder server, List<HealthCheck> checks) {
-        server.addFeature(ServiceRuntime.observe(checks));
+    static void setup(WebServerConfig.Builder server, ObserveFeature observe) {
+        server.addFeature(observe);
     }
 }
