@@ -79,6 +79,34 @@ final class Outbox {
         }
     }
 
+    /**
+     * Queues a frame that is part of a long answer (a resume's replay), waiting while the queue is
+     * half full so the answer goes out at the pace the client reads and live frames keep room.
+     * Call it from the socket's own thread, never from a fan-out thread.
+     *
+     * @param text    the frame
+     * @param maxWait how long the client may read nothing before it counts as a slow consumer
+     * @return false if the socket is closing (the frame was not queued)
+     */
+    boolean sendPaced(String text, java.time.Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (!closing.get() && queue.size() >= capacity / 2) {
+            if (System.nanoTime() > deadline) {
+                metrics.overflow();
+                close(SLOW_CONSUMER, "slow consumer");
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        send(text, false);
+        return !closing.get();
+    }
+
     /** Queues a WebSocket ping. */
     void ping() {
         if (!closing.get() && queue.size() < capacity) {

@@ -7,10 +7,14 @@ import java.util.List;
  * Keeps one socket's stream of one channel contiguous around a {@code resume}: while the replay
  * is being read, live events of the channel are held back; afterwards, live events the replay
  * already covered (a late Pub/Sub copy of seq ≤ the replayed seq, same epoch) are dropped.
- * Thread-safe: every method holds the gate's lock, so replayed and live frames reach the outbox
- * in one order.
+ * A replay longer than the socket's queue is written at the pace the client reads it. Thread-safe:
+ * the replay is written while live events are still held back, and everything else holds the
+ * gate's lock, so replayed and live frames reach the outbox in one order.
  */
 final class ResumeGate {
+
+    /** How long a replay waits for the client to read before the socket counts as a slow consumer. */
+    static final java.time.Duration REPLAY_PACE_LIMIT = java.time.Duration.ofSeconds(10);
 
     private final Outbox outbox;
     private final int maxHeld;
@@ -60,8 +64,17 @@ final class ResumeGate {
      * @param replayEpoch  the channel's epoch the replay reached
      * @param replaySeq    the seq it reached (0 after a resync: nothing is covered)
      */
-    synchronized void release(List<String> frames, String replayEpoch, long replaySeq) {
-        frames.forEach(frame -> outbox.send(frame, false));
+    void release(List<String> frames, String replayEpoch, long replaySeq) {
+        // outside the lock: live events keep being held (not blocked) while a long replay is paced
+        for (String frame : frames) {
+            if (!outbox.sendPaced(frame, REPLAY_PACE_LIMIT)) {
+                break; // the socket is closing
+            }
+        }
+        flushHeld(replayEpoch, replaySeq);
+    }
+
+    private synchronized void flushHeld(String replayEpoch, long replaySeq) {
         epoch = replayEpoch;
         floor = replaySeq;
         for (Held event : held) {

@@ -81,12 +81,14 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
         JsonNode rawClientId = node.get("client_id");
         String clientId = rawClientId != null && rawClientId.isTextual() ? rawClientId.asText() : null;
         if (clientId == null) {
-            throw new FrameException(rawClientId == null ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD,
-                    "'client_id' must be a string", null);
+            boolean missing = rawClientId == null || rawClientId.isNull();
+            throw new FrameException(missing ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD,
+                    missing ? "'client_id' is missing" : "'client_id' must be a string", null);
         }
         if (clientId.isBlank() || clientId.length() > MAX_CLIENT_ID) {
+            // not echoed: an error carries only a client_id the client could have used
             throw new FrameException(ErrorCode.INVALID_FIELD, "'client_id' must have 1 to " + MAX_CLIENT_ID
-                    + " characters", clientId.length() > MAX_CLIENT_ID ? null : clientId);
+                    + " characters, not only spaces", null);
         }
         String clientIdProblem = TextRules.problem(clientId, false);
         if (clientIdProblem != null) {
@@ -133,7 +135,7 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
 
     private ClientFrame.SubscribePresence subscribePresence(JsonNode node) throws FrameException {
         JsonNode ids = node.get("user_ids");
-        if (ids == null) {
+        if (ids == null || ids.isNull()) {
             throw new FrameException(ErrorCode.MISSING_FIELD, "'user_ids' is missing", null);
         }
         if (!ids.isArray()) {
