@@ -50,6 +50,13 @@ final class ChannelService {
      *                     the caller, and administrators)
      */
     Created create(long caller, String name, String type, List<Long> memberIds, boolean anyoneCanAdd) {
+        // the request's shape first, then what needs the database
+        if (!type.equals("direct") && !type.equals("group")) {
+            throw ApiProblem.badRequest("type", "'type' must be direct or group");
+        }
+        if (type.equals("group") && name == null) {
+            throw ApiProblem.badRequest("name", "a group channel needs a 'name'");
+        }
         if (!memberIds.contains(caller)) {
             throw ApiProblem.badRequest("member_ids", "the creator (user " + caller + ") must be among 'member_ids'");
         }
@@ -65,9 +72,6 @@ final class ChannelService {
         return switch (type) {
             case "direct" -> direct(caller, name, memberIds);
             case "group" -> {
-                if (name == null) {
-                    throw ApiProblem.badRequest("name", "a group channel needs a 'name'");
-                }
                 var blockers = store.blockersOf(caller);
                 for (long member : memberIds) {
                     if (blockers.contains(member)) {

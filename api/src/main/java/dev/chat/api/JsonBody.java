@@ -38,8 +38,14 @@ record JsonBody(JsonNode node) {
         if (bytes.length > MAX_BYTES) {
             throw ApiProblem.tooLarge("the body is larger than " + MAX_BYTES + " bytes");
         }
+        String text;
         try {
-            JsonNode node = Json.tree(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            text = strictUtf8(bytes); // malformed UTF-8 is refused, not turned into U+FFFD and stored
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiProblem.badRequest(null, "the body is not valid UTF-8");
+        }
+        try {
+            JsonNode node = Json.tree(text);
             if (node == null || !node.isObject()) {
                 throw ApiProblem.badRequest(null, "the body must be a JSON object");
             }
@@ -79,6 +85,45 @@ record JsonBody(JsonNode node) {
             throw ApiProblem.badRequest(field, "'" + field + "' must have 1 to " + maxLength + " characters");
         }
         return text;
+    }
+
+    /**
+     * A single-line text query parameter ({@link #text}), percent-decoded strictly: escapes that do
+     * not form UTF-8 are a 400, not U+FFFD (which the server's own decoding would substitute).
+     *
+     * @param query     the request's query
+     * @param field     the parameter
+     * @param maxLength most characters
+     * @return the stripped text
+     */
+    static String queryText(io.helidon.common.uri.UriQuery query, String field, int maxLength) {
+        String raw = query.getRaw(field);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()
+                    && Character.digit(raw.charAt(i + 1), 16) >= 0 && Character.digit(raw.charAt(i + 2), 16) >= 0) {
+                bytes.write(Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
+                i += 2;
+            } else if (c == '+') {
+                bytes.write(' ');
+            } else {
+                byte[] encoded = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                bytes.write(encoded, 0, encoded.length);
+            }
+        }
+        try {
+            return text(field, strictUtf8(bytes.toByteArray()), maxLength);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiProblem.badRequest(field, "'" + field + "' is not valid UTF-8 once percent-decoded");
+        }
+    }
+
+    private static String strictUtf8(byte[] bytes) throws java.nio.charset.CharacterCodingException {
+        return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     }
 
     String optionalString(String field, int maxLength) {

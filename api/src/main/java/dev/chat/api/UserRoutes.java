@@ -63,11 +63,10 @@ final class UserRoutes implements HttpService {
 
     private void findUser(ServerRequest request, ServerResponse response) {
         Authentication.caller(request);
-        String name = request.query().contains("name") ? request.query().get("name").strip() : "";
-        if (name.isEmpty()) {
+        if (!request.query().contains("name")) {
             throw ApiProblem.badRequest("name", "give ?name= to look a user up");
         }
-        String valid = JsonBody.text("name", name, MAX_NAME);
+        String valid = JsonBody.queryText(request.query(), "name", MAX_NAME);
         ChannelStore.User user = store.userByName(valid).orElseThrow(() -> ApiProblem.notFound("no user named '" + valid + "'"));
         ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name()));
     }

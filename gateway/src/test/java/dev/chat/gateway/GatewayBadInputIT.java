@@ -80,7 +80,7 @@ class GatewayBadInputIT {
                 accepted.add(probe);
                 String problem = check(c, answers);
                 if (problem != null) {
-                    failures.add("#" + i + " " + c.name() + ": " + problem);
+                    failures.add("#" + i + " " + printable(c.name() + ": " + problem));
                 }
                 if (c.acked() != null) {
                     accepted.add(c.acked());
@@ -135,5 +135,12 @@ class GatewayBadInputIT {
             return "expected an ack for " + c.acked() + ", got " + answers;
         }
         return null;
+    }
+
+    /** @return the text with everything outside printable ASCII escaped (reports cannot hold lone surrogates or NUL) */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.chars().forEach(ch -> out.append(ch >= 0x20 && ch < 0x7f ? String.valueOf((char) ch) : String.format("\\u%04x", ch)));
+        return out.toString();
     }
 }
