@@ -5,7 +5,6 @@ import dev.chat.common.ChannelLog;
 import dev.chat.common.TimeUuids;
 import dev.chat.common.Tokens;
 import dev.chat.common.wire.ClientFrames;
-import io.helidon.metrics.api.MeterRegistry;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -31,8 +30,7 @@ final class Gateway implements AutoCloseable {
     }
 
     static Gateway create(GatewaySettings settings, ChannelLog.Settings logSettings, Tokens tokens,
-                          RedissonClient redis, Memberships memberships, MessageLog log, MeterRegistry meters) {
-        GatewayMetrics metrics = new GatewayMetrics(meters);
+                          RedissonClient redis, Memberships memberships, MessageLog log, GatewayMetrics metrics) {
         FanOut fanOut = new FanOut(redis, metrics);
         ConnectionRegistry registry = new ConnectionRegistry(fanOut);
         fanOut.onMessage(new EventRouter(registry, memberships, metrics)::route);

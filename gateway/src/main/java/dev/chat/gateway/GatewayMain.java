@@ -52,12 +52,13 @@ public final class GatewayMain {
         ServiceRuntime runtime = new ServiceRuntime("gateway");
         try {
             RedisConnection redis = runtime.own(RedisConnection.open("gateway", backends));
-            Memberships memberships = runtime.own(Memberships.open(backends, settings));
+            GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry());
+            Memberships memberships = runtime.own(Memberships.open(backends, settings, metrics));
             KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
             kafka.probeEvery(java.time.Duration.ofSeconds(2));
             MessageLog log = runtime.own(MessageLog.open(backends, settings, kafka::lastKnownUp));
             Gateway gateway = Gateway.create(settings, ChannelLog.Settings.create(config), tokens, redis.client(),
-                    memberships, log, Metrics.globalRegistry());
+                    memberships, log, metrics);
             // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
             runtime.beforeStop(gateway::close);
             List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health());

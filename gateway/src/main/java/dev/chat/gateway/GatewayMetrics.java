@@ -28,6 +28,7 @@ final class GatewayMetrics {
     private final Counter resumes;
     private final Counter resyncs;
     private final Counter rateLimited;
+    private final Counter membershipLoads;
     private final Timer kafkaSend;
     private final Timer sequence;
     private final Timer fanOut;
@@ -45,12 +46,18 @@ final class GatewayMetrics {
                 "Redis payloads dropped because a dispatcher queue was full (clients resume by seq)");
         this.resumes = counter("chat.gateway.resumes", "resumes answered from the recovery log");
         this.resyncs = counter("chat.gateway.resyncs", "resumes answered with resync");
+        this.membershipLoads = counter("chat.gateway.membership.loads",
+                "users' channel lists read from PostgreSQL (membership cache misses)");
         this.rateLimited = counter("chat.gateway.rate.limited", "frames refused because a socket sent too many per second");
         this.sequence = timer("chat.gateway.sequence", "time of the per-channel step in Redis (sequence, log, publish)");
         this.kafkaSend = timer("chat.gateway.kafka.send", "time from send to Kafka's acknowledgement");
         this.fanOut = timer("chat.gateway.fanout", "time from a message's creation to its queueing on a local socket");
         this.written = timer("chat.gateway.written",
                 "time from a frame's queueing on a socket to its write into the socket (queue wait and write)");
+    }
+
+    void membershipLoaded() {
+        membershipLoads.increment();
     }
 
     void connections(Supplier<Integer> count) {

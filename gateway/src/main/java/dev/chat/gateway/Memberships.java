@@ -43,18 +43,20 @@ final class Memberships implements AutoCloseable {
     private final HikariDataSource pool;
     private final Duration ttl;
     private final Map<Long, Cached> cache = new ConcurrentHashMap<>();
+    private final GatewayMetrics metrics;
 
     /** A user's channels, and those of them they may read but not write (a block in a direct channel). */
     private record Cached(Set<UUID> channels, Set<UUID> readOnly, long loadedAtNanos) {
     }
 
-    private Memberships(HikariDataSource pool, Duration ttl) {
+    private Memberships(HikariDataSource pool, Duration ttl, GatewayMetrics metrics) {
         this.pool = pool;
         this.ttl = ttl;
+        this.metrics = metrics;
     }
 
-    static Memberships open(BackendSettings backends, GatewaySettings settings) {
-        return new Memberships(PostgresPool.create("gateway-postgres", backends), settings.membershipCacheTtl());
+    static Memberships open(BackendSettings backends, GatewaySettings settings, GatewayMetrics metrics) {
+        return new Memberships(PostgresPool.create("gateway-postgres", backends), settings.membershipCacheTtl(), metrics);
     }
 
     /**
@@ -146,6 +148,7 @@ final class Memberships implements AutoCloseable {
     }
 
     private Cached loadCached(long userId) {
+        metrics.membershipLoaded();
         Set<UUID> channels = new HashSet<>();
         Set<UUID> readOnly = new HashSet<>();
         try (Connection connection = pool.getConnection();

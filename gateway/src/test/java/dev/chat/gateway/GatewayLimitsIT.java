@@ -113,6 +113,30 @@ class GatewayLimitsIT {
     }
 
     @Test
+    void framesForAChannelTheUserIsNotInAreRefusedWithoutADatabaseQueryEach() throws Exception {
+        long eve = fixtures.user("eve");
+        UUID theirs = fixtures.channel("group", fixtures.user("owner"));
+        try (ChatClient client = ChatClient.connect(gateway.port(), fixtures.token(eve))) {
+            double before = membershipLoads();
+            for (int i = 0; i < 8; i++) { // within this gateway's burst of 10
+                client.send(Map.of("type", "typing_start", "channel_id", theirs.toString()));
+            }
+            assertThat(client.awaitCount("error", 8, WAIT)).allMatch(e -> "not_member".equals(e.path("code").asText()));
+            assertThat(membershipLoads() - before).as("PostgreSQL reads for 8 refused frames").isLessThanOrEqualTo(1);
+        }
+    }
+
+    /** @return the gateway's chat.gateway.membership.loads counter, from its metrics endpoint */
+    private static double membershipLoads() throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + gateway.port() + "/observe/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith("chat_gateway_membership_loads_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no chat_gateway_membership_loads_total in " + metrics));
+    }
+
+    @Test
     void aUserGetsAtMostTheConfiguredSocketsPerGateway() {
         long sam = fixtures.user("sam");
         try (ChatClient one = ChatClient.connect(gateway.port(), fixtures.token(sam));
