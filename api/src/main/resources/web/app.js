@@ -129,6 +129,21 @@ function onHello(hello) {
   }
 }
 
+/** A frame over the socket's budget was not handled: send it again when the server says. */
+function retryLater(error) {
+  setTimeout(() => {
+    const element = error.client_id && state.pending.get(error.client_id);
+    if (element && element.frame) {
+      send(element.frame); // the same client_id: at most one copy is stored
+      return;
+    }
+    // a refused resume carries no client_id: ask again for every channel still waiting for one
+    for (const [channelId, known] of state.positions) {
+      if (known.resuming) send({ type: 'resume', channel_id: channelId, epoch: known.epoch, after_seq: known.seq });
+    }
+  }, error.retry_after_ms || 1000);
+}
+
 function resume(channelId, known) {
   if (known.resuming) return;
   known.resuming = true;
@@ -205,7 +220,8 @@ function onFrame(frame) {
       loadChannels();
       break;
     case 'error':
-      if (frame.client_id && state.pending.has(frame.client_id)) setStatus(state.pending.get(frame.client_id), 'failed: ' + frame.code);
+      if (frame.code === 'rate_limited') retryLater(frame);
+      else if (frame.client_id && state.pending.has(frame.client_id)) setStatus(state.pending.get(frame.client_id), 'failed: ' + frame.code);
       break;
   }
 }
@@ -387,6 +403,7 @@ $('composer').addEventListener('submit', (event) => {
   state.pending.set(clientId, element);
   setStatus(element, 'sending');
   const frame = { type: 'message', channel_id: state.current, client_id: clientId, content };
+  element.frame = frame;
   if (!send(frame)) {
     // offline: retried with the same client_id when the socket is back (the server de-duplicates)
     const retry = setInterval(() => { if (send(frame)) clearInterval(retry); }, 1000);
