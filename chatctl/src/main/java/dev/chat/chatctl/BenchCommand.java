@@ -91,6 +91,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Send at the same rate this long first, not counted: fresh JVMs compile for a minute (default: ${DEFAULT-VALUE}; PT0S for none).")
     private String warmup;
 
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Write every send, ack and delivery (JSON Lines) for chatctl verify.")
+    private java.nio.file.Path recordFile;
+
+    private final RunRecord record = new RunRecord();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Override
@@ -162,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
         for (List<JsonNode> users : channelMembers) {
             for (JsonNode user : users) {
                 opening.add(BenchSocket.connect(http, gateways.get(next++ % gateways.size()), user.path("user_id").asLong(),
-                        user.path("token").asText()));
+                        user.path("token").asText(), recordFile == null ? null : record));
             }
         }
         CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
@@ -183,6 +189,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         Map<String, Object> report = report(sockets, sent, expected, seconds);
         sockets.stream().flatMap(List::stream).forEach(BenchSocket::close);
+        if (recordFile != null) {
+            record.write(recordFile);
+            report.put("record", recordFile.toString());
+        }
         print(report);
         return (long) report.get("lost") == 0 && (long) report.get("duplicated") == 0 && (long) report.get("seq_gaps") == 0
                 ? ChatCtl.OK : ChatCtl.FAILED;
@@ -297,7 +307,7 @@ final class BenchCommand implements Callable<Integer> {
         List<CompletableFuture<BenchSocket>> opening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             opening.add(BenchSocket.connect(http, gateways.get(i % gateways.size()), base + i,
-                    tokens.issue(base + i, Duration.ofMinutes(30))));
+                    tokens.issue(base + i, Duration.ofMinutes(30)), null));
             if (i % 200 == 199) {
                 Thread.sleep(50); // a steady ramp, not a SYN flood
             }

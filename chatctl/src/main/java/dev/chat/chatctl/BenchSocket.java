@@ -6,6 +6,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import dev.chat.common.wire.Json;
 final class BenchSocket {
 
     private final long userId;
+    private final RunRecord record;
     private final StringBuilder partial = new StringBuilder();
     private final Percentiles delivery = new Percentiles();
     private final Percentiles acks = new Percentiles();
@@ -43,12 +45,16 @@ final class BenchSocket {
     private long errors;
     private WebSocket socket;
 
-    private BenchSocket(long userId) {
+    private BenchSocket(long userId, RunRecord record) {
         this.userId = userId;
+        this.record = record;
     }
 
-    static CompletableFuture<BenchSocket> connect(HttpClient http, URI gateway, long userId, String token) {
-        BenchSocket bench = new BenchSocket(userId);
+    /**
+     * @param record where to note every send, ack and delivery for {@code chatctl verify} (null: nowhere)
+     */
+    static CompletableFuture<BenchSocket> connect(HttpClient http, URI gateway, long userId, String token, RunRecord record) {
+        BenchSocket bench = new BenchSocket(userId, record);
         return http.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(20))
                 .buildAsync(URI.create(gateway + "?token=" + token), bench.listener())
@@ -71,6 +77,9 @@ final class BenchSocket {
      */
     void send(String channelId, long sequence, boolean warmUp) {
         String clientId = (warmUp ? "w" : "b") + userId + "-" + sequence;
+        if (record != null) {
+            record.add(new RunRecord.Sent(UUID.fromString(channelId), userId, clientId));
+        }
         sentAt.put(clientId, System.nanoTime());
         sentAtWallMillis.put(clientId, System.currentTimeMillis());
         String frame = "{\"type\":\"message\",\"channel_id\":\"" + channelId + "\",\"client_id\":\"" + clientId
@@ -119,6 +128,11 @@ final class BenchSocket {
         switch (frame.path("type").asText()) {
             case "hello" -> hello.complete(this);
             case "message" -> {
+                if (record != null) {
+                    record.add(new RunRecord.Received(UUID.fromString(frame.path("channel_id").asText()), userId,
+                            frame.path("sender_id").asLong(), frame.path("client_id").asText(),
+                            UUID.fromString(frame.path("message_id").asText()), frame.path("seq").asLong(), frame.path("epoch").asText()));
+                }
                 Long lastInChannel = lastSeq.put(frame.path("channel_id").asText(), frame.path("seq").asLong());
                 if (lastInChannel != null && frame.path("seq").asLong() != lastInChannel + 1) {
                     seqGaps++;
@@ -139,6 +153,11 @@ final class BenchSocket {
                 }
             }
             case "ack" -> {
+                if (record != null) {
+                    record.add(new RunRecord.Acked(UUID.fromString(frame.path("channel_id").asText()), userId,
+                            frame.path("client_id").asText(), UUID.fromString(frame.path("message_id").asText()),
+                            frame.path("seq").asLong(), frame.path("epoch").asText()));
+                }
                 if (frame.path("client_id").asText().startsWith("w")) {
                     return;
                 }

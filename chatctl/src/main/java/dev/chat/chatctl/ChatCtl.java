@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         versionProvider = ChatCtl.Version.class,
         description = "Operate the chat system: run it locally, inspect it, benchmark it.",
         subcommands = {UpCommand.class, UsersCommand.class, TokenCommand.class, PresenceCommand.class, ReplayCommand.class,
-            PartitionsCommand.class, BenchCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
+            PartitionsCommand.class, BenchCommand.class, VerifyCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",

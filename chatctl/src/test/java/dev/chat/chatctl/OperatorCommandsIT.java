@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -184,6 +185,52 @@ class OperatorCommandsIT {
         } finally {
             again.stop();
         }
+    }
+
+    @Test
+    void verifyPassesARunHistoryHoldsAndFailsOnLostDuplicatedPhantomAndOutOfOrderData(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        UUID channel = UUID.randomUUID();
+        long sender = 7;
+        List<UUID> ids = new java.util.ArrayList<>();
+        RunRecord record = new RunRecord();
+        for (int i = 1; i <= 4; i++) {
+            UUID id = Uuids.timeBased();
+            ids.add(id);
+            record.add(new RunRecord.Sent(channel, sender, "v" + i));
+            record.add(new RunRecord.Acked(channel, sender, "v" + i, id, i, "e1"));
+            record.add(new RunRecord.Received(channel, 8, sender, "v" + i, id, i, "e1"));
+        }
+        for (int i = 1; i <= 3; i++) {
+            storeRow(channel, ids.get(i - 1), sender, "v" + i, i);
+        }
+        Path file = dir.resolve("run.jsonl");
+        record.write(file);
+        Run missing = chatctl("verify", "--record", file.toString(), "--settle", "PT1S", "--json");
+        assertThat(missing.code()).as(missing.out() + missing.err()).isEqualTo(ChatCtl.FAILED);
+        assertThat(missing.json().path("counts").path("acked_missing").asLong()).isEqualTo(1);
+        assertThat(missing.json().path("counts").path("phantom").asLong()).isEqualTo(1);
+
+        storeRow(channel, ids.get(3), sender, "v4", 4);
+        Run clean = chatctl("verify", "--record", file.toString());
+        assertThat(clean.code()).as(clean.out() + clean.err()).isZero();
+        assertThat(clean.out()).contains("OK: every acked message is stored once");
+
+        storeRow(channel, Uuids.timeBased(), sender, "v2", 6); // v2 twice, and seq 5 never stored
+        Run broken = chatctl("verify", "--record", file.toString(), "--json");
+        assertThat(broken.code()).isEqualTo(ChatCtl.FAILED);
+        assertThat(broken.json().path("counts").path("duplicate").asLong()).isEqualTo(1);
+        assertThat(broken.json().path("counts").path("seq_gap").asLong()).isEqualTo(1);
+
+        java.nio.file.Files.writeString(file, "not a record\n");
+        assertThat(chatctl("verify", "--record", file.toString()).code()).isEqualTo(ChatCtl.USAGE);
+    }
+
+    private static void storeRow(UUID channel, UUID messageId, long sender, String clientId, long seq) {
+        cassandra.session().execute("INSERT INTO messages_by_channel (channel_id, bucket, message_id, sender_id, client_id,"
+                + " content, msg_type, status, created_at, seq, epoch) VALUES (?, ?, ?, ?, ?, 'x', 'text', 'sent', ?, ?, 'e1')",
+                channel, MessageBuckets.of(messageId), messageId, sender, clientId,
+                dev.chat.common.TimeUuids.instant(messageId), seq);
     }
 
     @Test

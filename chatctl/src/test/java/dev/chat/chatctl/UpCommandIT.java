@@ -197,8 +197,10 @@ class UpCommandIT {
         String[] gateways = {"--gateway", "ws://127.0.0.1:" + gateway1 + "/ws", "--gateway", "ws://127.0.0.1:" + gateway2 + "/ws"};
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
+        Path record = home.resolve("chatctl/target/up-it-run.jsonl");
         List<String> args = new java.util.ArrayList<>(List.of("bench", "--api", "http://127.0.0.1:" + api,
-                "--channels", "3", "--members", "4", "--senders", "2", "--rate", "60", "--duration", "PT3S", "--json"));
+                "--channels", "3", "--members", "4", "--senders", "2", "--rate", "60", "--duration", "PT3S", "--json",
+                "--record", record.toString()));
         args.addAll(List.of(gateways));
         int code = ChatCtl.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true))
                 .execute(args.toArray(String[]::new));
@@ -212,6 +214,17 @@ class UpCommandIT {
         assertThat(report.path("duplicated").asLong()).isZero();
         assertThat(report.path("out_of_order").asLong()).isZero();
         assertThat(report.path("send_to_receive").path("p50_ms").asDouble()).isPositive();
+
+        // what the bench's clients saw, against what Cassandra holds
+        java.io.StringWriter verified = new java.io.StringWriter();
+        int verifyCode = ChatCtl.commandLine(new java.io.PrintWriter(verified, true), new java.io.PrintWriter(err, true))
+                .execute("verify", "--record", record.toString(), "--json",
+                        "--cassandra", "127.0.0.1:" + env.get("CHAT_STACK_CASSANDRA_PORT"));
+        assertThat(verifyCode).as(verified + "\n" + err).isZero();
+        JsonNode verification = Json.tree(verified.toString());
+        assertThat(verification.path("clean").asBoolean()).isTrue();
+        assertThat(verification.path("acked").asLong()).as("warm-up and counted sends").isGreaterThanOrEqualTo(report.path("acked").asLong());
+        assertThat(verification.path("stored").asLong()).isEqualTo(verification.path("acked").asLong());
 
         java.io.StringWriter idleOut = new java.io.StringWriter();
         List<String> idleArgs = new java.util.ArrayList<>(List.of("bench", "--connections", "300", "--json"));

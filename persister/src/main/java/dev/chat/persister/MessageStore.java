@@ -65,12 +65,14 @@ final class MessageStore {
     private final PreparedStatement readClaim;
     private final PreparedStatement writeClaim;
     private final PreparedStatement insert;
+    private final PreparedStatement probe;
 
     MessageStore(CqlSession session) {
         this.session = session;
         this.readClaim = session.prepare(MessageTables.SELECT_CLAIM);
         this.writeClaim = session.prepare(MessageTables.INSERT_CLAIM);
         this.insert = session.prepare(MessageTables.INSERT_MESSAGE);
+        this.probe = session.prepare("SELECT message_id FROM messages_by_channel WHERE channel_id = ? AND bucket = ? LIMIT 1");
     }
 
     /**
@@ -143,6 +145,14 @@ final class MessageStore {
         return insert.bind(message.channelId(), MessageBuckets.of(message.messageId()), message.messageId(),
                 message.senderId(), message.clientId(), message.content(), message.msgType(), "sent",
                 message.createdAt(), message.seq() > 0 ? message.seq() : null, message.epoch());
+    }
+
+    /**
+     * Reads the messages table once: throws when the table itself is unusable (dropped, altered,
+     * no permission), which no retry or dead-lettering can fix.
+     */
+    void checkTable() {
+        session.execute(probe.bind(new UUID(0, 0), 0));
     }
 
     /** Starts a request once fewer than {@link #MAX_IN_FLIGHT} are running. */

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -30,9 +31,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Cassandra, and commits the offsets only after Cassandra acknowledged the whole batch. Records
  * that are not chat messages go to the dead-letter topic and the partition carries on. While
  * Cassandra is unavailable it backs off and retries the same batch (idempotent writes), pausing
- * the partitions so the group keeps its assignment. Errors are sorted as Kafka's examples do:
- * fatal (configuration, authorization, schema) stop the loop and the process exits non-zero;
- * anything else is retried. One thread: the consumer is used only by it ({@link #close} wakes it).
+ * the partitions so the group keeps its assignment; records Cassandra refuses are found one by one
+ * and parked on the dead-letter topic too ({@link StoreFailures} is the policy). Fatal errors
+ * (configuration, authorization, an unusable table) stop the loop and the process exits non-zero. One thread: the consumer is used only by it ({@link #close} wakes it).
  */
 final class PersistLoop implements Runnable, AutoCloseable {
 
@@ -92,7 +93,20 @@ final class PersistLoop implements Runnable, AutoCloseable {
     public void run() {
         running = true;
         try {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                // runs inside poll(): between batches everything stored is committed already; during a
+                // batch's retries, persist() drops the records of revoked partitions (their new owner
+                // stores them) and keepMembership() pauses new ones and rewinds what they returned
+                @Override
+                public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                    LOG.log(System.Logger.Level.INFO, "persister: partitions revoked: {0}", partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                    LOG.log(System.Logger.Level.INFO, "persister: partitions assigned: {0}", partitions);
+                }
+            });
             while (!closed) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
                 if (!records.isEmpty()) {
@@ -118,42 +132,49 @@ final class PersistLoop implements Runnable, AutoCloseable {
         }
     }
 
+    /** One polled record: the message it holds, or why it can never be stored. */
+    private record Pending(ConsumerRecord<String, String> record, ChatMessage message, String poison) {
+
+        static Pending of(ConsumerRecord<String, String> record) {
+            try {
+                return new Pending(record, validate(record), null);
+            } catch (Poison e) {
+                return new Pending(record, null, e.getMessage());
+            }
+        }
+
+        TopicPartition partition() {
+            return new TopicPartition(record.topic(), record.partition());
+        }
+    }
+
+    /** The batch could not be stored now for a reason that passes (Cassandra or Kafka away): retry it. */
+    private static final class RetryLater extends Exception {
+        RetryLater(Throwable cause) {
+            super(cause.toString(), cause, false, false);
+        }
+    }
+
     private void persist(ConsumerRecords<String, String> records) throws InterruptedException {
         long start = System.nanoTime();
-        List<ChatMessage> messages = new ArrayList<>(records.count());
-        List<ConsumerRecord<String, String>> poison = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, String> record : records) {
-            try {
-                messages.add(validate(record));
-            } catch (Poison e) {
-                poison.add(record);
-                reasons.add(e.getMessage());
-            }
-            offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-        }
+        List<Pending> batch = new ArrayList<>(records.count());
+        records.forEach(record -> batch.add(Pending.of(record)));
         Duration backoff = Duration.ofMillis(100);
+        int attempts = 0;
         while (!closed) {
+            // partitions revoked meanwhile (a rebalance while retrying) are their new owner's to store
+            batch.removeIf(pending -> !consumer.assignment().contains(pending.partition()));
+            attempts++;
             try {
-                while (!poison.isEmpty()) {
-                    park(poison.getFirst(), reasons.getFirst());
-                    poison.removeFirst();
-                    reasons.removeFirst();
-                }
-                List<MessageStore.Result> results = store.storeAll(messages, STORE_TIMEOUT);
-                metrics.stored(results.stream().filter(r -> r == MessageStore.Result.STORED).count(),
-                        results.stream().filter(r -> r == MessageStore.Result.DUPLICATE).count());
+                storeOrPark(batch, attempts);
                 break;
-            } catch (InvalidQueryException | SyntaxError | InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "persister: storing {0} messages failed ({1}); retrying in {2} ms",
-                        messages.size(), e.toString(), backoff.toMillis());
+            } catch (RetryLater e) {
+                LOG.log(System.Logger.Level.WARNING, "persister: storing {0} records failed ({1}); retrying in {2} ms",
+                        batch.size(), e.getMessage(), backoff.toMillis());
                 metrics.retry();
                 consumer.pause(consumer.assignment());
                 Thread.sleep(backoff.toMillis());
-                consumer.poll(Duration.ZERO); // keeps the group membership; paused, it returns nothing
+                keepMembership();
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
@@ -161,6 +182,8 @@ final class PersistLoop implements Runnable, AutoCloseable {
         if (closed) {
             return; // not committed: the batch is redelivered and stored again, harmlessly
         }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        batch.forEach(pending -> offsets.put(pending.partition(), new OffsetAndMetadata(pending.record().offset() + 1)));
         try {
             consumer.commitSync(offsets);
         } catch (CommitFailedException e) {
@@ -168,6 +191,87 @@ final class PersistLoop implements Runnable, AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "persister: commit failed after rebalance: {0}", e.getMessage());
         }
         metrics.batch(records.count(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Parks the records that are not chat messages and stores the rest; when Cassandra refuses the
+     * batch itself (or an unknown error repeats), stores record by record and parks the ones refused.
+     *
+     * @throws RetryLater when Cassandra or Kafka is away (nothing is lost: the batch is retried)
+     */
+    private void storeOrPark(List<Pending> batch, int attempts) throws RetryLater, InterruptedException {
+        for (Pending pending : batch) {
+            if (pending.poison() != null) {
+                parkOrRetry(pending.record(), pending.poison());
+            }
+        }
+        List<Pending> messages = batch.stream().filter(pending -> pending.message() != null).toList();
+        StoreFailures.Kind kind;
+        try {
+            store(messages.stream().map(Pending::message).toList());
+            return;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            kind = StoreFailures.classify(e);
+            if (kind == StoreFailures.Kind.OUTAGE
+                    || kind == StoreFailures.Kind.UNKNOWN && attempts < StoreFailures.ATTEMPTS_BEFORE_ISOLATING) {
+                throw new RetryLater(StoreFailures.unwrap(e));
+            }
+            LOG.log(System.Logger.Level.WARNING, "persister: a batch of {0} was refused ({1}); storing it record by record",
+                    messages.size(), StoreFailures.unwrap(e).toString());
+        }
+        List<Pending> refused = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        boolean anyStored = false;
+        for (Pending pending : messages) {
+            try {
+                store(List.of(pending.message()));
+                anyStored = true;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (StoreFailures.classify(e) == StoreFailures.Kind.OUTAGE) {
+                    throw new RetryLater(StoreFailures.unwrap(e));
+                }
+                refused.add(pending);
+                reasons.add(StoreFailures.unwrap(e).toString());
+            }
+        }
+        if (!refused.isEmpty() && !anyStored) {
+            store.checkTable(); // throws (the persister stops) if the table itself is unusable: configuration
+        }
+        for (int i = 0; i < refused.size(); i++) {
+            parkOrRetry(refused.get(i).record(), "refused by Cassandra: " + reasons.get(i));
+        }
+    }
+
+    private void store(List<ChatMessage> messages) throws Exception {
+        List<MessageStore.Result> results = store.storeAll(messages, STORE_TIMEOUT);
+        metrics.stored(results.stream().filter(r -> r == MessageStore.Result.STORED).count(),
+                results.stream().filter(r -> r == MessageStore.Result.DUPLICATE).count());
+    }
+
+    private void parkOrRetry(ConsumerRecord<String, String> record, String reason) throws RetryLater, InterruptedException {
+        try {
+            park(record, reason);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new RetryLater(e); // the dead-letter topic is away: the batch waits (records are parked at least once)
+        }
+    }
+
+    /**
+     * Polls while every partition is paused, so the group keeps this member; a partition assigned
+     * in that poll (a rebalance) is paused too, and records it returned are rewound, never dropped.
+     */
+    private void keepMembership() {
+        ConsumerRecords<String, String> unexpected = consumer.poll(Duration.ZERO);
+        Map<TopicPartition, Long> rewind = new HashMap<>();
+        unexpected.forEach(record -> rewind.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min));
+        rewind.forEach(consumer::seek);
+        consumer.pause(consumer.assignment());
     }
 
     private void park(ConsumerRecord<String, String> record, String reason) throws Exception {

@@ -46,6 +46,8 @@ class PersisterIT {
 
     private static Config config;
     private static ServiceRuntime persister;
+    /** Set when the persister's loop stops on a fatal error (in production the process exits). */
+    private static final java.util.concurrent.atomic.AtomicBoolean FATAL = new java.util.concurrent.atomic.AtomicBoolean();
     private static CassandraConnection cassandra;
     private static KafkaProducer<String, String> producer;
     private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
@@ -61,7 +63,7 @@ class PersisterIT {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, backends.kafkaBootstrap());
         producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
-        persister = PersisterMain.start(config, () -> { });
+        persister = PersisterMain.start(config, () -> FATAL.set(true));
     }
 
     @AfterAll
@@ -110,6 +112,30 @@ class PersisterIT {
         ConsumerRecord<String, String> parked = findDeadLetter(poison);
         assertThat(new String(parked.headers().lastHeader("reason").value(), StandardCharsets.UTF_8)).contains("not a chat message");
         assertThat(new String(parked.headers().lastHeader("source").value(), StandardCharsets.UTF_8)).startsWith("chat-messages/");
+    }
+
+    @Test
+    void aRecordCassandraRefusesIsParkedAndTheRestOfItsBatchIsStoredNotACrashLoop() throws Exception {
+        UUID channel = UUID.randomUUID();
+        ChatMessage before = message(channel, 9L, "before-refused", "stored");
+        // a valid chat message whose created_at no Cassandra timestamp can hold (a buggy producer):
+        // the driver refuses to encode it, every time
+        UUID id = IDS.next();
+        ChatMessage refused = new ChatMessage(channel, id, 9L, "refused", "x", "text",
+                Instant.parse("+300000000-01-01T00:00:00Z"), SEQ.incrementAndGet(), "e1");
+        ChatMessage after = message(channel, 9L, "after-refused", "stored too");
+        String refusedJson = Json.encode(refused);
+        producer.send(new ProducerRecord<>("chat-messages", channel.toString(), Json.encode(before)));
+        producer.send(new ProducerRecord<>("chat-messages", channel.toString(), refusedJson));
+        produce(channel.toString(), Json.encode(after));
+
+        awaitRows(channel, 2);
+        assertThat(rows(channel)).extracting(r -> r.getUuid("message_id"))
+                .containsExactlyInAnyOrder(before.messageId(), after.messageId());
+        ConsumerRecord<String, String> parked = findDeadLetter(refusedJson);
+        assertThat(new String(parked.headers().lastHeader("reason").value(), StandardCharsets.UTF_8))
+                .startsWith("refused by Cassandra");
+        assertThat(FATAL.get()).as("the persister did not stop").isFalse();
     }
 
     @Test
