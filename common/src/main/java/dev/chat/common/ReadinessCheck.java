@@ -30,6 +30,41 @@ public final class ReadinessCheck implements HealthCheck {
         this.probe = probe;
     }
 
+    /**
+     * A check that is reported (state {@code reachable} true/false, the error, logged on change)
+     * but never makes the service unready: for a backing service the service degrades without.
+     *
+     * @param name   shown in /observe/health
+     * @param probe  asks the service something real
+     * @param without what does not work while it is unreachable, shown with the state
+     * @return the check
+     */
+    public static HealthCheck informational(String name, BooleanSupplier probe, String without) {
+        ReadinessCheck check = new ReadinessCheck(name, probe);
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                HealthCheckResponse state = check.call();
+                HealthCheckResponse.Builder response = HealthCheckResponse.builder().status(true)
+                        .detail("reachable", state.status() == HealthCheckResponse.Status.UP);
+                if (state.status() != HealthCheckResponse.Status.UP) {
+                    response.detail("error", String.valueOf(state.details().get("error"))).detail("affects", without);
+                }
+                return response.build();
+            }
+        };
+    }
+
     @Override
     public String name() {
         return name;

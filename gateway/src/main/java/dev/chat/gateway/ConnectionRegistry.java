@@ -4,20 +4,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.chat.common.wire.ChannelEvent;
 
 /**
  * The local sockets: user → sockets (several devices per user) and fan-out topic → sockets. A
- * topic is subscribed in Redis while at least one local socket needs it (reference counted by the
- * topic's socket set) and unsubscribed when the last one leaves. Thread-safe: changes to one topic
- * are serialized by the map's per-key compute; deliveries read without locks.
+ * topic is subscribed in Redis while at least one local socket needs it and unsubscribed when the
+ * last one leaves. Thread-safe: changes to one topic are serialized by the topic's own lock (a
+ * {@link ReentrantLock}: the Redis SUBSCRIBE it waits for never holds a map lock shared with other
+ * topics, and a virtual thread waiting on it releases its carrier); deliveries read without locks.
  */
 final class ConnectionRegistry {
 
+    private static final System.Logger LOG = System.getLogger(ConnectionRegistry.class.getName());
+
     private final FanOut fanOut;
     private final Map<Long, Set<Connection>> byUser = new ConcurrentHashMap<>();
-    private final Map<String, Set<Connection>> byTopic = new ConcurrentHashMap<>();
+    private final Map<String, Topic> byTopic = new ConcurrentHashMap<>();
+
+    /** One topic's local sockets; retired (and replaced on next use) once unsubscribed. */
+    private static final class Topic {
+        final ReentrantLock lock = new ReentrantLock();
+        final Set<Connection> sockets = ConcurrentHashMap.newKeySet();
+        boolean subscribed;
+        boolean retired;
+    }
 
     ConnectionRegistry(FanOut fanOut) {
         this.fanOut = fanOut;
@@ -35,15 +47,23 @@ final class ConnectionRegistry {
      */
     void listen(Connection connection, String topic) {
         connection.topics().add(topic);
-        byTopic.compute(topic, (name, sockets) -> {
-            Set<Connection> set = sockets;
-            if (set == null) {
-                fanOut.subscribe(name);
-                set = ConcurrentHashMap.newKeySet();
+        while (true) {
+            Topic entry = byTopic.computeIfAbsent(topic, name -> new Topic());
+            entry.lock.lock();
+            try {
+                if (entry.retired) {
+                    continue; // the last socket left meanwhile: take the topic's next entry
+                }
+                if (!entry.subscribed) {
+                    fanOut.subscribe(topic); // outside any map lock; a failure leaves the entry unsubscribed
+                    entry.subscribed = true;
+                }
+                entry.sockets.add(connection);
+                return;
+            } finally {
+                entry.lock.unlock();
             }
-            set.add(connection);
-            return set;
-        });
+        }
     }
 
     /**
@@ -59,16 +79,34 @@ final class ConnectionRegistry {
             byUser.remove(connection.userId(), devices);
         }
         for (String topic : connection.topics()) {
-            byTopic.computeIfPresent(topic, (name, sockets) -> {
-                sockets.remove(connection);
-                if (sockets.isEmpty()) {
-                    fanOut.unsubscribe(name);
-                    return null;
+            Topic entry = byTopic.get(topic);
+            if (entry == null) {
+                continue;
+            }
+            entry.lock.lock();
+            try {
+                entry.sockets.remove(connection);
+                if (entry.sockets.isEmpty() && !entry.retired) {
+                    entry.retired = true;
+                    byTopic.remove(topic, entry);
+                    if (entry.subscribed) {
+                        unsubscribe(topic);
+                    }
                 }
-                return sockets;
-            });
+            } finally {
+                entry.lock.unlock();
+            }
         }
         return removed;
+    }
+
+    private void unsubscribe(String topic) {
+        try {
+            fanOut.unsubscribe(topic);
+        } catch (RuntimeException e) {
+            // Redis is away: the subscription goes with the connection (FanOut resubscribes only what it tracks)
+            LOG.log(System.Logger.Level.WARNING, "unsubscribing {0} failed: {1}", topic, e.getMessage());
+        }
     }
 
     /**
@@ -80,10 +118,11 @@ final class ConnectionRegistry {
      * @return how many sockets it was queued on
      */
     int deliver(String topic, String frame, boolean droppable) {
-        Set<Connection> sockets = byTopic.get(topic);
-        if (sockets == null) {
+        Topic entry = byTopic.get(topic);
+        if (entry == null) {
             return 0;
         }
+        Set<Connection> sockets = entry.sockets;
         for (Connection connection : sockets) {
             connection.outbox().send(frame, droppable);
         }
@@ -99,10 +138,11 @@ final class ConnectionRegistry {
      * @return how many sockets it was queued on
      */
     int deliver(String topic, ChannelEvent event, String frame) {
-        Set<Connection> sockets = byTopic.get(topic);
-        if (sockets == null) {
+        Topic entry = byTopic.get(topic);
+        if (entry == null) {
             return 0;
         }
+        Set<Connection> sockets = entry.sockets;
         for (Connection connection : sockets) {
             connection.deliver(event.channelId(), event.epoch(), event.seq(), frame);
         }

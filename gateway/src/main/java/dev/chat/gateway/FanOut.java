@@ -66,15 +66,22 @@ final class FanOut implements AutoCloseable {
      * @param topic topic name
      */
     void subscribe(String topic) {
+        if (listeners.containsKey(topic)) {
+            return;
+        }
         ThreadPoolExecutor dispatcher = dispatchers[Math.floorMod(topic.hashCode(), dispatchers.length)];
-        listeners.computeIfAbsent(topic, name -> topic(name).addListener(String.class, (channel, payload) -> {
+        // the SUBSCRIBE round trip happens outside any map lock (callers serialize per topic)
+        int listener = topic(topic).addListener(String.class, (channel, payload) -> {
             try {
-                dispatcher.execute(() -> onMessage.accept(name, payload));
+                dispatcher.execute(() -> onMessage.accept(topic, payload));
             } catch (RejectedExecutionException e) {
                 metrics.dispatchDropped();
-                LOG.log(System.Logger.Level.DEBUG, "dispatcher full: dropped an event of {0}", name);
+                LOG.log(System.Logger.Level.DEBUG, "dispatcher full: dropped an event of {0}", topic);
             }
-        }));
+        });
+        if (listeners.putIfAbsent(topic, listener) != null) {
+            topic(topic).removeListener(listener); // subscribed twice concurrently: keep one listener
+        }
     }
 
     /**

@@ -17,14 +17,16 @@ final class Gateway implements AutoCloseable {
     private final GatewaySettings settings;
     private final FanOut fanOut;
     private final Heartbeats heartbeats;
+    private final PresenceSweeper sweeper;
     private final Sessions sessions;
     private final ChatSocket.Handlers handlers;
 
-    private Gateway(GatewaySettings settings, FanOut fanOut, Heartbeats heartbeats, Sessions sessions,
-                    ChatSocket.Handlers handlers) {
+    private Gateway(GatewaySettings settings, FanOut fanOut, Heartbeats heartbeats, PresenceSweeper sweeper,
+                    Sessions sessions, ChatSocket.Handlers handlers) {
         this.settings = settings;
         this.fanOut = fanOut;
         this.heartbeats = heartbeats;
+        this.sweeper = sweeper;
         this.sessions = sessions;
         this.handlers = handlers;
     }
@@ -45,7 +47,8 @@ final class Gateway implements AutoCloseable {
                 new TypingRelay(memberships, fanOut, settings.typingExpiry(), settings.typingInterval()), presence,
                 new PresenceWatch(registry, presence, memberships, settings.maxPresenceUsers()),
                 new ResumeService(memberships, channels, metrics));
-        return new Gateway(settings, fanOut, new Heartbeats(registry, settings, metrics), sessions, handlers);
+        return new Gateway(settings, fanOut, new Heartbeats(registry, settings, metrics),
+                new PresenceSweeper(presence, settings.presenceSweep()), sessions, handlers);
     }
 
     /** @return a listener for a new connection */
@@ -60,6 +63,7 @@ final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         heartbeats.close();
+        sweeper.close();
         sessions.closeAll();
         fanOut.close();
     }

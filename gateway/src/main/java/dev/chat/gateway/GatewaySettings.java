@@ -20,6 +20,7 @@ import io.helidon.config.Config;
  * @param pingInterval       how often each socket is pinged
  * @param pongTimeout        a socket without a pong for this long is closed
  * @param presenceTtl        how long a device counts as online after its last heartbeat
+ * @param presenceSweep      how often expired devices (of gateways that died) are swept and announced offline
  * @param kafkaSendTimeout   how long a send waits for Kafka before answering unavailable
  * @param typingExpiry       how long clients show a typing indicator without a refresh
  * @param membershipCacheTtl how long a user's channel list is trusted without reloading
@@ -38,6 +39,7 @@ record GatewaySettings(int maxFrameChars,
                        Duration pingInterval,
                        Duration pongTimeout,
                        Duration presenceTtl,
+                       Duration presenceSweep,
                        Duration kafkaSendTimeout,
                        Duration typingExpiry,
                        Duration membershipCacheTtl,
@@ -58,6 +60,7 @@ record GatewaySettings(int maxFrameChars,
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.pingintervalmillis", 30_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.pongtimeoutmillis", 60_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.presencettlmillis", 45_000)),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.presencesweepmillis", 15_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.kafkasendtimeoutmillis", 5_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.typingexpirymillis", 4_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.membershipcachettlmillis", 60_000)),

@@ -17,7 +17,9 @@ import org.redisson.client.codec.StringCodec;
  * each expires (refreshed by heartbeats; the key itself has a TTL, so a crashed gateway's devices
  * expire), and {@code presence:last_seen:<user>} holds epoch millis of the last sign of life.
  * A user is online while any device has not expired. Transitions are published on the
- * {@code presence:<user>} topic. Thread-safe.
+ * {@code presence:<user>} topic. Devices of a gateway that died are found in
+ * {@code presence:expiries} by {@link #sweep} (any gateway runs it; each device is taken by one),
+ * which publishes {@code offline} for users left without a device. Thread-safe.
  */
 final class Presence {
 
@@ -46,11 +48,13 @@ final class Presence {
         RScoredSortedSet<String> devices = devices(connection.userId());
         devices.add(now + ttl.toMillis(), connection.id());
         devices.expire(ttl);
+        expiries().add(now + ttl.toMillis(), connection.userId() + "/" + connection.id());
         lastSeen(connection.userId()).set(Long.toString(now), LAST_SEEN_TTL);
     }
 
     void disconnected(Connection connection) {
         devices(connection.userId()).remove(connection.id());
+        expiries().remove(connection.userId() + "/" + connection.id());
         lastSeen(connection.userId()).set(Long.toString(System.currentTimeMillis()), LAST_SEEN_TTL);
         if (liveDevices(connection.userId()) == 0) {
             fanOut.publish(ChannelKeys.presenceTopic(connection.userId()), current(connection.userId()));
@@ -65,6 +69,34 @@ final class Presence {
         String lastSeen = lastSeen(userId).get();
         return new PresenceEvent(userId, liveDevices(userId) > 0 ? "online" : "offline",
                 lastSeen == null ? null : Instant.ofEpochMilli(Long.parseLong(lastSeen)));
+    }
+
+    /**
+     * Takes up to {@code max} devices whose expiry passed (their gateway died or lost them) and
+     * publishes {@code offline} for each user left without a live device. A device is taken by one
+     * sweeper only (ZREM answers true once).
+     *
+     * @return how many users went offline
+     */
+    int sweep(int max) {
+        RScoredSortedSet<String> expiries = expiries();
+        long now = System.currentTimeMillis();
+        int offline = 0;
+        for (String device : expiries.valueRange(Double.NEGATIVE_INFINITY, true, now, true, 0, max)) {
+            if (!expiries.remove(device)) {
+                continue; // another gateway's sweeper took it
+            }
+            long userId = Long.parseLong(device.substring(0, device.indexOf('/')));
+            if (liveDevices(userId) == 0) {
+                fanOut.publish(ChannelKeys.presenceTopic(userId), current(userId));
+                offline++;
+            }
+        }
+        return offline;
+    }
+
+    private RScoredSortedSet<String> expiries() {
+        return redis.getScoredSortedSet(PresenceKeys.EXPIRIES, StringCodec.INSTANCE);
     }
 
     private int liveDevices(long userId) {

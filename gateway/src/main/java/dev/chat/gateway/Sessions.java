@@ -21,6 +21,8 @@ final class Sessions {
 
     private static final System.Logger LOG = System.getLogger(Sessions.class.getName());
     private static final long HEARTBEAT_MS = 15_000;
+    /** Close code when a socket cannot be set up now (RFC 6455 registry: 1013 Try Again Later). */
+    static final int TRY_AGAIN_LATER = 1013;
 
     private final String instanceId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private final AtomicLong sequence = new AtomicLong();
@@ -62,12 +64,19 @@ final class Sessions {
             return connection;
         }
         registry.add(connection);
-        Set<UUID> mine = memberships.channelsOf(userId);
-        for (UUID channel : mine) {
-            registry.listen(connection, ChannelKeys.topic(channel));
+        try {
+            Set<UUID> mine = memberships.channelsOf(userId);
+            for (UUID channel : mine) {
+                registry.listen(connection, ChannelKeys.topic(channel));
+            }
+            presence.connected(connection);
+            connection.outbox().send(Json.encode(new Hello(userId, heads(mine), HEARTBEAT_MS)), false);
+        } catch (RuntimeException e) {
+            // PostgreSQL or Redis failed half-way: undo what was set up and let the client come back
+            LOG.log(System.Logger.Level.WARNING, "cannot open a socket for user {0}: {1}", userId, e.getMessage());
+            registry.remove(connection);
+            connection.outbox().close(TRY_AGAIN_LATER, "the gateway cannot reach its backing services; reconnect later");
         }
-        presence.connected(connection);
-        connection.outbox().send(Json.encode(new Hello(userId, heads(mine), HEARTBEAT_MS)), false);
         return connection;
     }
 

@@ -45,6 +45,7 @@ class GatewayConnectionsIT {
         gateway = GatewayMain.start(fixtures.config(Map.of(
                 "gateway.pingintervalmillis", "200",
                 "gateway.pongtimeoutmillis", "1500",
+                "gateway.presencesweepmillis", "200",
                 "gateway.outboxcapacity", "32",
                 "gateway.maxcontentchars", "60000",
                 "gateway.maxframechars", "70000")));
@@ -153,6 +154,31 @@ class GatewayConnectionsIT {
                     && watching.received("presence").indexOf(f) > 0, WAIT);
             assertThat(offline.path("last_seen_at").asText()).isNotEmpty();
             deadLaptop.close();
+        }
+    }
+
+    @Test
+    void aUserWhoseGatewayDiedIsAnnouncedOfflineOnceTheirDeviceExpires() throws Exception {
+        long watcher = fixtures.user("watcher");
+        long ghost = fixtures.user("ghost");
+        fixtures.channel("group", watcher, ghost);
+        // a device that a gateway registered and then died with: no close, no offline, only its expiry
+        long expiresAt = System.currentTimeMillis() + 1_500;
+        try (dev.chat.common.RedisConnection redis = dev.chat.common.RedisConnection.open("test",
+                dev.chat.common.BackendSettings.create(fixtures.config(Map.of())))) {
+            redis.client().getScoredSortedSet(dev.chat.common.PresenceKeys.devices(ghost), org.redisson.client.codec.StringCodec.INSTANCE)
+                    .add(expiresAt, "dead-gateway-1");
+            redis.client().getScoredSortedSet(dev.chat.common.PresenceKeys.EXPIRIES, org.redisson.client.codec.StringCodec.INSTANCE)
+                    .add(expiresAt, ghost + "/dead-gateway-1");
+        }
+        try (ChatClient watching = ChatClient.connect(gateway.port(), fixtures.token(watcher))) {
+            watching.send(Map.of("type", "subscribe_presence", "user_ids", new long[] {ghost}));
+            watching.await(f -> isPresence(f, ghost, "online"), WAIT);
+            watching.await(f -> isPresence(f, ghost, "offline"), WAIT);
+            assertThat(System.currentTimeMillis()).as("not before the device expired").isGreaterThanOrEqualTo(expiresAt);
+            pause(1_000);
+            assertThat(watching.received("presence").stream().filter(f -> isPresence(f, ghost, "offline")))
+                    .as("announced once").hasSize(1);
         }
     }
 

@@ -45,6 +45,7 @@ class GatewayHealthIT {
             assertThat(health.body()).contains("\"name\":\"" + check + "\",\"status\":\"UP\"");
         }
         assertThat(health.body()).as("the send path needs no Cassandra").doesNotContain("cassandra");
+        assertThat(health.body()).as("PostgreSQL is reported, informational").contains("\"reachable\":true");
     }
 
     @Test
