@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code chatctl up}: the whole chat system on this machine. Starts (or reuses) the local stack of
  * real Redis, Kafka, Cassandra and PostgreSQL, then persister, api and the gateways as separate
- * processes; prints where to connect; on Ctrl-C stops everything it started.
+ * processes; prints where to connect; supervises them (a service that dies is reported and
+ * started again with back-off while the others keep running); on Ctrl-C stops everything it
+ * started.
  */
 @Command(name = "up",
         mixinStandardHelpOptions = true,
@@ -64,8 +66,18 @@ final class UpCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     private OutputOptions output;
 
+    /** Restarts of a service that keeps dying wait 1, 2, 4 … up to this long. */
+    static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+    /** A service up this long counts as healthy again: its next restart waits 1 s. */
+    static final Duration STABLE = Duration.ofSeconds(60);
+
     private final List<ServiceProcess> started = Collections.synchronizedList(new ArrayList<>());
+    /** How to start each service again, by name. */
+    private final Map<String, Launch> launches = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopping;
+
+    private record Launch(StackSettings settings, String module, int port, Map<String, String> env, String heap) {
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -130,6 +142,7 @@ final class UpCommand implements Callable<Integer> {
     private ServiceProcess launch(StackSettings settings, String module, String name, int port,
                                   Map<String, String> env, String heap) throws java.io.IOException {
         ServiceProcess service = ServiceProcess.launch(settings.home(), module, name, port, env, settings.logDir(), heap);
+        launches.put(name, new Launch(settings, module, port, env, heap));
         started.add(service);
         return service;
     }
@@ -173,19 +186,66 @@ final class UpCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Blocks until a service dies (then exits 1, which stops the rest) or the JVM is stopped. */
+    /**
+     * Supervises the services until the JVM is stopped (Ctrl-C): a service that died is reported
+     * and started again after a back-off (1 s, doubling up to {@link #MAX_RESTART_DELAY} while it
+     * keeps dying within {@link #STABLE}); the others keep running meanwhile.
+     */
     private int watch(PrintWriter out) throws InterruptedException {
+        Map<String, Long> startedAt = new java.util.HashMap<>();
+        Map<String, Duration> delays = new java.util.HashMap<>();
+        Map<String, Long> restartAt = new java.util.HashMap<>();
+        started.forEach(service -> startedAt.put(service.name(), System.nanoTime()));
         while (!stopping) {
+            long now = System.nanoTime();
             for (ServiceProcess service : List.copyOf(started)) {
-                if (!service.process().isAlive()) {
-                    out.printf("%s exited unexpectedly; see %s. Stopping everything.%n", service.name(), service.log());
-                    out.flush();
-                    return ChatCtl.FAILED;
+                String name = service.name();
+                if (service.process().isAlive() || restartAt.containsKey(name)) {
+                    continue;
+                }
+                boolean stable = now - startedAt.getOrDefault(name, now) > STABLE.toNanos();
+                Duration delay = stable || !delays.containsKey(name) ? Duration.ofSeconds(1)
+                        : min(delays.get(name).multipliedBy(2), MAX_RESTART_DELAY);
+                delays.put(name, delay);
+                restartAt.put(name, now + delay.toNanos());
+                out.printf("%s exited unexpectedly (see %s); starting it again in %d s. The others keep running.%n",
+                        name, service.log(), delay.toSeconds());
+                out.flush();
+            }
+            for (var due : List.copyOf(restartAt.entrySet())) {
+                if (due.getValue() <= now && !stopping) {
+                    restartAt.remove(due.getKey());
+                    startedAt.put(due.getKey(), now);
+                    restart(due.getKey(), out);
                 }
             }
-            Thread.sleep(1000);
+            Thread.sleep(500);
         }
         return ChatCtl.OK;
+    }
+
+    private void restart(String name, PrintWriter out) {
+        Launch launch = launches.get(name);
+        started.removeIf(service -> service.name().equals(name));
+        try {
+            ServiceProcess fresh = launch(launch.settings(), launch.module(), name, launch.port(), launch.env(), launch.heap());
+            Thread.ofVirtual().start(() -> {
+                try {
+                    fresh.awaitReady(Duration.ofSeconds(readyTimeoutSeconds));
+                    out.printf("%s is back (port %d).%n", name, launch.port());
+                } catch (Exception e) {
+                    out.printf("%s did not become ready again: %s%n", name, e.getMessage());
+                }
+                out.flush();
+            });
+        } catch (java.io.IOException | RuntimeException e) {
+            out.printf("%s could not be started again: %s%n", name, e.getMessage());
+            out.flush();
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void stopAll(LocalStack stack, PrintWriter out) {

@@ -81,6 +81,22 @@ class UpCommandIT {
     }
 
     @Test
+    void aServiceThatDiesIsStartedAgainWhileTheOthersKeepRunning() throws Exception {
+        ProcessHandle victim = up.descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("chat-persister.jar"))
+                .findFirst().orElseThrow(() -> new AssertionError("no persister process under chatctl up"));
+        victim.destroyForcibly(); // SIGKILL, as a crash
+        victim.onExit().get(10, TimeUnit.SECONDS);
+        awaitOutput(up, output, "persister exited unexpectedly", Duration.ofSeconds(30));
+        for (int port : List.of(api, gateway, gateway + 1)) {
+            assertThat(status("http://127.0.0.1:" + port + "/observe/health")).as("still up: " + port).isEqualTo(200);
+        }
+        awaitOutput(up, output, "persister is back", Duration.ofSeconds(120));
+        assertThat(status("http://127.0.0.1:" + persister + "/observe/health")).isEqualTo(200);
+        assertThat(up.isAlive()).isTrue();
+    }
+
+    @Test
     void usersChatThroughTheRunningSystem() throws Exception {
         chatAcrossTheRunningSystem(api, gateway, gateway + 1);
     }
@@ -163,6 +179,7 @@ class UpCommandIT {
             long deadline = System.nanoTime() + wait.toNanos();
             JsonNode history;
             do {
+                TimeUnit.MILLISECONDS.sleep(100); // within the api's rate limit while the persister catches up
                 history = get(api, "/api/v1/channels/" + channel + "/messages", bob.path("token").asText());
             } while (history.path("messages").isEmpty() && System.nanoTime() < deadline);
             assertThat(history.path("messages").get(0).path("message_id").asText()).isEqualTo(messageId);
