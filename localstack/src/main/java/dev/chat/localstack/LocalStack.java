@@ -157,6 +157,30 @@ public final class LocalStack implements AutoCloseable {
         recordState();
     }
 
+    /**
+     * Sends a signal to one server of a stack this JVM owns (fault tests): {@code STOP} freezes it
+     * (a stalled node: connections stay open, nothing answers), {@code CONT} thaws it, {@code KILL}
+     * crashes it (then {@link #startServer} starts it again; Redis comes back empty).
+     *
+     * @param name   redis, postgres, kafka or cassandra
+     * @param signal STOP, CONT or KILL
+     * @throws Exception if the signal cannot be sent
+     */
+    public void signalServer(String name, String signal) throws Exception {
+        if (!List.of("STOP", "CONT", "KILL").contains(signal)) {
+            throw new IllegalArgumentException("signal must be STOP, CONT or KILL, was " + signal);
+        }
+        for (long pid : server(name).pids()) {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " (" + name + ") failed");
+            }
+            if (signal.equals("KILL")) {
+                ProcessHandle.of(pid).ifPresent(process -> process.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
+            }
+        }
+    }
+
     private BackingService server(String name) {
         if (!owner) {
             throw new IllegalStateException("this JVM reuses a stack it does not own; it cannot stop its servers");
