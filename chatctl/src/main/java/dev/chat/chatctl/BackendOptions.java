@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.chat.common.BackendSettings;
+import dev.chat.common.CassandraConnection;
 import dev.chat.common.ServiceConfig;
 import io.helidon.config.Config;
 import picocli.CommandLine.Option;
@@ -44,6 +45,26 @@ final class BackendOptions {
     /** @return validated backend settings */
     BackendSettings backends() {
         return BackendSettings.create(config());
+    }
+
+    /**
+     * @return a Cassandra session that has answered a query
+     * @throws ChatCtl.Unreachable naming where it looked, when Cassandra does not answer
+     */
+    CassandraConnection cassandra() {
+        BackendSettings backends = backends();
+        CassandraConnection cassandra = null;
+        try {
+            cassandra = CassandraConnection.open("chatctl", backends);
+            cassandra.session().execute("SELECT release_version FROM system.local");
+            return cassandra;
+        } catch (RuntimeException e) {
+            if (cassandra != null) {
+                cassandra.close();
+            }
+            throw new ChatCtl.Unreachable("cannot reach Cassandra at " + backends.cassandraContactPoints()
+                    + " (cassandra.contactpoints / CASSANDRA_CONTACTPOINTS / --cassandra): " + e.getMessage());
+        }
     }
 
     private static void put(Map<String, String> map, String key, String value) {

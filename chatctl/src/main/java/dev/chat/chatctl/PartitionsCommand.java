@@ -97,14 +97,7 @@ final class PartitionsCommand implements Callable<Integer> {
             }
         }
         BackendSettings backends = backend.backends();
-        CassandraConnection cassandra;
-        try {
-            cassandra = CassandraConnection.open("chatctl", backends);
-            cassandra.session().execute("SELECT release_version FROM system.local");
-        } catch (RuntimeException e) {
-            throw new ChatCtl.Unreachable("cannot reach Cassandra at " + backends.cassandraContactPoints()
-                    + " (cassandra.contactpoints / CASSANDRA_CONTACTPOINTS / --cassandra): " + e.getMessage());
-        }
+        CassandraConnection cassandra = backend.cassandra();
         try (cassandra) {
             List<Map<String, Object>> rows = channelId != null
                     ? channel(cassandra.session(), channelId, createdAt(backends, channelId))

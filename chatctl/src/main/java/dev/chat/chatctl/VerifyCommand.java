@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.chat.common.BackendSettings;
 import dev.chat.common.CassandraConnection;
 import dev.chat.common.MessageBuckets;
 import dev.chat.common.TimeUuids;
@@ -71,16 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        BackendSettings backends = backend.backends();
-        CassandraConnection cassandra;
-        try {
-            cassandra = CassandraConnection.open("chatctl", backends);
-            cassandra.session().execute("SELECT release_version FROM system.local");
-        } catch (RuntimeException e) {
-            throw new ChatCtl.Unreachable("cannot reach Cassandra at " + backends.cassandraContactPoints()
-                    + " (cassandra.contactpoints / CASSANDRA_CONTACTPOINTS / --cassandra): " + e.getMessage());
-        }
-        try (cassandra) {
+        try (CassandraConnection cassandra = backend.cassandra()) {
             Verification.Report report = settle(cassandra.session(), events);
             print(report);
             return report.clean() ? ChatCtl.OK : ChatCtl.FAILED;

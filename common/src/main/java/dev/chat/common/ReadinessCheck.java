@@ -19,6 +19,8 @@ public final class ReadinessCheck implements HealthCheck {
 
     private final String name;
     private final BooleanSupplier probe;
+    /** For an informational check: what does not work while the service is unreachable (else null). */
+    private final String without;
     private final AtomicBoolean up = new AtomicBoolean(true);
 
     /**
@@ -26,43 +28,26 @@ public final class ReadinessCheck implements HealthCheck {
      * @param probe asks the service something real
      */
     public ReadinessCheck(String name, BooleanSupplier probe) {
+        this(name, probe, null);
+    }
+
+    private ReadinessCheck(String name, BooleanSupplier probe, String without) {
         this.name = name;
         this.probe = probe;
+        this.without = without;
     }
 
     /**
      * A check that is reported (state {@code reachable} true/false, the error, logged on change)
      * but never makes the service unready: for a backing service the service degrades without.
      *
-     * @param name   shown in /observe/health
-     * @param probe  asks the service something real
+     * @param name    shown in /observe/health
+     * @param probe   asks the service something real
      * @param without what does not work while it is unreachable, shown with the state
      * @return the check
      */
-    public static HealthCheck informational(String name, BooleanSupplier probe, String without) {
-        ReadinessCheck check = new ReadinessCheck(name, probe);
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                HealthCheckResponse state = check.call();
-                HealthCheckResponse.Builder response = HealthCheckResponse.builder().status(true)
-                        .detail("reachable", state.status() == HealthCheckResponse.Status.UP);
-                if (state.status() != HealthCheckResponse.Status.UP) {
-                    response.detail("error", String.valueOf(state.details().get("error"))).detail("affects", without);
-                }
-                return response.build();
-            }
-        };
+    public static ReadinessCheck informational(String name, BooleanSupplier probe, String without) {
+        return new ReadinessCheck(name, probe, without);
     }
 
     @Override
@@ -77,13 +62,24 @@ public final class ReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        String error = probeError();
+        if (without != null) {
+            HealthCheckResponse.Builder informational = HealthCheckResponse.builder().status(true).detail("reachable", error == null);
+            return (error == null ? informational : informational.detail("error", error).detail("affects", without)).build();
+        }
+        return error == null ? HealthCheckResponse.builder().status(true).build()
+                : HealthCheckResponse.builder().status(false).detail("error", error).build();
+    }
+
+    /** @return null when the probe succeeded, else why not (each change of state is logged) */
+    private String probeError() {
         String error;
         try {
             if (probe.getAsBoolean()) {
                 if (!up.getAndSet(true)) {
                     LOG.log(System.Logger.Level.INFO, "{0} is reachable again", name);
                 }
-                return HealthCheckResponse.builder().status(true).build();
+                return null;
             }
             error = "the probe answered no";
         } catch (RuntimeException e) {
@@ -92,6 +88,6 @@ public final class ReadinessCheck implements HealthCheck {
         if (up.getAndSet(false)) {
             LOG.log(System.Logger.Level.WARNING, "{0} is not ready: {1}", name, error);
         }
-        return HealthCheckResponse.builder().status(false).detail("error", error).build();
+        return error;
     }
 }

@@ -22,6 +22,7 @@ import io.helidon.config.Config;
  * @param presenceTtl        how long a device counts as online after its last heartbeat
  * @param presenceSweep      how often expired devices (of gateways that died) are swept and announced offline
  * @param kafkaSendTimeout   how long a send waits for Kafka before answering unavailable
+ * @param kafkaRetryWindow   how long the producer keeps retrying a message after that (in the background)
  * @param typingExpiry       how long clients show a typing indicator without a refresh
  * @param membershipCacheTtl how long a user's channel list is trusted without reloading
  * @param shutdownGrace      how long sockets get to close on SIGTERM
@@ -41,6 +42,7 @@ record GatewaySettings(int maxFrameChars,
                        Duration presenceTtl,
                        Duration presenceSweep,
                        Duration kafkaSendTimeout,
+                       Duration kafkaRetryWindow,
                        Duration typingExpiry,
                        Duration membershipCacheTtl,
                        Duration shutdownGrace,
@@ -62,6 +64,7 @@ record GatewaySettings(int maxFrameChars,
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.presencettlmillis", 45_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.presencesweepmillis", 15_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.kafkasendtimeoutmillis", 5_000)),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.kafkaretrymillis", 120_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.typingexpirymillis", 4_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.membershipcachettlmillis", 60_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.shutdowngracemillis", 5_000)),

@@ -55,16 +55,27 @@ final class MessageLog implements AutoCloseable {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         // give up (and answer "unavailable") when Kafka cannot take a record in time
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, timeoutMs / 2));
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs + 1);
+        // the sender hears "unavailable" after the send timeout, but the producer keeps the record and
+        // keeps retrying for the retry window: a message already fanned out is stored once Kafka is
+        // back, even if its sender never retries (a retry is deduplicated by the persister)
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                (int) Math.max(settings.kafkaRetryWindow().toMillis(), timeoutMs + 1));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
         KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        try {
+            // the topic's metadata now: a first send must not wait for it (and fail if Kafka stalls meanwhile)
+            producer.partitionsFor(backends.messagesTopic());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "gateway: no metadata for {0} yet: {1}", backends.messagesTopic(), e.getMessage());
+        }
         LOG.log(System.Logger.Level.INFO, "gateway: kafka producer started");
         return new MessageLog(producer, backends.messagesTopic(), settings.kafkaSendTimeout(), kafkaUp);
     }
 
     /**
-     * Writes a message; completes when Kafka acknowledged it, fails if it cannot within the timeout.
+     * Writes a message; completes when Kafka acknowledged it, fails if it cannot within the send
+     * timeout (the producer still retries it in the background for the retry window).
      *
      * @param message the message
      * @return completes with nothing on success
@@ -74,11 +85,18 @@ final class MessageLog implements AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(topic, message.channelId().toString(), Json.encode(message)),
                     (metadata, error) -> {
-                        // on the producer's I/O thread: only complete, never block
+                        // on the producer's I/O thread: only complete (and log), never block
+                        boolean late = acknowledged.isDone(); // the sender was told "unavailable" already
                         if (error == null) {
                             acknowledged.complete(null);
+                            if (late) {
+                                LOG.log(System.Logger.Level.INFO, "message {0} of channel {1} reached Kafka after its send timeout",
+                                        message.messageId(), message.channelId());
+                            }
                         } else {
                             acknowledged.completeExceptionally(error);
+                            LOG.log(System.Logger.Level.WARNING, "message {0} of channel {1} was not written to Kafka: {2}"
+                                    + " (stored only if its sender retries)", message.messageId(), message.channelId(), error.toString());
                         }
                     });
         } catch (RuntimeException e) {

@@ -97,6 +97,40 @@ class GatewayResilienceIT {
     }
 
     @Test
+    void aSendFannedOutJustBeforeKafkaStalledIsStoredWhenKafkaIsBackThoughItsSenderNeverRetries() throws Exception {
+        LocalStack stack = LocalStack.shared();
+        assumeTrue(stack.owner(), "needs a local stack this JVM owns (stop chatctl up to run this test)");
+        long erin = fixtures.user("erin");
+        long finn = fixtures.user("finn");
+        UUID group = fixtures.channel("group", erin, finn);
+        ServiceRuntime gateway = GatewayMain.start(fixtures.config(Map.of("gateway.kafkasendtimeoutmillis", "3000")));
+        try (ChatClient sender = ChatClient.connect(gateway.port(), fixtures.token(erin));
+             ChatClient receiver = ChatClient.connect(gateway.port(), fixtures.token(finn))) {
+            sender.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "before-1", "content", "warm"));
+            sender.await(f -> "ack".equals(f.path("type").asText()), WAIT);
+            awaitStored(group, 1);
+            stack.signalServer("kafka", "STOP"); // frozen: the gateway's probe has not noticed yet
+            try {
+                sender.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "stalled-1",
+                        "content", "sent as Kafka froze"));
+                JsonNode delivered = receiver.await(f -> "stalled-1".equals(f.path("client_id").asText()), WAIT);
+                JsonNode error = sender.await(f -> "error".equals(f.path("type").asText()), WAIT);
+                assertThat(error.path("code").asText()).isEqualTo("unavailable");
+                Thread.sleep(2_000);
+                stack.signalServer("kafka", "CONT");
+                // the sender gives up (sends nothing again); the gateway's producer still writes it
+                awaitStored(group, 2);
+                assertThat(fixtures.storedMessageIds(group)).extracting(UUID::toString)
+                        .contains(delivered.path("message_id").asText()).hasSize(2);
+            } finally {
+                stack.signalServer("kafka", "CONT");
+            }
+        } finally {
+            gateway.close();
+        }
+    }
+
+    @Test
     void kafkaDownMeansUnavailableAndNothingDeliveredThenSendsSucceedAgain() throws Exception {
         LocalStack stack = LocalStack.shared();
         assumeTrue(stack.owner(), "needs a local stack this JVM owns (stop chatctl up to run this test)");
