@@ -1,5 +1,19 @@
 package dev.chat.api;
 
+import dev.chat.common.wire.ClientFrames;
+
+import dev.chat.common.send.SendPath;
+
+import dev.chat.common.send.MessageLog;
+
+import dev.chat.common.TimeUuids;
+
+import dev.chat.common.ChannelLog;
+
+import dev.chat.common.ReadinessCheck;
+
+import dev.chat.common.KafkaHealth;
+
 import java.util.List;
 
 import dev.chat.common.BackendSettings;
@@ -50,13 +64,33 @@ public final class ApiMain {
             Database database = runtime.own(Database.open(backends, config.get("db.statements")));
             CassandraConnection cassandra = runtime.own(CassandraConnection.open("api", backends));
             RedisConnection redis = runtime.own(RedisConnection.open("api", backends));
+            KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
+            kafka.probeEvery(java.time.Duration.ofSeconds(2));
+            MessageLog log = runtime.own(MessageLog.open("api", backends, settings.kafkaSendTimeout(),
+                    settings.kafkaRetryWindow(), kafka::lastKnownUp));
             ChannelStore store = new ChannelStore(database.client());
             Events events = new Events(redis.client());
+            SendPath.Access access = new SendPath.Access() {
+                @Override
+                public boolean isMember(java.util.UUID channelId, long userId) {
+                    return store.membership(channelId, userId).isPresent();
+                }
+
+                @Override
+                public boolean readOnly(java.util.UUID channelId, long userId) {
+                    return store.directBlocked(channelId, userId);
+                }
+            };
+            SendPath sendPath = new SendPath(access, new ChannelLog(redis.client(), ChannelLog.Settings.create(config),
+                    new TimeUuids()), log, SendPath.Meters.NONE);
+            MessageSender sender = new MessageSender(sendPath, new ClientFrames(settings.maxContentChars(), 1), store);
             ChannelService channels = new ChannelService(store, new History(cassandra.session()), events, settings);
             UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), tokens, settings);
-            List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health());
+            // Kafka is needed only by POST /channels/{id}/messages: shown, but the api stays ready without it
+            List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health(),
+                    ReadinessCheck.informational("kafka", kafka::lastKnownUp, "sending messages over REST (503)"));
             ObserveFeature observe = ServiceRuntime.observe(config, checks);
-            runtime.start(config.get("server"), server -> setup(server, settings, tokens, new ChannelRoutes(channels), users,
+            runtime.start(config.get("server"), server -> setup(server, settings, tokens, new ChannelRoutes(channels, sender), users,
                     new BlockRoutes(store, events), observe));
             return runtime;
         } catch (RuntimeException e) {

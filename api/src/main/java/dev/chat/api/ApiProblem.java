@@ -24,6 +24,10 @@ final class ApiProblem extends RuntimeException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    static ApiProblem unavailable(String detail, long retryAfterSeconds) {
+        return new ApiProblem(Status.SERVICE_UNAVAILABLE_503, detail, null, Math.max(1, retryAfterSeconds));
+    }
+
     static ApiProblem tooManyRequests(String detail, long retryAfterSeconds) {
         return new ApiProblem(Status.TOO_MANY_REQUESTS_429, detail, null, Math.max(1, retryAfterSeconds));
     }

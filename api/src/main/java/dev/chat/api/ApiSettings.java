@@ -18,9 +18,13 @@ import io.helidon.config.Config;
  * @param rateBurst     requests each user may make at once
  * @param clientGateways the gateway URLs the web client is told to use
  * @param maxMembersPerRequest most users one request may put into a channel
+ * @param kafkaSendTimeout     how long a REST send waits for Kafka
+ * @param kafkaRetryWindow     how long the producer keeps retrying after that
+ * @param maxContentChars      longest message content
  */
 record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ratePerSecond, int rateBurst,
-                   java.util.List<String> clientGateways, int maxMembersPerRequest) {
+                   java.util.List<String> clientGateways, int maxMembersPerRequest, Duration kafkaSendTimeout,
+                   Duration kafkaRetryWindow, int maxContentChars) {
 
     static ApiSettings create(Config config) {
         String admins = config.get("api.admins").asString().orElse("");
@@ -44,7 +48,10 @@ record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ra
                 ServiceConfig.positiveInt(config, "api.rateburst", 200),
                 Arrays.stream(config.get("api.clientgateways").asString().orElse("ws://127.0.0.1:8081/ws").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).toList(),
-                ServiceConfig.positiveInt(config, "api.maxmembersperrequest", 100));
+                ServiceConfig.positiveInt(config, "api.maxmembersperrequest", 100),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "api.kafkasendtimeoutmillis", 5_000)),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "api.kafkaretrymillis", 120_000)),
+                ServiceConfig.positiveInt(config, "api.maxcontentchars", 4_000));
     }
 
     private static boolean loopback(String host) {

@@ -18,6 +18,7 @@ final class ChannelRoutes implements HttpService {
     /** Every route, as documented in META-INF/openapi.yaml (ApiOpenApiIT compares them). */
     static final List<String> ROUTES = List.of(
             "POST /api/v1/channels", "GET /api/v1/channels", "GET /api/v1/channels/{id}/messages",
+            "POST /api/v1/channels/{id}/messages",
             "POST /api/v1/channels/{id}/members", "PUT /api/v1/channels/{id}/read", "GET /api/v1/channels/{id}/read");
 
     /** Longest member_ids array read at all (the configured per-request cap is checked after). */
@@ -26,9 +27,11 @@ final class ChannelRoutes implements HttpService {
     static final int MAX_LIMIT = 200;
 
     private final ChannelService channels;
+    private final MessageSender sender;
 
-    ChannelRoutes(ChannelService channels) {
+    ChannelRoutes(ChannelService channels, MessageSender sender) {
         this.channels = channels;
+        this.sender = sender;
     }
 
     @Override
@@ -36,6 +39,7 @@ final class ChannelRoutes implements HttpService {
         rules.post("/", this::create)
                 .get("/", this::list)
                 .get("/{id}/messages", this::messages)
+                .post("/{id}/messages", this::send)
                 .post("/{id}/members", this::addMember)
                 .put("/{id}/read", this::markRead)
                 .get("/{id}/read", this::readPositions);
@@ -75,6 +79,14 @@ final class ChannelRoutes implements HttpService {
         }
         History.Page page = channels.history(Authentication.caller(request), channelId(request), before, after, limit);
         json(response, Status.OK_200, Map.of("messages", page.messages(), "has_more", page.hasMore()));
+    }
+
+    private void send(ServerRequest request, ServerResponse response) {
+        long caller = Authentication.caller(request);
+        UUID channelId = channelId(request);
+        JsonBody body = JsonBody.read(request);
+        String key = request.headers().first(io.helidon.http.HeaderNames.create("Idempotency-Key")).orElse(null);
+        json(response, Status.CREATED_201, MessageSender.json(sender.send(caller, channelId, body, key)));
     }
 
     private void addMember(ServerRequest request, ServerResponse response) {

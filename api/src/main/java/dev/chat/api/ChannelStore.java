@@ -113,6 +113,14 @@ final class ChannelStore {
         return db.execute().namedGet("share-channel", a, b).isPresent();
     }
 
+    /**
+     * @return whether the channel is a direct channel in which the user or the other member blocks
+     *         the other (read-only for both)
+     */
+    boolean directBlocked(UUID channelId, long userId) {
+        return db.execute().namedGet("direct-blocked", userId, userId, userId, channelId).isPresent();
+    }
+
     /** @return whether either user blocks the other */
     boolean blockedBetween(long a, long b) {
         return db.execute().namedGet("blocked-between", a, b, b, a).isPresent();

@@ -67,6 +67,7 @@ class ApiBadInputIT {
                 failures.add("#" + i + " " + c.name() + ": the next valid request answered " + next.status());
             }
         }
+        System.out.println("ApiBadInputIT: " + cases.size() + " cases");
         assertThat(failures).as(failures.size() + " of " + cases.size() + " cases").isEmpty();
         assertThat(rowCounts()).as("nothing stored").isEqualTo(before);
     }

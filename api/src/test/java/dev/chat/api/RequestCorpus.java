@@ -88,6 +88,11 @@ record RequestCorpus(Tokens tokens, long caller, long admin, long other, UUID me
         groupBad.put("anyone_can_add", List.of("true", 1, List.of(true)));
         return List.of(
                 new Endpoint("POST", "/api/v1/channels", bearer(caller), group, groupBad, 400),
+                new Endpoint("POST", "/api/v1/channels/" + member + "/messages", bearer(caller),
+                        Map.of("content", "hello", "client_id", "corpus-1"),
+                        Map.of("content", concat(badText, List.of("   ", "\t")),
+                                "client_id", concat(badText, List.of("c".repeat(65), "  ")),
+                                "msg_type", List.of("video", "TEXT", "")), 201),
                 new Endpoint("POST", "/api/v1/channels/" + member + "/members", bearer(caller),
                         Map.of("user_id", 999_999_999L), Map.of("user_id", List.of("1", 1.5, -1, 0)), 403),
                 new Endpoint("PUT", "/api/v1/channels/" + member + "/read", bearer(caller),

@@ -1,5 +1,7 @@
 package dev.chat.gateway;
 
+import dev.chat.common.send.SendPath;
+
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,7 +48,7 @@ final class ChatSocket implements WsListener {
      * @param resume        {@code resume}
      */
     record Handlers(Tokens tokens, ClientFrames frames, GatewaySettings settings, GatewayMetrics metrics, Sessions sessions,
-                    SendService send, TypingRelay typing, Presence presence, PresenceWatch watch,
+                    SendPath send, TypingRelay typing, Presence presence, PresenceWatch watch,
                     ResumeService resume) {
     }
 

@@ -1,5 +1,9 @@
 package dev.chat.gateway;
 
+import dev.chat.common.send.MessageLog;
+
+import dev.chat.common.send.SendPath;
+
 import dev.chat.common.ChannelKeys;
 import dev.chat.common.ChannelLog;
 import dev.chat.common.TimeUuids;
@@ -43,7 +47,7 @@ final class Gateway implements AutoCloseable {
         Sessions sessions = new Sessions(settings, metrics, registry, memberships, presence, channels);
         ChatSocket.Handlers handlers = new ChatSocket.Handlers(tokens,
                 new ClientFrames(settings.maxContentChars(), settings.maxPresenceUsers()), settings,
-                metrics, sessions, new SendService(memberships, channels, log, metrics),
+                metrics, sessions, new SendPath(memberships, channels, log, metrics),
                 new TypingRelay(memberships, fanOut, settings.typingExpiry(), settings.typingInterval()), presence,
                 new PresenceWatch(registry, presence, memberships, settings.maxPresenceUsers()),
                 new ResumeService(memberships, channels, metrics));

@@ -1,5 +1,7 @@
 package dev.chat.gateway;
 
+import dev.chat.common.send.MessageLog;
+
 import java.util.List;
 
 import dev.chat.common.BackendSettings;
@@ -56,7 +58,8 @@ public final class GatewayMain {
             Memberships memberships = runtime.own(Memberships.open(backends, settings, metrics));
             KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
             kafka.probeEvery(java.time.Duration.ofSeconds(2));
-            MessageLog log = runtime.own(MessageLog.open(backends, settings, kafka::lastKnownUp));
+            MessageLog log = runtime.own(MessageLog.open("gateway", backends, settings.kafkaSendTimeout(),
+                    settings.kafkaRetryWindow(), kafka::lastKnownUp));
             Gateway gateway = Gateway.create(settings, ChannelLog.Settings.create(config), tokens, redis.client(),
                     memberships, log, metrics);
             // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)

@@ -15,7 +15,7 @@ import io.helidon.metrics.api.Timer;
  * closes.
  * Thread-safe (the meters are).
  */
-final class GatewayMetrics {
+final class GatewayMetrics implements dev.chat.common.send.SendPath.Meters {
 
     private final MeterRegistry registry;
     private final Counter framesIn;
@@ -109,8 +109,15 @@ final class GatewayMetrics {
                 .tags(Metrics.tags("code", code))).increment();
     }
 
-    void sequenced(Duration took) {
+    @Override
+    public void sequenced(Duration took) {
         sequence.record(took);
+    }
+
+    @Override
+    public void written(Duration took) {
+        kafkaSend(took);
+        ack();
     }
 
     void kafkaSend(Duration took) {

@@ -25,7 +25,7 @@ import io.helidon.health.HealthCheck;
  * same load says which direct channels a block has made read-only; a block dropped or lifted
  * arrives as {@code access_changed} ({@link #forget}). Owns its connection pool. Thread-safe.
  */
-final class Memberships implements AutoCloseable {
+final class Memberships implements AutoCloseable, dev.chat.common.send.SendPath.Access {
 
     /** How long a load that did not contain a channel answers "not a member" without reloading. */
     static final Duration NEGATIVE_TTL = Duration.ofSeconds(2);
@@ -76,7 +76,8 @@ final class Memberships implements AutoCloseable {
      * @param userId    a user
      * @return whether the user is a member (a "no" is re-checked against the database at most every 2 s)
      */
-    boolean isMember(UUID channelId, long userId) {
+    @Override
+    public boolean isMember(UUID channelId, long userId) {
         Cached cached = cache.get(userId);
         if (cached != null) {
             long age = System.nanoTime() - cached.loadedAtNanos();
@@ -95,7 +96,8 @@ final class Memberships implements AutoCloseable {
      * @param userId    the user
      * @return whether they may only read it: a direct channel in which one member blocks the other
      */
-    boolean readOnly(UUID channelId, long userId) {
+    @Override
+    public boolean readOnly(UUID channelId, long userId) {
         Cached cached = cache.get(userId);
         return (cached != null ? cached : loadCached(userId)).readOnly().contains(channelId);
     }

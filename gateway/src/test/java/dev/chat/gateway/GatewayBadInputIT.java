@@ -88,6 +88,7 @@ class GatewayBadInputIT {
             }
             assertThat(client.isClosed()).isFalse();
         }
+        System.out.println("GatewayBadInputIT: " + cases.size() + " cases");
         assertThat(failures).as(failures.size() + " of " + cases.size() + " cases").isEmpty();
 
         // nothing else was sequenced (so nothing else reaches Kafka or Cassandra): the recovery log

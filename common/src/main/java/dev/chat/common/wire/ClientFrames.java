@@ -77,6 +77,17 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
         return TextRules.problem(clientId, false) == null ? clientId : null;
     }
 
+    /**
+     * Validates a message given as an object of its fields (the REST send uses the same rules).
+     *
+     * @param node {@code channel_id}, {@code client_id}, {@code content}, {@code msg_type}
+     * @return the message
+     * @throws FrameException with the error code and a message naming the field
+     */
+    public ClientFrame.Send message(JsonNode node) throws FrameException {
+        return send(node);
+    }
+
     private ClientFrame.Send send(JsonNode node) throws FrameException {
         JsonNode rawClientId = node.get("client_id");
         String clientId = rawClientId != null && rawClientId.isTextual() ? rawClientId.asText() : null;

@@ -1,4 +1,4 @@
-package dev.chat.gateway;
+package dev.chat.common.send;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The durable log: writes every message to Kafka topic {@code chat-messages}, keyed by channel so
  * a channel's messages stay in order in one partition. Owns the producer. Thread-safe.
  */
-final class MessageLog implements AutoCloseable {
+public final class MessageLog implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MessageLog.class.getName());
 
@@ -35,17 +35,20 @@ final class MessageLog implements AutoCloseable {
     }
 
     /**
-     * @param backends where Kafka is
-     * @param settings send timeout
-     * @param kafkaUp  the latest health probe of Kafka
+     * @param service     who writes (the producer's client id, in logs)
+     * @param backends    where Kafka is
+     * @param sendTimeout how long a send waits for Kafka's acknowledgement before it is answered unavailable
+     * @param retryWindow how long the producer keeps retrying a record after that, in the background
+     * @param kafkaUp     the latest health probe of Kafka
      * @return the open log
      */
-    static MessageLog open(BackendSettings backends, GatewaySettings settings, java.util.function.BooleanSupplier kafkaUp) {
-        LOG.log(System.Logger.Level.INFO, "gateway: kafka producer starting ({0})", backends.kafkaBootstrap());
-        int timeoutMs = (int) settings.kafkaSendTimeout().toMillis();
+    public static MessageLog open(String service, BackendSettings backends, Duration sendTimeout, Duration retryWindow,
+                                  java.util.function.BooleanSupplier kafkaUp) {
+        LOG.log(System.Logger.Level.INFO, "{0}: kafka producer starting ({1})", service, backends.kafkaBootstrap());
+        int timeoutMs = (int) sendTimeout.toMillis();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, backends.kafkaBootstrap());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "gateway");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, service);
         // an ack means durable: every in-sync replica has it
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         // retries never duplicate or reorder a record within a partition
@@ -59,7 +62,7 @@ final class MessageLog implements AutoCloseable {
         // keeps retrying for the retry window: a message already fanned out is stored once Kafka is
         // back, even if its sender never retries (a retry is deduplicated by the persister)
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                (int) Math.max(settings.kafkaRetryWindow().toMillis(), timeoutMs + 1));
+                (int) Math.max(retryWindow.toMillis(), timeoutMs + 1));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
         KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
@@ -67,10 +70,11 @@ final class MessageLog implements AutoCloseable {
             // the topic's metadata now: a first send must not wait for it (and fail if Kafka stalls meanwhile)
             producer.partitionsFor(backends.messagesTopic());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "gateway: no metadata for {0} yet: {1}", backends.messagesTopic(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "{0}: no metadata for {1} yet: {2}", service, backends.messagesTopic(),
+                    e.getMessage());
         }
-        LOG.log(System.Logger.Level.INFO, "gateway: kafka producer started");
-        return new MessageLog(producer, backends.messagesTopic(), settings.kafkaSendTimeout(), kafkaUp);
+        LOG.log(System.Logger.Level.INFO, "{0}: kafka producer started", service);
+        return new MessageLog(producer, backends.messagesTopic(), sendTimeout, kafkaUp);
     }
 
     /**
@@ -80,7 +84,7 @@ final class MessageLog implements AutoCloseable {
      * @param message the message
      * @return completes with nothing on success
      */
-    CompletableFuture<Void> append(ChatMessage message) {
+    public CompletableFuture<Void> append(ChatMessage message) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(topic, message.channelId().toString(), Json.encode(message)),
@@ -109,14 +113,14 @@ final class MessageLog implements AutoCloseable {
      * @return whether the latest probe found Kafka (while not, sends are refused before fan-out);
      *         the probe, not the last write, decides, so a failed write cannot lock sends out
      */
-    boolean healthy() {
+    public boolean healthy() {
         return kafkaUp.getAsBoolean();
     }
 
     @Override
     public void close() {
-        LOG.log(System.Logger.Level.INFO, "gateway: kafka producer closing (flushing)");
+        LOG.log(System.Logger.Level.INFO, "kafka producer closing (flushing)");
         producer.close(Duration.ofSeconds(5));
-        LOG.log(System.Logger.Level.INFO, "gateway: kafka producer closed");
+        LOG.log(System.Logger.Level.INFO, "kafka producer closed");
     }
 }

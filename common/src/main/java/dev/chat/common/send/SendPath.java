@@ -1,6 +1,7 @@
-package dev.chat.gateway;
+package dev.chat.common.send;
 
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import dev.chat.common.ChannelLog;
@@ -12,7 +13,8 @@ import dev.chat.common.wire.ErrorFrame;
 import dev.chat.common.wire.ServerEvent;
 
 /**
- * The send path: membership from the cache, then the per-channel step in Redis (idempotency,
+ * The send path, shared by every instance that accepts messages (gateway over WebSocket, api over
+ * REST): membership ({@link Access}), then the per-channel step in Redis (idempotency,
  * seq, message_id, recovery log and fan-out in one atomic script), then Kafka; the answer is an
  * {@code ack} once Kafka acknowledged, else {@code unavailable}. A repeated send (same sender and
  * client_id) gets the first attempt's message_id and seq, is written to Kafka again (so a copy
@@ -20,20 +22,49 @@ import dev.chat.common.wire.ServerEvent;
  * Kafka is down, sends are refused before anything is published. Thread-safe; the Redis step
  * blocks (call it on a virtual thread), the Kafka write completes later.
  */
-final class SendService {
+public final class SendPath {
 
-    private static final System.Logger LOG = System.getLogger(SendService.class.getName());
+    private static final System.Logger LOG = System.getLogger(SendPath.class.getName());
 
-    private final Memberships memberships;
+    /** Who may write where: the gateway answers from its membership cache, the api from PostgreSQL. */
+    public interface Access {
+        /** @return whether the user is a member of the channel */
+        boolean isMember(UUID channelId, long userId);
+
+        /** @return whether the member may only read it (a direct channel closed by a block) */
+        boolean readOnly(UUID channelId, long userId);
+    }
+
+    /** What the path measures. */
+    public interface Meters {
+        /** The per-channel step in Redis took this long. */
+        void sequenced(Duration took);
+
+        /** Kafka acknowledged a message this long after it was handed over. */
+        void written(Duration took);
+
+        /** Measures nothing. */
+        Meters NONE = new Meters() {
+            @Override
+            public void sequenced(Duration took) {
+            }
+
+            @Override
+            public void written(Duration took) {
+            }
+        };
+    }
+
+    private final Access access;
     private final ChannelLog channels;
     private final MessageLog log;
-    private final GatewayMetrics metrics;
+    private final Meters meters;
 
-    SendService(Memberships memberships, ChannelLog channels, MessageLog log, GatewayMetrics metrics) {
-        this.memberships = memberships;
+    public SendPath(Access access, ChannelLog channels, MessageLog log, Meters meters) {
+        this.access = access;
         this.channels = channels;
         this.log = log;
-        this.metrics = metrics;
+        this.meters = meters;
     }
 
     /**
@@ -41,12 +72,12 @@ final class SendService {
      * @param send     the validated frame
      * @return completes with the {@code ack}, or an {@code error} (not_member, unavailable)
      */
-    CompletableFuture<ServerEvent> send(long senderId, ClientFrame.Send send) {
-        if (!memberships.isMember(send.channelId(), senderId)) {
+    public CompletableFuture<ServerEvent> send(long senderId, ClientFrame.Send send) {
+        if (!access.isMember(send.channelId(), senderId)) {
             return CompletableFuture.completedFuture(new ErrorFrame(ErrorCode.NOT_MEMBER, "not a member of channel "
                     + send.channelId() + " (or it does not exist)", send.clientId()));
         }
-        if (memberships.readOnly(send.channelId(), senderId)) {
+        if (access.readOnly(send.channelId(), senderId)) {
             return CompletableFuture.completedFuture(new ErrorFrame(ErrorCode.NOT_ALLOWED, "channel " + send.channelId()
                     + " is read-only: one of its two members blocks the other", send.clientId()));
         }
@@ -63,14 +94,13 @@ final class SendService {
             return CompletableFuture.completedFuture(unavailable(send, "Redis is unavailable"));
         }
         long start = System.nanoTime();
-        metrics.sequenced(Duration.ofNanos(start - sequencing));
+        meters.sequenced(Duration.ofNanos(start - sequencing));
         return log.append(message).handle((written, error) -> {
             // on the producer's I/O thread: only build the answer
             if (error != null) {
                 return unavailable(send, "the message could not be stored in time");
             }
-            metrics.kafkaSend(Duration.ofNanos(System.nanoTime() - start));
-            metrics.ack();
+            meters.written(Duration.ofNanos(System.nanoTime() - start));
             return new Ack(send.clientId(), message.channelId(), message.messageId(), message.createdAt(),
                     message.seq(), message.epoch());
         });
