@@ -19,8 +19,8 @@ before(async () => {
 });
 after(async () => browser && browser.close());
 
-async function person(name, gateway) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+async function person(name, gateway, viewport = { width: 1000, height: 700 }) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   await page.goto(`${BASE}/?gateway=${gateway}`);
   await page.fill('#login-name', name);
@@ -78,15 +78,29 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   await until(async () => JSON.stringify(await texts(alice.page)) === JSON.stringify(sent), 'alice to see her five messages');
   await alice.page.waitForSelector('#messages li.mine:last-child[data-status="read"]', WAIT);
 
+  // typing right after a send shows again (the send ends the typing; it does not start a pause)
+  await bob.page.waitForFunction(() => document.getElementById('typing').textContent === '', null, WAIT);
+  await alice.page.fill('#text', 'and one more…');
+  await bob.page.waitForSelector('#typing:text("typing")', WAIT);
+  await alice.page.fill('#text', '');
+
+  // on a phone (390 × 700) the channel list is reachable and the history shows
+  const phone = await person(bob.name, 0, { width: 390, height: 700 });
+  await open(phone.page, group);
+  await until(async () => JSON.stringify(await texts(phone.page)) === JSON.stringify(sent), 'the phone to show the history');
+  await phone.context.close();
+
   // a direct channel
   await alice.page.fill('#new-name', '');
   await alice.page.fill('#new-members', bob.name);
   await alice.page.selectOption('#new-type', 'direct');
   await alice.page.click('#new-channel button');
-  await alice.page.waitForSelector('#title:text("direct")', WAIT); // the direct channel is open
+  // the direct channel is open, named after the other person on each side
+  await alice.page.waitForSelector(`#title:text("${bob.name}")`, WAIT);
   await say(alice.page, `dm-${RUN}`);
-  const dmName = await alice.page.locator('#title').textContent();
-  await open(bob.page, dmName);
+  await until(async () => (await bob.page.locator('#channels button').allTextContents()).some((t) => t.includes(alice.name)),
+    'bob to see the direct channel listed under alice\'s name');
+  await open(bob.page, alice.name);
   await until(async () => (await texts(bob.page)).includes(`dm-${RUN}`), 'bob to see the direct message');
   await say(bob.page, `dm-reply-${RUN}`);
   await bob.page.waitForSelector('#messages li.mine[data-status="delivered"], #messages li.mine[data-status="read"]', WAIT);

@@ -30,6 +30,7 @@ function label(id) {
       document.querySelectorAll(`[data-sender="${id}"] .meta, [data-user="${id}"] .who`).forEach((el) => {
         el.textContent = el.textContent.replace(`user ${id}`, user.name);
       });
+      document.querySelectorAll(`[data-name-of="${id}"]`).forEach((el) => { el.textContent = user.name; });
       renderTyping();
     }).catch(() => names.delete(id)));
   }
@@ -117,6 +118,8 @@ async function catchUp() {
 
 // ---- gap-free recovery: every history event carries (epoch, seq) -----------------------------
 function onHello(hello) {
+  // a channel created while this socket was connecting is not listed yet: list it now, not at the next poll
+  if (hello.channels.some((head) => !state.channels.has(head.channel_id))) loadChannels();
   for (const head of hello.channels) {
     const known = state.positions.get(head.channel_id);
     if (!known) {
@@ -239,9 +242,7 @@ async function loadChannels() {
     button.type = 'button';
     button.dataset.channelId = channel.channel_id;
     button.setAttribute('aria-current', String(channel.channel_id === state.current));
-    const name = document.createElement('span');
-    name.textContent = channel.name;
-    button.append(name);
+    button.append(showChannelName(document.createElement('span'), channel));
     if (channel.unread_count > 0 && channel.channel_id !== state.current) {
       const badge = document.createElement('span');
       badge.className = 'badge';
@@ -253,6 +254,20 @@ async function loadChannels() {
     item.append(button);
     list.append(item);
   }
+}
+
+/** Shows a channel's name in an element: a direct channel is named after the other person. */
+function showChannelName(element, channel) {
+  const pair = channel.type === 'direct' && /^direct (\d+):(\d+)$/.exec(channel.name);
+  if (!pair) {
+    delete element.dataset.nameOf;
+    element.textContent = channel.name;
+    return element;
+  }
+  const other = Number(pair[1]) === state.session.user_id ? Number(pair[2]) : Number(pair[1]);
+  element.dataset.nameOf = other; // label() puts the name in when it arrives
+  element.textContent = label(other);
+  return element;
 }
 
 $('new-channel').addEventListener('submit', async (event) => {
@@ -282,7 +297,7 @@ async function openChannel(id) {
   $('messages').replaceChildren();
   $('typing').textContent = '';
   $('presence').replaceChildren();
-  $('title').textContent = state.channels.get(id).name;
+  showChannelName($('title'), state.channels.get(id));
   $('composer').hidden = false;
   const { read_positions } = await api('GET', `/api/v1/channels/${id}/read`);
   state.readBy = new Map(read_positions.map((p) => [p.user_id, p.last_read_message_id]));
@@ -409,6 +424,7 @@ $('composer').addEventListener('submit', (event) => {
     const retry = setInterval(() => { if (send(frame)) clearInterval(retry); }, 1000);
   }
   send({ type: 'typing_stop', channel_id: state.current });
+  state.lastTyping = 0; // typing again right after a send is shown again
   $('text').value = '';
 });
 

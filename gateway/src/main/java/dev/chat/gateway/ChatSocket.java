@@ -203,7 +203,10 @@ final class ChatSocket implements WsListener {
     private void handle(ClientFrame frame) {
         switch (frame) {
             // answered when Kafka acknowledged: the socket reads its next frame meanwhile
-            case ClientFrame.Send send -> handlers.send().send(bearer.userId(), send).thenAccept(this::reply);
+            case ClientFrame.Send send -> {
+                connection.messageSent(send.channelId());
+                handlers.send().send(bearer.userId(), send).thenAccept(this::reply);
+            }
             case ClientFrame.Typing typing -> reply(handlers.typing().typing(connection, typing));
             case ClientFrame.Heartbeat ignored -> handlers.presence().heartbeat(connection);
             case ClientFrame.SubscribePresence subscribe -> reply(handlers.watch().watch(connection, subscribe.userIds()));

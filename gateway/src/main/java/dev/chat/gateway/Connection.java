@@ -67,6 +67,16 @@ final class Connection {
         return true;
     }
 
+    /**
+     * The socket sent a message to the channel: that ends its typing there, so the next
+     * {@code typing_start} (the user typing the next message) goes out at once.
+     *
+     * @param channelId the channel
+     */
+    void messageSent(UUID channelId) {
+        typing.remove(channelId);
+    }
+
     /** @return how many users' presence this socket watches */
     long watchedUsers() {
         return topics.stream().filter(topic -> topic.startsWith(dev.chat.common.ChannelKeys.PRESENCE_TOPIC_PREFIX)).count();

@@ -208,6 +208,10 @@ class GatewayLimitsIT {
             watcher.await(f -> "message".equals(f.path("type").asText()), WAIT); // everything before it has arrived
             List<JsonNode> typing = new ArrayList<>(watcher.received("typing"));
             assertThat(typing).extracting(f -> f.path("state").asText()).containsExactly("start", "stop");
+
+            // a message ends the typing: typing the next one shows at once, not an interval later
+            typist.send(Map.of("type", "typing_start", "channel_id", group.toString()));
+            watcher.awaitCount("typing", 3, WAIT);
         }
     }
 }
