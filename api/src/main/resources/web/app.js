@@ -218,6 +218,19 @@ function onFrame(frame) {
     case 'presence':
       showPresence(frame);
       break;
+    case 'member_left':
+      if (frame.user_id === state.session.user_id) {
+        if (frame.channel_id === state.current) {
+          state.current = null;
+          $('composer').hidden = true;
+          $('messages').replaceChildren();
+          $('title').textContent = 'Pick a channel';
+        }
+      } else if (frame.channel_id === state.current) {
+        notice(`${label(frame.user_id)} left`);
+      }
+      loadChannels();
+      break;
     case 'member_joined':
       if (frame.channel_id === state.current) notice(`${label(frame.user_id)} joined`);
       loadChannels();

@@ -19,7 +19,8 @@ final class ChannelRoutes implements HttpService {
     static final List<String> ROUTES = List.of(
             "POST /api/v1/channels", "GET /api/v1/channels", "GET /api/v1/channels/{id}/messages",
             "POST /api/v1/channels/{id}/messages",
-            "POST /api/v1/channels/{id}/members", "PUT /api/v1/channels/{id}/read", "GET /api/v1/channels/{id}/read");
+            "POST /api/v1/channels/{id}/members", "PUT /api/v1/channels/{id}/read", "GET /api/v1/channels/{id}/read",
+            "GET /api/v1/channels/{id}", "DELETE /api/v1/channels/{id}/members/{user_id}");
 
     /** Longest member_ids array read at all (the configured per-request cap is checked after). */
     static final int MAX_MEMBER_IDS = 10_000;
@@ -41,6 +42,8 @@ final class ChannelRoutes implements HttpService {
                 .get("/{id}/messages", this::messages)
                 .post("/{id}/messages", this::send)
                 .post("/{id}/members", this::addMember)
+                .delete("/{id}/members/{user_id}", this::removeMember)
+                .get("/{id}", this::details)
                 .put("/{id}/read", this::markRead)
                 .get("/{id}/read", this::readPositions);
     }
@@ -94,6 +97,32 @@ final class ChannelRoutes implements HttpService {
         UUID channelId = channelId(request);
         channels.addMember(Authentication.caller(request), channelId, userId);
         json(response, Status.OK_200, Map.of("channel_id", channelId, "user_id", userId));
+    }
+
+    private void details(ServerRequest request, ServerResponse response) {
+        ChannelService.Details details = channels.details(Authentication.caller(request), channelId(request));
+        ChannelStore.Channel channel = details.channel();
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("channel_id", channel.id());
+        body.put("name", channel.name());
+        body.put("type", channel.type());
+        body.put("owner_id", channel.ownerId());
+        body.put("anyone_can_add", channel.anyoneCanAdd());
+        body.put("created_at", channel.createdAt());
+        body.put("members", details.members());
+        json(response, Status.OK_200, body);
+    }
+
+    private void removeMember(ServerRequest request, ServerResponse response) {
+        String raw = Problems.pathParam(request, "user_id");
+        long userId;
+        try {
+            userId = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.notFound("no user " + raw);
+        }
+        channels.removeMember(Authentication.caller(request), channelId(request), userId);
+        response.status(Status.NO_CONTENT_204).send();
     }
 
     private void markRead(ServerRequest request, ServerResponse response) {

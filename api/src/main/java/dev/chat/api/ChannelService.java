@@ -163,6 +163,36 @@ final class ChannelService {
         }
     }
 
+    /** A channel's details for a member. */
+    record Details(ChannelStore.Channel channel, List<ChannelStore.Member> members) {
+    }
+
+    Details details(long caller, UUID channelId) {
+        return new Details(memberChannel(caller, channelId), store.members(channelId));
+    }
+
+    /**
+     * Removes a member: the caller themselves (leaving) or, by the group's owner or an
+     * administrator, anyone. Direct channels cannot be left. When the owner leaves, the
+     * longest-standing member becomes owner. Members and the gateways hear {@code member_left}.
+     */
+    void removeMember(long caller, UUID channelId, long userId) {
+        boolean admin = settings.admins().contains(caller);
+        ChannelStore.Channel channel = admin || caller != userId ? existingChannel(channelId) : memberChannel(caller, channelId);
+        if ("direct".equals(channel.type())) {
+            throw ApiProblem.forbidden("a direct channel cannot be left; block the other person instead");
+        }
+        boolean owner = channel.ownerId() != null && channel.ownerId() == caller;
+        if (caller != userId && !owner && !admin) {
+            throw ApiProblem.forbidden("only the channel's owner removes other members");
+        }
+        boolean removingOwner = channel.ownerId() != null && channel.ownerId() == userId;
+        if (!store.removeMember(channelId, userId, removingOwner)) {
+            throw ApiProblem.notFound("user " + userId + " is not a member of channel " + channelId);
+        }
+        events.memberLeft(channelId, userId);
+    }
+
     /**
      * Moves the caller's read position forward (never back); the same position again is harmless.
      * The position must name a message of the channel; one that does not (another channel's, made

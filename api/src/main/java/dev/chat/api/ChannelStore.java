@@ -99,6 +99,43 @@ final class ChannelStore {
         return db.execute().namedInsert("insert-member", channelId, userId) > 0;
     }
 
+    /** A member as listed in a channel's details. */
+    record Member(long userId, String name, Instant joinedAt) {
+    }
+
+    List<Member> members(UUID channelId) {
+        return db.execute().namedQuery("members-of-channel", channelId)
+                .map(row -> new Member(row.column("user_id").get(Long.class), row.column("name").get(String.class),
+                        instant(row.column("joined_at").get())))
+                .toList();
+    }
+
+    /**
+     * Removes a member in one transaction; when it was the owner, the longest-standing remaining
+     * member becomes owner (none if nobody is left).
+     *
+     * @return whether the user was a member
+     */
+    boolean removeMember(UUID channelId, long userId, boolean wasOwner) {
+        DbTransaction tx = db.transaction();
+        try {
+            boolean removed = tx.namedDelete("delete-member", channelId, userId) > 0;
+            if (removed && wasOwner) {
+                Long next = tx.namedGet("longest-member", channelId).map(row -> row.column("user_id").get(Long.class)).orElse(null);
+                tx.namedUpdate("set-owner", next, channelId);
+            }
+            tx.commit();
+            return removed;
+        } catch (RuntimeException e) {
+            try {
+                tx.rollback();
+            } catch (RuntimeException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+    }
+
     Optional<Channel> channel(UUID id) {
         return db.execute().namedGet("channel-by-id", id).map(ChannelStore::channel);
     }

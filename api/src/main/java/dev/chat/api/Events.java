@@ -6,6 +6,7 @@ import dev.chat.common.ChannelKeys;
 import dev.chat.common.wire.AccessChanged;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.MemberJoined;
+import dev.chat.common.wire.MemberLeft;
 import dev.chat.common.wire.ReadReceipt;
 import dev.chat.common.wire.ServerEvent;
 import org.redisson.api.RedissonClient;
@@ -35,6 +36,12 @@ final class Events {
         if (announce) {
             publish(ChannelKeys.topic(channelId), event);
         }
+    }
+
+    void memberLeft(UUID channelId, long userId) {
+        MemberLeft event = new MemberLeft(channelId, userId);
+        publish(ChannelKeys.topic(channelId), event);
+        publish(ChannelKeys.MEMBERSHIPS, event);
     }
 
     void accessChanged(long userId) {

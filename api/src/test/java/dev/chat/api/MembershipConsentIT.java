@@ -116,6 +116,36 @@ class MembershipConsentIT {
                 .isEqualTo(201);
     }
 
+    @Test
+    void membersLeaveOrAreRemovedByTheOwnerAndOwnershipPassesOn() {
+        long owner = api.user("owner");
+        long second = api.user("second");
+        long third = api.user("third");
+        UUID group = api.channel(owner, List.of(owner, second, third));
+        String members = "/api/v1/channels/" + group + "/members/";
+
+        assertThat(api.call("DELETE", members + third, second, null).status()).as("only the owner removes others").isEqualTo(403);
+        assertThat(api.call("DELETE", members + third, owner, null).status()).isEqualTo(204);
+        assertThat(api.call("GET", "/api/v1/channels", third, null).json().path("channels").size()).isZero();
+        assertThat(api.call("GET", "/api/v1/channels/" + group, third, null).status()).isEqualTo(403);
+        assertThat(api.call("DELETE", members + third, owner, null).status()).as("no longer a member").isEqualTo(404);
+
+        ApiFixture.Response details = api.call("GET", "/api/v1/channels/" + group, second, null);
+        assertThat(details.status()).isEqualTo(200);
+        assertThat(details.json().path("owner_id").asLong()).isEqualTo(owner);
+        assertThat(details.json().path("members").findValues("user_id")).extracting(JsonNode::asLong).containsExactly(owner, second);
+
+        assertThat(api.call("DELETE", members + owner, owner, null).status()).as("the owner leaves").isEqualTo(204);
+        assertThat(api.call("GET", "/api/v1/channels/" + group, second, null).json().path("owner_id").asLong())
+                .as("the longest-standing member owns it now").isEqualTo(second);
+
+        long other = api.user("other");
+        UUID direct = UUID.fromString(api.call("POST", "/api/v1/channels", second,
+                Map.of("type", "direct", "member_ids", List.of(second, other))).json().path("channel_id").asText());
+        assertThat(api.call("DELETE", "/api/v1/channels/" + direct + "/members/" + second, second, null).status())
+                .as("a direct channel cannot be left").isEqualTo(403);
+    }
+
     private static ApiFixture.Response addMember(UUID channel, long caller, long userId) {
         return api.call("POST", "/api/v1/channels/" + channel + "/members", caller, Map.of("user_id", userId));
     }

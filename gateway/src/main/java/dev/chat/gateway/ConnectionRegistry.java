@@ -67,6 +67,34 @@ final class ConnectionRegistry {
     }
 
     /**
+     * Stops the socket receiving a topic (its user left the channel), unsubscribing in Redis if it
+     * was the last local one.
+     *
+     * @param connection the socket
+     * @param topic      the channel's topic
+     */
+    void unlisten(Connection connection, String topic) {
+        connection.topics().remove(topic);
+        Topic entry = byTopic.get(topic);
+        if (entry == null) {
+            return;
+        }
+        entry.lock.lock();
+        try {
+            entry.sockets.remove(connection);
+            if (entry.sockets.isEmpty() && !entry.retired) {
+                entry.retired = true;
+                byTopic.remove(topic, entry);
+                if (entry.subscribed) {
+                    unsubscribe(topic);
+                }
+            }
+        } finally {
+            entry.lock.unlock();
+        }
+    }
+
+    /**
      * Forgets a closed socket and unsubscribes topics no local socket needs any more.
      *
      * @param connection the socket
@@ -78,24 +106,8 @@ final class ConnectionRegistry {
         if (devices != null && devices.isEmpty()) {
             byUser.remove(connection.userId(), devices);
         }
-        for (String topic : connection.topics()) {
-            Topic entry = byTopic.get(topic);
-            if (entry == null) {
-                continue;
-            }
-            entry.lock.lock();
-            try {
-                entry.sockets.remove(connection);
-                if (entry.sockets.isEmpty() && !entry.retired) {
-                    entry.retired = true;
-                    byTopic.remove(topic, entry);
-                    if (entry.subscribed) {
-                        unsubscribe(topic);
-                    }
-                }
-            } finally {
-                entry.lock.unlock();
-            }
+        for (String topic : List.copyOf(connection.topics())) {
+            unlisten(connection, topic);
         }
         return removed;
     }

@@ -11,6 +11,7 @@ import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.MemberJoined;
+import dev.chat.common.wire.MemberLeft;
 import dev.chat.common.wire.PresenceEvent;
 import dev.chat.common.wire.ServerEvent;
 import dev.chat.common.wire.TypingEvent;
@@ -52,6 +53,9 @@ final class EventRouter {
             if (event instanceof AccessChanged changed) {
                 memberships.forget(changed.userId());
             }
+            if (event instanceof MemberLeft left) {
+                left(left, payload);
+            }
             if (event instanceof MemberJoined joined) {
                 joined(joined);
                 // the new member's own devices learn about the channel (their client lists it at once)
@@ -75,6 +79,15 @@ final class EventRouter {
         if (event instanceof ChatMessage message) {
             metrics.fanOut(Duration.between(message.createdAt(), Instant.now()));
         }
+    }
+
+    private void left(MemberLeft left, String payload) {
+        memberships.left(left.channelId(), left.userId());
+        String topic = ChannelKeys.topic(left.channelId());
+        // the former member's devices learn it (their client drops the channel), then stop receiving it
+        registry.connectionsOf(left.userId()).forEach(connection -> connection.outbox().send(payload, false));
+        Thread.ofVirtual().start(() -> registry.connectionsOf(left.userId())
+                .forEach(connection -> registry.unlisten(connection, topic)));
     }
 
     private void joined(MemberJoined joined) {

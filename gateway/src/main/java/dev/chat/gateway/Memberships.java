@@ -139,6 +139,20 @@ final class Memberships implements AutoCloseable, dev.chat.common.send.SendPath.
      * PostgreSQL as the gateway sees it: reported, but it does not make the gateway unready,
      * because sends need only Redis and Kafka (memberships come from the cache).
      */
+    /**
+     * A user left a channel (the api's membership event): the cache stops answering "member" at once.
+     *
+     * @param channelId the channel
+     * @param userId    the former member
+     */
+    void left(UUID channelId, long userId) {
+        cache.computeIfPresent(userId, (id, cached) -> {
+            Set<UUID> channels = new HashSet<>(cached.channels());
+            channels.remove(channelId);
+            return new Cached(Set.copyOf(channels), cached.readOnly(), cached.loadedAtNanos());
+        });
+    }
+
     HealthCheck health() {
         return ReadinessCheck.informational("postgres", () -> {
             try (Connection connection = pool.getConnection()) {

@@ -107,6 +107,23 @@ final class Fixtures implements AutoCloseable {
         }
     }
 
+    /** Removes a member and tells the gateways, as the api does. */
+    void removeMember(UUID channel, long user) {
+        try (Connection db = db();
+             PreparedStatement delete = db.prepareStatement("DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?")) {
+            delete.setObject(1, channel);
+            delete.setLong(2, user);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        try (RedisConnection redis = RedisConnection.open("test", BackendSettings.create(config(Map.of())))) {
+            String event = Json.encode(new dev.chat.common.wire.MemberLeft(channel, user));
+            redis.client().getTopic(ChannelKeys.topic(channel), StringCodec.INSTANCE).publish(event);
+            redis.client().getTopic(ChannelKeys.MEMBERSHIPS, StringCodec.INSTANCE).publish(event);
+        }
+    }
+
     String token(long userId) {
         return tokens.issue(userId, Duration.ofHours(1));
     }

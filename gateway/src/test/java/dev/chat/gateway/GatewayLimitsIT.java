@@ -137,6 +137,28 @@ class GatewayLimitsIT {
     }
 
     @Test
+    void aRemovedMemberStopsReceivingAndSendingAtOnce() throws Exception {
+        long gil = fixtures.user("gil");
+        long hana = fixtures.user("hana");
+        UUID group = fixtures.channel("group", gil, hana);
+        try (ChatClient staying = ChatClient.connect(gateway.port(), fixtures.token(gil));
+             ChatClient leaving = ChatClient.connect(gateway.port(), fixtures.token(hana))) {
+            sendUntil(leaving, group, "before", "ack"); // the gateway has cached hana's membership
+            fixtures.removeMember(group, hana);
+            leaving.await(f -> "member_left".equals(f.path("type").asText()), WAIT);
+            staying.await(f -> "member_left".equals(f.path("type").asText()), WAIT);
+            Thread.sleep(200); // the unsubscription runs right after the event
+            sendUntil(staying, group, "after", "ack");
+            staying.await(f -> "message".equals(f.path("type").asText()) && f.path("client_id").asText().startsWith("after"), WAIT);
+            Thread.sleep(500);
+            assertThat(leaving.received("message")).extracting(f -> f.path("client_id").asText())
+                    .as("nothing after the removal").allMatch(id -> id.startsWith("before"));
+            JsonNode refused = sendUntil(leaving, group, "refused", "error");
+            assertThat(refused.path("code").asText()).isEqualTo("not_member");
+        }
+    }
+
+    @Test
     void aUserGetsAtMostTheConfiguredSocketsPerGateway() {
         long sam = fixtures.user("sam");
         try (ChatClient one = ChatClient.connect(gateway.port(), fixtures.token(sam));

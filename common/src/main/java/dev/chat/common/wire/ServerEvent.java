@@ -15,12 +15,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ReadReceipt.class, name = "read_receipt"),
     @JsonSubTypes.Type(value = PresenceEvent.class, name = "presence"),
     @JsonSubTypes.Type(value = MemberJoined.class, name = "member_joined"),
+    @JsonSubTypes.Type(value = MemberLeft.class, name = "member_left"),
     @JsonSubTypes.Type(value = AccessChanged.class, name = "access_changed"),
     @JsonSubTypes.Type(value = ErrorFrame.class, name = "error"),
     @JsonSubTypes.Type(value = Hello.class, name = "hello"),
     @JsonSubTypes.Type(value = Resumed.class, name = "resumed"),
     @JsonSubTypes.Type(value = Resync.class, name = "resync")
 })
-public sealed interface ServerEvent permits Ack, ChannelEvent, TypingEvent, ReadReceipt, PresenceEvent, MemberJoined,
+public sealed interface ServerEvent permits Ack, ChannelEvent, TypingEvent, ReadReceipt, PresenceEvent, MemberJoined, MemberLeft,
         AccessChanged, ErrorFrame, Hello, Resumed, Resync {
 }
