@@ -72,18 +72,33 @@ final class ChannelStore {
      */
     boolean createChannel(UUID id, String name, String type, long createdBy, String directKey, Long ownerId,
                           boolean anyoneCanAdd, List<Long> members) {
-        DbTransaction tx = db.transaction();
-        try {
-            long inserted = tx.namedInsert("insert-channel", id, name, type, createdBy, directKey, ownerId, anyoneCanAdd);
-            if (inserted == 0) {
-                tx.rollback();
+        return inTransaction(tx -> {
+            if (tx.namedInsert("insert-channel", id, name, type, createdBy, directKey, ownerId, anyoneCanAdd) == 0) {
                 return false;
             }
             for (long member : members) {
                 tx.namedInsert("insert-member", id, member);
             }
-            tx.commit();
             return true;
+        });
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed when it answers true, rolled back when it
+     * answers false or throws.
+     *
+     * @return what {@code work} answered
+     */
+    private boolean inTransaction(java.util.function.Predicate<DbTransaction> work) {
+        DbTransaction tx = db.transaction();
+        try {
+            boolean commit = work.test(tx);
+            if (commit) {
+                tx.commit();
+            } else {
+                tx.rollback();
+            }
+            return commit;
         } catch (RuntimeException e) {
             try {
                 tx.rollback();
@@ -117,23 +132,14 @@ final class ChannelStore {
      * @return whether the user was a member
      */
     boolean removeMember(UUID channelId, long userId, boolean wasOwner) {
-        DbTransaction tx = db.transaction();
-        try {
+        return inTransaction(tx -> {
             boolean removed = tx.namedDelete("delete-member", channelId, userId) > 0;
             if (removed && wasOwner) {
                 Long next = tx.namedGet("longest-member", channelId).map(row -> row.column("user_id").get(Long.class)).orElse(null);
                 tx.namedUpdate("set-owner", next, channelId);
             }
-            tx.commit();
-            return removed;
-        } catch (RuntimeException e) {
-            try {
-                tx.rollback();
-            } catch (RuntimeException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        }
+            return removed; // nothing removed: nothing to commit
+        });
     }
 
     Optional<Channel> channel(UUID id) {

@@ -137,7 +137,7 @@ final class FaultLoad implements AutoCloseable {
             Thread.sleep(500);
         }
         int unacked = allClients().stream().mapToInt(FaultClient::pendingCount).sum();
-        Thread.sleep(1_000); // the last deliveries
+        awaitDeliveries(Duration.ofSeconds(10));
         List<RunRecord.Event> events = record.events();
         Verification.Report report = null;
         long settle = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -150,6 +150,34 @@ final class FaultLoad implements AutoCloseable {
         int gaveUp = allClients().stream().mapToInt(FaultClient::gaveUp).sum() + unacked;
         int reconnects = allClients().stream().mapToInt(c -> Math.max(0, c.reconnects() - 1)).sum();
         return new Result(report, gaveUp, reconnects);
+    }
+
+    /** Waits (up to {@code wait}) until every member of its channel has received every acked message. */
+    private void awaitDeliveries(Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline && !allDelivered()) {
+            Thread.sleep(100);
+        }
+    }
+
+    private boolean allDelivered() {
+        java.util.Set<String> received = new java.util.HashSet<>();
+        List<RunRecord.Acked> acked = new ArrayList<>();
+        for (RunRecord.Event event : record.events()) {
+            if (event instanceof RunRecord.Received r) {
+                received.add(r.userId() + "/" + r.messageId());
+            } else if (event instanceof RunRecord.Acked a) {
+                acked.add(a);
+            }
+        }
+        for (RunRecord.Acked ack : acked) {
+            for (FaultClient member : members.get(channels.indexOf(ack.channelId()))) {
+                if (!received.contains(member.userId() + "/" + ack.messageId())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**

@@ -84,10 +84,12 @@ final class EventRouter {
     private void left(MemberLeft left, String payload) {
         memberships.left(left.channelId(), left.userId());
         String topic = ChannelKeys.topic(left.channelId());
-        // the former member's devices learn it (their client drops the channel), then stop receiving it
-        registry.connectionsOf(left.userId()).forEach(connection -> connection.outbox().send(payload, false));
-        Thread.ofVirtual().start(() -> registry.connectionsOf(left.userId())
-                .forEach(connection -> registry.unlisten(connection, topic)));
+        // the former member's sockets stop receiving the channel, then learn it (their client drops the
+        // channel): once a socket has member_left, nothing more of the channel reaches it
+        Thread.ofVirtual().start(() -> registry.connectionsOf(left.userId()).forEach(connection -> {
+            registry.unlisten(connection, topic);
+            connection.outbox().send(payload, false);
+        }));
     }
 
     private void joined(MemberJoined joined) {

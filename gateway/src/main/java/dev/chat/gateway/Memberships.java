@@ -128,11 +128,7 @@ final class Memberships implements AutoCloseable, dev.chat.common.send.SendPath.
      * @param userId    the new member
      */
     void joined(UUID channelId, long userId) {
-        cache.computeIfPresent(userId, (id, cached) -> {
-            Set<UUID> channels = new HashSet<>(cached.channels());
-            channels.add(channelId);
-            return new Cached(Set.copyOf(channels), cached.readOnly(), cached.loadedAtNanos());
-        });
+        updateChannels(userId, channels -> channels.add(channelId));
     }
 
     /**
@@ -146,9 +142,14 @@ final class Memberships implements AutoCloseable, dev.chat.common.send.SendPath.
      * @param userId    the former member
      */
     void left(UUID channelId, long userId) {
+        updateChannels(userId, channels -> channels.remove(channelId));
+    }
+
+    /** Changes a cached channel list in place of reloading it (a user not cached is loaded on next use). */
+    private void updateChannels(long userId, java.util.function.Consumer<Set<UUID>> change) {
         cache.computeIfPresent(userId, (id, cached) -> {
             Set<UUID> channels = new HashSet<>(cached.channels());
-            channels.remove(channelId);
+            change.accept(channels);
             return new Cached(Set.copyOf(channels), cached.readOnly(), cached.loadedAtNanos());
         });
     }
