@@ -21,7 +21,8 @@ import dev.chat.common.CassandraConnection;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.ServiceRuntime;
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.BotAccounts;
+import dev.chat.common.auth.Credentials;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;
@@ -36,6 +37,10 @@ import io.helidon.webserver.observe.ObserveFeature;
  * (presence, real-time events). Wiring only.
  */
 public final class ApiMain {
+
+    /** Every route, as documented in META-INF/openapi.yaml (ApiOpenApiIT compares them). */
+    static final List<String> ROUTES = java.util.stream.Stream.of(ChannelRoutes.ROUTES, UserRoutes.ROUTES,
+            BlockRoutes.ROUTES, BotRoutes.ROUTES).flatMap(List::stream).toList();
 
     private ApiMain() {
     }
@@ -58,10 +63,11 @@ public final class ApiMain {
     static ServiceRuntime start(Config config) {
         BackendSettings backends = BackendSettings.create(config);
         ApiSettings settings = ApiSettings.create(config);
-        Tokens tokens = Tokens.create(config);
         ServiceRuntime runtime = new ServiceRuntime("api");
         try {
             Database database = runtime.own(Database.open(backends, config.get("db.statements")));
+            Credentials credentials = Credentials.create(config, database.dataSource());
+            runtime.own(credentials.apiTokens());
             CassandraConnection cassandra = runtime.own(CassandraConnection.open("api", backends));
             RedisConnection redis = runtime.own(RedisConnection.open("api", backends));
             KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
@@ -85,13 +91,14 @@ public final class ApiMain {
                     new TimeUuids()), log, SendPath.Meters.NONE);
             MessageSender sender = new MessageSender(sendPath, new ClientFrames(settings.maxContentChars(), 1), store);
             ChannelService channels = new ChannelService(store, new History(cassandra.session()), events, settings);
-            UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), tokens, settings);
+            UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), credentials.jwts(), settings);
             // Kafka is needed only by POST /channels/{id}/messages: shown, but the api stays ready without it
             List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health(),
                     ReadinessCheck.informational("kafka", kafka::lastKnownUp, "sending messages over REST (503)"));
             ObserveFeature observe = ServiceRuntime.observe(config, checks);
-            runtime.start(config.get("server"), server -> setup(server, settings, tokens, new ChannelRoutes(channels, sender), users,
-                    new BlockRoutes(store, events), observe));
+            BotRoutes bots = new BotRoutes(new BotAccounts(database.dataSource()), store, settings);
+            runtime.start(config.get("server"), server -> setup(server, settings, credentials,
+                    new ChannelRoutes(channels, sender), new BlockRoutes(store, events), users, bots, observe));
             return runtime;
         } catch (RuntimeException e) {
             runtime.close(); // whatever was opened before the failure
@@ -100,31 +107,32 @@ public final class ApiMain {
     }
 
     /**
-     * Production wiring of the web server; tests call it too.
+     * The web server's wiring.
      *
-     * @param server   server builder
-     * @param settings the api's settings (rate limit)
-     * @param tokens   bearer token checks
-     * @param channels /api/v1/channels
-     * @param users    /api/v1/users and /api/v1/dev/login
-     * @param blocks   /api/v1/blocks
-     * @param observe   health and metrics (ServiceRuntime.observe)
+     * @param server      server builder
+     * @param settings    the api's settings (rate limit)
+     * @param credentials bearer token checks
+     * @param channels    /api/v1/channels
+     * @param blocks      /api/v1/blocks
+     * @param users       /api/v1/users and /api/v1/dev/login
+     * @param bots        /api/v1/bots and /api/v1/tokens
+     * @param observe     health and metrics (ServiceRuntime.observe)
      */
-    static void setup(WebServerConfig.Builder server, ApiSettings settings, Tokens tokens, ChannelRoutes channels,
-                      UserRoutes users, BlockRoutes blocks, ObserveFeature observe) {
+    private static void setup(WebServerConfig.Builder server, ApiSettings settings, Credentials credentials,
+                              ChannelRoutes channels, BlockRoutes blocks, UserRoutes users, BotRoutes bots,
+                              ObserveFeature observe) {
         server.addFeature(observe);
         // the document at /openapi is META-INF/openapi.yaml; ApiOpenApiIT keeps it true to the routes
         server.addFeature(OpenApiFeature.create());
         server.routing(routing -> {
             routing.addFilter(new SecurityHeaders(settings.clientGateways()));
             routing.addFilter(new RequestMetrics(Metrics.globalRegistry(),
-                    java.util.stream.Stream.of(ChannelRoutes.ROUTES, UserRoutes.ROUTES, BlockRoutes.ROUTES)
-                            .flatMap(List::stream).toList()));
-            routing.addFilter(new Authentication(tokens, new RateLimiter(settings.ratePerSecond(), settings.rateBurst())));
+                    ROUTES));
+            routing.addFilter(new Authentication(credentials, new RateLimiter(settings.ratePerSecond(), settings.rateBurst())));
             Problems.register(routing);
             routing.register("/api/v1/channels", channels);
             routing.register("/api/v1/blocks", blocks);
-            routing.register("/api/v1", users);
+            routing.register("/api/v1", users, bots);
             // the browser client (static files from the jar) and where it finds the gateways
             routing.get("/client-config.json", (request, response) -> ChannelRoutes.json(response,
                     io.helidon.http.Status.OK_200, java.util.Map.of("gateways", settings.clientGateways())));

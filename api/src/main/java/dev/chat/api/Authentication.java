@@ -1,6 +1,7 @@
 package dev.chat.api;
 
 import dev.chat.common.Tokens;
+import dev.chat.common.auth.Credentials;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -9,7 +10,8 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
- * Requires a valid bearer token on every {@code /api/v1} call except the local-stack login, puts
+ * Requires a valid bearer token (a person's JWT or a bot's API token) on every {@code /api/v1}
+ * call except the local-stack login, puts
  * the caller's user id into the request context, and applies the caller's rate limit. Thread-safe.
  */
 final class Authentication implements Filter {
@@ -17,11 +19,11 @@ final class Authentication implements Filter {
     private static final String PREFIX = "/api/v1";
     private static final String DEV_LOGIN = "/api/v1/dev/login";
 
-    private final Tokens tokens;
+    private final Credentials credentials;
     private final RateLimiter limiter;
 
-    Authentication(Tokens tokens, RateLimiter limiter) {
-        this.tokens = tokens;
+    Authentication(Credentials credentials, RateLimiter limiter) {
+        this.credentials = credentials;
         this.limiter = limiter;
     }
 
@@ -49,9 +51,14 @@ final class Authentication implements Filter {
         }
         long userId;
         try {
-            userId = tokens.verify(header.substring(7).strip());
+            userId = credentials.check(header.substring(7).strip()).userId();
         } catch (Tokens.InvalidToken e) {
             Problems.send(response, io.helidon.http.Status.UNAUTHORIZED_401, "invalid token: " + e.getMessage(), null);
+            return;
+        } catch (IllegalStateException e) {
+            // an API token while PostgreSQL is down: the token may well be valid
+            response.header(io.helidon.http.HeaderNames.RETRY_AFTER, "5");
+            Problems.send(response, io.helidon.http.Status.SERVICE_UNAVAILABLE_503, "API tokens cannot be checked now", null);
             return;
         }
         request.context().register(new Caller(userId));

@@ -53,8 +53,22 @@ final class ChannelStore {
         return db.execute().namedGet("user-by-id", id).map(ChannelStore::user);
     }
 
-    /** A user. */
-    record User(long id, String name) {
+    /**
+     * A user.
+     *
+     * @param id   their id
+     * @param name their unique name
+     * @param kind {@code person} or {@code bot}
+     */
+    record User(long id, String name, String kind) {
+        boolean bot() {
+            return "bot".equals(kind);
+        }
+
+        /** @return the JSON form: user_id, name, kind */
+        java.util.Map<String, Object> json() {
+            return java.util.Map.of("user_id", id, "name", name, "kind", kind);
+        }
     }
 
     Optional<Channel> directChannel(String directKey) {
@@ -215,7 +229,8 @@ final class ChannelStore {
     }
 
     private static User user(DbRow row) {
-        return new User(row.column("id").get(Long.class), row.column("name").get(String.class));
+        return new User(row.column("id").get(Long.class), row.column("name").get(String.class),
+                row.column("kind").get(String.class));
     }
 
     private static Channel channel(DbRow row) {

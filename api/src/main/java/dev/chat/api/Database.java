@@ -35,6 +35,11 @@ final class Database implements AutoCloseable {
         return new Database(pool, client);
     }
 
+    /** @return the pool itself, for the JDBC code shared with chatctl (API tokens) */
+    javax.sql.DataSource dataSource() {
+        return pool.dataSource();
+    }
+
     DbClient client() {
         return client;
     }

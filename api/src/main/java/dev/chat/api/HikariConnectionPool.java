@@ -30,6 +30,10 @@ final class HikariConnectionPool implements JdbcConnectionPool, AutoCloseable {
         }
     }
 
+    javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public String dbType() {
         return "postgresql";

@@ -58,7 +58,7 @@ final class UserRoutes implements HttpService {
         String name = JsonBody.read(request).string("name", MAX_NAME);
         ChannelStore.User user = store.insertUser(name)
                 .orElseThrow(() -> ApiProblem.conflict("a user named '" + name + "' exists"));
-        ChannelRoutes.json(response, Status.CREATED_201, Map.of("user_id", user.id(), "name", user.name()));
+        ChannelRoutes.json(response, Status.CREATED_201, user.json());
     }
 
     private void findUser(ServerRequest request, ServerResponse response) {
@@ -68,13 +68,13 @@ final class UserRoutes implements HttpService {
         }
         String valid = JsonBody.queryText(request.query(), "name", MAX_NAME);
         ChannelStore.User user = store.userByName(valid).orElseThrow(() -> ApiProblem.notFound("no user named '" + valid + "'"));
-        ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name()));
+        ChannelRoutes.json(response, Status.OK_200, user.json());
     }
 
     private void user(ServerRequest request, ServerResponse response) {
         Authentication.caller(request);
         ChannelStore.User user = existingUser(request);
-        ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name()));
+        ChannelRoutes.json(response, Status.OK_200, user.json());
     }
 
     private void presence(ServerRequest request, ServerResponse response) {
@@ -110,6 +110,9 @@ final class UserRoutes implements HttpService {
         ChannelStore.User user = store.insertUser(name).or(() -> store.userByName(name)).orElseThrow();
         if (settings.admins().contains(user.id())) {
             throw ApiProblem.forbidden("the local-stack login does not sign in administrators (api.admins); use chatctl token");
+        }
+        if (user.bot()) {
+            throw ApiProblem.forbidden("'" + name + "' is a bot: bots authenticate with API tokens (chatctl tokens create)");
         }
         ChannelRoutes.json(response, Status.OK_200, Map.of("user_id", user.id(), "name", user.name(),
                 "token", tokens.issue(user.id(), settings.tokenTtl())));

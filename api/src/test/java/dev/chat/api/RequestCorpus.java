@@ -233,15 +233,15 @@ record RequestCorpus(Tokens tokens, long caller, long admin, long other, UUID me
         badHeaders.put("alg none", bearerToken(JWT.create().withIssuer("chat").withSubject(Long.toString(caller))
                 .withExpiresAt(java.time.Instant.now().plusSeconds(600)).sign(Algorithm.none())));
         badHeaders.put("two tokens", bearer(caller) + " " + tokens.issue(caller, Duration.ofMinutes(5)));
-        List<String> routes = new ArrayList<>();
-        routes.addAll(ChannelRoutes.ROUTES);
-        routes.addAll(UserRoutes.ROUTES);
-        routes.addAll(BlockRoutes.ROUTES);
+        badHeaders.put("unknown API token", bearerToken(dev.chat.common.auth.ApiTokens.mint()));
+        badHeaders.put("API token prefix only", bearerToken(dev.chat.common.auth.ApiTokens.PREFIX));
+        List<String> routes = new ArrayList<>(ApiMain.ROUTES);
         routes.remove("POST /api/v1/dev/login");
         for (String route : routes) {
             String method = route.substring(0, route.indexOf(' '));
             String path = route.substring(route.indexOf(' ') + 1).replace("{id}",
-                    route.contains("/users/") ? Long.toString(other) : member.toString()).replace("{user_id}", Long.toString(other));
+                    route.contains("/users/") || route.contains("/bots/") ? Long.toString(other) : member.toString())
+                    .replace("{user_id}", Long.toString(other)).replace("{token_id}", UUID.randomUUID().toString());
             for (var header : badHeaders.entrySet()) {
                 cases.add(new Case(route + " " + header.getKey(), method, path, header.getValue(), JSON,
                         method.equals("GET") || method.equals("DELETE") ? null : "{}".getBytes(StandardCharsets.UTF_8), 401, null));

@@ -8,9 +8,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.chat.common.BackendSettings;
-import dev.chat.common.PostgresPool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,15 +50,12 @@ final class UsersCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String trimmed = name.strip();
-            if (trimmed.isEmpty() || trimmed.codePointCount(0, trimmed.length()) > 64) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "NAME must have 1 to 64 characters");
-            }
+            String trimmed = validName(spec, name);
             BackendSettings backends = backend.backends();
             PrintWriter out = spec.commandLine().getOut();
-            try (HikariDataSource pool = PostgresPool.create("chatctl", backends);
-                 Connection db = connect(pool, backends);
-                 PreparedStatement insert = db.prepareStatement(
+            try (OperatorDatabase db = OperatorDatabase.open(backends);
+                 Connection connection = db.pool().getConnection();
+                 PreparedStatement insert = connection.prepareStatement(
                          "INSERT INTO users (name) VALUES (?) ON CONFLICT (name) DO NOTHING RETURNING id")) {
                 insert.setString(1, trimmed);
                 ResultSet id = insert.executeQuery();
@@ -79,14 +74,14 @@ final class UsersCommand implements Runnable {
                 throw new IllegalStateException("PostgreSQL at " + backends.postgresUrl() + ": " + e.getMessage(), e);
             }
         }
+    }
 
-        private static Connection connect(HikariDataSource pool, BackendSettings backends) {
-            try {
-                return pool.getConnection();
-            } catch (SQLException e) {
-                throw new ChatCtl.Unreachable("cannot reach PostgreSQL at " + backends.postgresUrl()
-                        + " (postgres.url / POSTGRES_URL / --postgres): " + e.getMessage());
-            }
+    /** @return the name without surrounding blanks, checked (1 to 64 characters) */
+    static String validName(CommandSpec spec, String name) {
+        String trimmed = name.strip();
+        if (trimmed.isEmpty() || trimmed.codePointCount(0, trimmed.length()) > 64) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "NAME must have 1 to 64 characters");
         }
+        return trimmed;
     }
 }

@@ -116,6 +116,66 @@ class OperatorCommandsIT {
     }
 
     @Test
+    void aBotsApiTokenWorksOnApiAndGatewayUntilRevokedWhenItsSocketIsClosed() throws Exception {
+        String name = "bot-" + UUID.randomUUID().toString().substring(0, 8);
+        Run created = chatctl("bots", "create", name, "--json");
+        assertThat(created.code()).as(created.err()).isZero();
+        long bot = created.json().path("user_id").asLong();
+        String token = created.json().path("token").asText();
+        String tokenId = created.json().path("token_id").asText();
+        assertThat(token).startsWith("chat_").hasSize("chat_".length() + 43);
+        assertThat(chatctl("bots", "create", name).code()).as("the name is taken").isEqualTo(ChatCtl.FAILED);
+
+        HttpResponse<String> me = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.port() + "/api/v1/users/" + bot))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(Json.tree(me.body()).path("kind").asText()).isEqualTo("bot");
+        // the bot opens a group and writes into it over the socket
+        HttpResponse<String> channel = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.port() + "/api/v1/channels"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"group\",\"name\":\"deploys\",\"member_ids\":[" + bot + "]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(channel.statusCode()).as(channel.body()).isEqualTo(201);
+        String channelId = Json.tree(channel.body()).path("channel_id").asText();
+        try (WsProbe socket = new WsProbe(gateway.port(), token)) {
+            socket.await(frame -> frame.path("type").asText().equals("hello"), WAIT);
+            socket.send("{\"type\":\"message\",\"channel_id\":\"" + channelId + "\",\"client_id\":\"b1\",\"content\":\"deployed\"}");
+            assertThat(socket.await(frame -> frame.path("type").asText().equals("ack"), WAIT).path("client_id").asText()).isEqualTo("b1");
+            Run listed = chatctl("tokens", "list", "--user", Long.toString(bot), "--json");
+            assertThat(listed.json().path("tokens")).hasSize(1);
+            assertThat(listed.json().path("tokens").get(0).path("last_used_at").isNull()).as("used").isFalse();
+
+            Run revoked = chatctl("tokens", "revoke", tokenId);
+            assertThat(revoked.code()).as(revoked.err()).isZero();
+            assertThat(socket.awaitClose(Duration.ofSeconds(15))).as("the open socket is closed").isEqualTo(4001);
+        }
+        // the api learns it from its own poll (auth.revocationpollmillis, 2 s)
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        int status = 200;
+        while (status != 401 && System.nanoTime() < deadline) {
+            status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/channels"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+        assertThat(status).as("the api refuses the revoked token").isEqualTo(401);
+        assertThat(chatctl("tokens", "list", "--json").json().path("tokens").findValuesAsText("token_id")).contains(tokenId);
+        assertThat(chatctl("tokens", "revoke", UUID.randomUUID().toString()).code()).isEqualTo(ChatCtl.FAILED);
+
+        long person = Long.parseLong(chatctl("users", "create", "p-" + UUID.randomUUID().toString().substring(0, 8)).out().strip());
+        Run forPerson = chatctl("tokens", "create", Long.toString(person));
+        assertThat(forPerson.code()).isEqualTo(ChatCtl.FAILED);
+        assertThat(forPerson.err()).contains("API tokens are for bots");
+        Run second = chatctl("tokens", "create", Long.toString(bot), "--name", "rotated");
+        assertThat(second.code()).isZero();
+        HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.port() + "/api/v1/channels"))
+                .header("Authorization", "Bearer " + second.out().lines().findFirst().orElseThrow()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void presenceShowsAConnectedUserWithDeviceThenOfflineWithLastSeen() throws Exception {
         long user = Long.parseLong(chatctl("users", "create", "p-" + UUID.randomUUID().toString().substring(0, 8)).out().strip());
         String token = chatctl("token", Long.toString(user)).out().strip();

@@ -19,6 +19,7 @@ final class WsProbe implements AutoCloseable {
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     private final WebSocket socket;
+    private final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
 
     WsProbe(int port, String token) {
         socket = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -35,6 +36,12 @@ final class WsProbe implements AutoCloseable {
                             partial.setLength(0);
                         }
                         webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode);
                         return null;
                     }
                 }).orTimeout(10, TimeUnit.SECONDS).join();
@@ -55,6 +62,11 @@ final class WsProbe implements AutoCloseable {
                 return frame;
             }
         }
+    }
+
+    /** @return the close code the server sent, waiting up to {@code timeout} */
+    int awaitClose(Duration timeout) throws Exception {
+        return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -155,9 +155,19 @@ public final class Tokens {
      * A verified token.
      *
      * @param userId    its subject
-     * @param expiresAt its {@code exp}
+     * @param expiresAt its {@code exp} (far in the future for an API token)
+     * @param tokenId   the API token's id, null for a JWT
      */
-    public record Bearer(long userId, Instant expiresAt) {
+    public record Bearer(long userId, Instant expiresAt, String tokenId) {
+        /**
+         * A JWT's bearer.
+         *
+         * @param userId    its subject
+         * @param expiresAt its {@code exp}
+         */
+        public Bearer(long userId, Instant expiresAt) {
+            this(userId, expiresAt, null);
+        }
     }
 
     /** A token was missing, malformed, forged or expired. */

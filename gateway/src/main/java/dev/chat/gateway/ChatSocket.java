@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.chat.common.Tokens;
+import dev.chat.common.auth.Credentials;
 import dev.chat.common.wire.ClientFrame;
 import dev.chat.common.wire.ClientFrames;
 import dev.chat.common.wire.ErrorCode;
@@ -36,7 +37,7 @@ final class ChatSocket implements WsListener {
     /**
      * What a socket needs, each a narrow handler.
      *
-     * @param tokens        checks the upgrade's token
+     * @param credentials   checks the upgrade's token (JWT or API token)
      * @param frames        parses client frames
      * @param settings      limits (frame size and rate, sockets per user)
      * @param metrics       meters
@@ -47,7 +48,7 @@ final class ChatSocket implements WsListener {
      * @param watch         {@code subscribe_presence}
      * @param resume        {@code resume}
      */
-    record Handlers(Tokens tokens, ClientFrames frames, GatewaySettings settings, GatewayMetrics metrics, Sessions sessions,
+    record Handlers(Credentials credentials, ClientFrames frames, GatewaySettings settings, GatewayMetrics metrics, Sessions sessions,
                     SendPath send, TypingRelay typing, Presence presence, PresenceWatch watch,
                     ResumeService resume) {
     }
@@ -77,7 +78,7 @@ final class ChatSocket implements WsListener {
                 .or(() -> queryToken(prologue))
                 .orElse(null);
         try {
-            bearer = handlers.tokens().check(token);
+            bearer = handlers.credentials().check(token);
         } catch (Tokens.InvalidToken e) {
             // answered by the server as it is: 401 before any upgrade
             throw RequestException.builder()
@@ -85,6 +86,15 @@ final class ChatSocket implements WsListener {
                     .status(Status.UNAUTHORIZED_401)
                     .header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, "Bearer"))
                     .message("a valid bearer token is required (Authorization header or ?token=): " + e.getMessage())
+                    .safeMessage(true)
+                    .build();
+        } catch (IllegalStateException e) {
+            // an API token while PostgreSQL is down: it may well be valid, so not 401
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.OTHER)
+                    .status(Status.SERVICE_UNAVAILABLE_503)
+                    .header(HeaderValues.create(HeaderNames.RETRY_AFTER, "5"))
+                    .message("API tokens cannot be checked now; try again")
                     .safeMessage(true)
                     .build();
         }

@@ -18,6 +18,7 @@ final class Connection {
     private final Outbox outbox;
     private final int maxHeld;
     private final java.time.Instant tokenExpiry;
+    private final String tokenId;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Typing> typing = new ConcurrentHashMap<>();
 
@@ -27,10 +28,11 @@ final class Connection {
     private volatile Map<UUID, ResumeGate> resumes;
     private volatile long lastPongMillis = System.currentTimeMillis();
 
-    Connection(String id, long userId, java.time.Instant tokenExpiry, Outbox outbox, int maxHeld) {
+    Connection(String id, long userId, java.time.Instant tokenExpiry, String tokenId, Outbox outbox, int maxHeld) {
         this.id = id;
         this.userId = userId;
         this.tokenExpiry = tokenExpiry;
+        this.tokenId = tokenId;
         this.outbox = outbox;
         this.maxHeld = maxHeld;
     }
@@ -38,6 +40,11 @@ final class Connection {
     /** @return when the token the socket was opened with expires (the socket is closed then) */
     java.time.Instant tokenExpiry() {
         return tokenExpiry;
+    }
+
+    /** @return the API token the socket was opened with (closed when it is revoked), null for a JWT */
+    String tokenId() {
+        return tokenId;
     }
 
     /**

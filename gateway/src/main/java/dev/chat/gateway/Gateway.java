@@ -7,7 +7,7 @@ import dev.chat.common.send.SendPath;
 import dev.chat.common.ChannelKeys;
 import dev.chat.common.ChannelLog;
 import dev.chat.common.TimeUuids;
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.Credentials;
 import dev.chat.common.wire.ClientFrames;
 import org.redisson.api.RedissonClient;
 
@@ -35,7 +35,7 @@ final class Gateway implements AutoCloseable {
         this.handlers = handlers;
     }
 
-    static Gateway create(GatewaySettings settings, ChannelLog.Settings logSettings, Tokens tokens,
+    static Gateway create(GatewaySettings settings, ChannelLog.Settings logSettings, Credentials credentials,
                           RedissonClient redis, Memberships memberships, MessageLog log, GatewayMetrics metrics) {
         FanOut fanOut = new FanOut(redis, metrics);
         ConnectionRegistry registry = new ConnectionRegistry(fanOut);
@@ -45,7 +45,8 @@ final class Gateway implements AutoCloseable {
         ChannelLog channels = new ChannelLog(redis, logSettings, new TimeUuids());
         Presence presence = new Presence(redis, fanOut, settings.presenceTtl());
         Sessions sessions = new Sessions(settings, metrics, registry, memberships, presence, channels);
-        ChatSocket.Handlers handlers = new ChatSocket.Handlers(tokens,
+        credentials.apiTokens().onRevoked(sessions::tokenRevoked);
+        ChatSocket.Handlers handlers = new ChatSocket.Handlers(credentials,
                 new ClientFrames(settings.maxContentChars(), settings.maxPresenceUsers()), settings,
                 metrics, sessions, new SendPath(memberships, channels, log, metrics),
                 new TypingRelay(memberships, fanOut, settings.typingExpiry(), settings.typingInterval()), presence,

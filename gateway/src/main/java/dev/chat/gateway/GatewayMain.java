@@ -10,7 +10,9 @@ import dev.chat.common.KafkaHealth;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.ServiceRuntime;
-import dev.chat.common.Tokens;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.chat.common.PostgresPool;
+import dev.chat.common.auth.Credentials;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.http.HeaderNames;
@@ -50,17 +52,19 @@ public final class GatewayMain {
     static ServiceRuntime start(Config config) {
         BackendSettings backends = BackendSettings.create(config);
         GatewaySettings settings = GatewaySettings.create(config);
-        Tokens tokens = Tokens.create(config);
         ServiceRuntime runtime = new ServiceRuntime("gateway");
         try {
             RedisConnection redis = runtime.own(RedisConnection.open("gateway", backends));
             GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry());
-            Memberships memberships = runtime.own(Memberships.open(backends, settings, metrics));
+            HikariDataSource postgres = runtime.own(PostgresPool.create("gateway-postgres", backends));
+            Memberships memberships = new Memberships(postgres, settings.membershipCacheTtl(), metrics);
+            Credentials credentials = Credentials.create(config, postgres);
+            runtime.own(credentials.apiTokens());
             KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
             kafka.probeEvery(java.time.Duration.ofSeconds(2));
             MessageLog log = runtime.own(MessageLog.open("gateway", backends, settings.kafkaSendTimeout(),
                     settings.kafkaRetryWindow(), kafka::lastKnownUp));
-            Gateway gateway = Gateway.create(settings, ChannelLog.Settings.create(config), tokens, redis.client(),
+            Gateway gateway = Gateway.create(settings, ChannelLog.Settings.create(config), credentials, redis.client(),
                     memberships, log, metrics);
             // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
             runtime.beforeStop(gateway::close);

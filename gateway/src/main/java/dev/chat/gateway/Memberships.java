@@ -11,10 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.chat.common.BackendSettings;
 import dev.chat.common.ReadinessCheck;
-import dev.chat.common.PostgresPool;
 import io.helidon.health.HealthCheck;
 
 /**
@@ -25,7 +22,7 @@ import io.helidon.health.HealthCheck;
  * same load says which direct channels a block has made read-only; a block dropped or lifted
  * arrives as {@code access_changed} ({@link #forget}). Owns its connection pool. Thread-safe.
  */
-final class Memberships implements AutoCloseable, dev.chat.common.send.SendPath.Access {
+final class Memberships implements dev.chat.common.send.SendPath.Access {
 
     /** How long a load that did not contain a channel answers "not a member" without reloading. */
     static final Duration NEGATIVE_TTL = Duration.ofSeconds(2);
@@ -40,7 +37,7 @@ final class Memberships implements AutoCloseable, dev.chat.common.send.SendPath.
                 WHERE c.id = m.channel_id AND c.type = 'direct') AS blocked
             FROM channel_members m WHERE m.user_id = ?""";
 
-    private final HikariDataSource pool;
+    private final javax.sql.DataSource pool;
     private final Duration ttl;
     private final Map<Long, Cached> cache = new ConcurrentHashMap<>();
     private final GatewayMetrics metrics;
@@ -49,14 +46,15 @@ final class Memberships implements AutoCloseable, dev.chat.common.send.SendPath.
     private record Cached(Set<UUID> channels, Set<UUID> readOnly, long loadedAtNanos) {
     }
 
-    private Memberships(HikariDataSource pool, Duration ttl, GatewayMetrics metrics) {
+    /**
+     * @param pool    PostgreSQL (not owned)
+     * @param ttl     how long a user's memberships are cached
+     * @param metrics counts loads
+     */
+    Memberships(javax.sql.DataSource pool, Duration ttl, GatewayMetrics metrics) {
         this.pool = pool;
         this.ttl = ttl;
         this.metrics = metrics;
-    }
-
-    static Memberships open(BackendSettings backends, GatewaySettings settings, GatewayMetrics metrics) {
-        return new Memberships(PostgresPool.create("gateway-postgres", backends), settings.membershipCacheTtl(), metrics);
     }
 
     /**
@@ -190,10 +188,5 @@ final class Memberships implements AutoCloseable, dev.chat.common.send.SendPath.
         Cached cached = new Cached(Set.copyOf(channels), Set.copyOf(readOnly), System.nanoTime());
         cache.put(userId, cached);
         return cached;
-    }
-
-    @Override
-    public void close() {
-        pool.close();
     }
 }

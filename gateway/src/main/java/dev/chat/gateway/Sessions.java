@@ -57,7 +57,7 @@ final class Sessions {
     Connection open(io.helidon.websocket.WsSession session, dev.chat.common.Tokens.Bearer bearer, Runnable onClosed) {
         String id = instanceId + "-" + sequence.incrementAndGet();
         long userId = bearer.userId();
-        Connection connection = new Connection(id, userId, bearer.expiresAt(),
+        Connection connection = new Connection(id, userId, bearer.expiresAt(), bearer.tokenId(),
                 new Outbox(session, settings.outboxCapacity(), metrics, id, onClosed), settings.outboxCapacity());
         if (closing) {
             connection.outbox().close(Outbox.GOING_AWAY, "gateway shutting down");
@@ -112,6 +112,19 @@ final class Sessions {
      */
     int socketsOf(long userId) {
         return registry.connectionsOf(userId).size();
+    }
+
+    /**
+     * Closes the sockets opened with an API token that was just revoked (4001, as for an expired token).
+     *
+     * @param tokenId the revoked token
+     */
+    void tokenRevoked(String tokenId) {
+        for (Connection connection : registry.all()) {
+            if (tokenId.equals(connection.tokenId())) {
+                connection.outbox().close(Heartbeats.TOKEN_EXPIRED, "token revoked");
+            }
+        }
     }
 
     /** Closes every socket with 1001 (going away) and waits up to the shutdown grace for them. */

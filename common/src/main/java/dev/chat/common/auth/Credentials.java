@@ -1,0 +1,56 @@
+package dev.chat.common.auth;
+
+import dev.chat.common.Tokens;
+
+/**
+ * The bearer values the api and the gateway accept: a person's JWT ({@link Tokens}) or a bot's
+ * opaque API token ({@link ApiTokens}, told apart by its prefix). Thread-safe.
+ */
+public final class Credentials {
+
+    private final Tokens jwts;
+    private final ApiTokens apiTokens;
+
+    /**
+     * @param jwts      signed tokens of people
+     * @param apiTokens API tokens of bots
+     */
+    public Credentials(Tokens jwts, ApiTokens apiTokens) {
+        this.jwts = jwts;
+        this.apiTokens = apiTokens;
+    }
+
+    /**
+     * @param token the bearer value
+     * @return whom it authenticates
+     * @throws Tokens.InvalidToken if it is missing, malformed, forged, expired, unknown or revoked
+     * @throws IllegalStateException if an API token cannot be looked up (PostgreSQL down)
+     */
+    public Tokens.Bearer check(String token) throws Tokens.InvalidToken {
+        return ApiTokens.isApiToken(token) ? apiTokens.check(token) : jwts.check(token);
+    }
+
+    /**
+     * The credentials of a service: {@link Tokens#create} and API tokens looked up in PostgreSQL
+     * ({@code auth.apitokencacheseconds}, {@code auth.revocationpollmillis}).
+     *
+     * @param config configuration root
+     * @param db     PostgreSQL
+     * @return the credentials; close {@link #apiTokens()} to stop the revocation poller
+     */
+    public static Credentials create(io.helidon.config.Config config, javax.sql.DataSource db) {
+        return new Credentials(Tokens.create(config), new ApiTokens(db,
+                java.time.Duration.ofSeconds(config.get("auth.apitokencacheseconds").asLong().orElse(60L)),
+                java.time.Duration.ofMillis(config.get("auth.revocationpollmillis").asLong().orElse(2000L))));
+    }
+
+    /** @return the signed tokens (to issue JWTs) */
+    public Tokens jwts() {
+        return jwts;
+    }
+
+    /** @return the API tokens (revocation listeners) */
+    public ApiTokens apiTokens() {
+        return apiTokens;
+    }
+}
