@@ -23,6 +23,7 @@ import dev.chat.common.ServiceConfig;
 import dev.chat.common.ServiceRuntime;
 import dev.chat.common.auth.BotAccounts;
 import dev.chat.common.auth.Credentials;
+import dev.chat.common.OutboundTargets;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;
@@ -40,7 +41,7 @@ public final class ApiMain {
 
     /** Every route, as documented in META-INF/openapi.yaml (ApiOpenApiIT compares them). */
     static final List<String> ROUTES = java.util.stream.Stream.of(ChannelRoutes.ROUTES, UserRoutes.ROUTES,
-            BlockRoutes.ROUTES, BotRoutes.ROUTES).flatMap(List::stream).toList();
+            BlockRoutes.ROUTES, BotRoutes.ROUTES, WebhookRoutes.ROUTES, PushRoutes.ROUTES).flatMap(List::stream).toList();
 
     private ApiMain() {
     }
@@ -98,7 +99,9 @@ public final class ApiMain {
             ObserveFeature observe = ServiceRuntime.observe(config, checks);
             BotRoutes bots = new BotRoutes(new BotAccounts(database.dataSource()), store, settings);
             runtime.start(config.get("server"), server -> setup(server, settings, credentials,
-                    new ChannelRoutes(channels, sender), new BlockRoutes(store, events), users, bots, observe));
+                    new ChannelRoutes(channels, sender), new WebhookRoutes(new WebhookStore(database.client()), store,
+                            OutboundTargets.create(config), settings), new BlockRoutes(store, events), users, bots,
+                    new PushRoutes(database.client(), OutboundTargets.create(config)), observe));
             return runtime;
         } catch (RuntimeException e) {
             runtime.close(); // whatever was opened before the failure
@@ -113,14 +116,24 @@ public final class ApiMain {
      * @param settings    the api's settings (rate limit)
      * @param credentials bearer token checks
      * @param channels    /api/v1/channels
+     * @param webhooks    /api/v1/channels/{id}/webhooks
      * @param blocks      /api/v1/blocks
      * @param users       /api/v1/users and /api/v1/dev/login
      * @param bots        /api/v1/bots and /api/v1/tokens
+     * @param push        /api/v1/push
      * @param observe     health and metrics (ServiceRuntime.observe)
      */
+    /** @return what the browser client needs: the gateways, and the VAPID key when push is on */
+    private static java.util.Map<String, Object> clientConfig(ApiSettings settings) {
+        java.util.Map<String, Object> config = new java.util.LinkedHashMap<>();
+        config.put("gateways", settings.clientGateways());
+        config.put("vapid_public_key", settings.vapidPublicKey());
+        return config;
+    }
+
     private static void setup(WebServerConfig.Builder server, ApiSettings settings, Credentials credentials,
-                              ChannelRoutes channels, BlockRoutes blocks, UserRoutes users, BotRoutes bots,
-                              ObserveFeature observe) {
+                              ChannelRoutes channels, WebhookRoutes webhooks, BlockRoutes blocks, UserRoutes users, BotRoutes bots,
+                              PushRoutes push, ObserveFeature observe) {
         server.addFeature(observe);
         // the document at /openapi is META-INF/openapi.yaml; ApiOpenApiIT keeps it true to the routes
         server.addFeature(OpenApiFeature.create());
@@ -130,12 +143,13 @@ public final class ApiMain {
                     ROUTES));
             routing.addFilter(new Authentication(credentials, new RateLimiter(settings.ratePerSecond(), settings.rateBurst())));
             Problems.register(routing);
-            routing.register("/api/v1/channels", channels);
+            routing.register("/api/v1/channels", channels, webhooks);
             routing.register("/api/v1/blocks", blocks);
             routing.register("/api/v1", users, bots);
+            routing.register("/api/v1/push", push);
             // the browser client (static files from the jar) and where it finds the gateways
             routing.get("/client-config.json", (request, response) -> ChannelRoutes.json(response,
-                    io.helidon.http.Status.OK_200, java.util.Map.of("gateways", settings.clientGateways())));
+                    io.helidon.http.Status.OK_200, clientConfig(settings)));
             routing.register("/", StaticContentService.builder("web").welcomeFileName("index.html").build());
         });
     }

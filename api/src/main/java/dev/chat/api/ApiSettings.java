@@ -21,10 +21,13 @@ import io.helidon.config.Config;
  * @param kafkaSendTimeout     how long a REST send waits for Kafka
  * @param kafkaRetryWindow     how long the producer keeps retrying after that
  * @param maxContentChars      longest message content
+ * @param maxWebhooksPerChannel most webhooks one channel may have
+ * @param vapidPublicKey       the notifier's Web Push key for browsers (push.vapidpublickey), null when push is off
  */
 record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ratePerSecond, int rateBurst,
                    java.util.List<String> clientGateways, int maxMembersPerRequest, Duration kafkaSendTimeout,
-                   Duration kafkaRetryWindow, int maxContentChars) {
+                   Duration kafkaRetryWindow, int maxContentChars, int maxWebhooksPerChannel,
+                   String vapidPublicKey) {
 
     static ApiSettings create(Config config) {
         String admins = config.get("api.admins").asString().orElse("");
@@ -51,7 +54,9 @@ record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ra
                 ServiceConfig.positiveInt(config, "api.maxmembersperrequest", 100),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "api.kafkasendtimeoutmillis", 5_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "api.kafkaretrymillis", 120_000)),
-                ServiceConfig.positiveInt(config, "api.maxcontentchars", 4_000));
+                ServiceConfig.positiveInt(config, "api.maxcontentchars", 4_000),
+                ServiceConfig.positiveInt(config, "api.maxwebhookspechannel", 10),
+                config.get("push.vapidpublickey").asString().filter(key -> !key.isBlank()).orElse(null));
     }
 
     private static boolean loopback(String host) {

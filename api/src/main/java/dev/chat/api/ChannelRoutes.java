@@ -142,7 +142,8 @@ final class ChannelRoutes implements HttpService {
         json(response, Status.OK_200, Map.of("read_positions", positions));
     }
 
-    private static UUID channelId(ServerRequest request) {
+    /** @return the channel a path names (404 when it is not a channel id) */
+    static UUID channelId(ServerRequest request) {
         String raw = Problems.pathParam(request, "id");
         try {
             UUID id = UUID.fromString(raw);

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.chat.common.webhooks.WebhookEvents;
+
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbTransaction;
@@ -123,9 +125,17 @@ final class ChannelStore {
         }
     }
 
-    /** @return whether the user was added (false: already a member) */
+    /** @return whether the user was added (false: already a member); webhooks get {@code member_joined} */
     boolean addMember(UUID channelId, long userId) {
-        return db.execute().namedInsert("insert-member", channelId, userId) > 0;
+        return inTransaction(tx -> tx.namedInsert("insert-member", channelId, userId) > 0
+                && memberEvent(tx, WebhookEvents.MEMBER_JOINED, channelId, userId));
+    }
+
+    /** Queues a member event for the channel's webhooks, in the change's own transaction: none is lost. */
+    private static boolean memberEvent(DbTransaction tx, String type, UUID channelId, long userId) {
+        String body = WebhookEvents.body(type, Instant.now(), java.util.Map.of("channel_id", channelId.toString(), "user_id", userId));
+        tx.namedInsert("enqueue-webhook-event", "evt_" + UUID.randomUUID(), type, body, channelId, type);
+        return true;
     }
 
     /** A member as listed in a channel's details. */
@@ -152,7 +162,7 @@ final class ChannelStore {
                 Long next = tx.namedGet("longest-member", channelId).map(row -> row.column("user_id").get(Long.class)).orElse(null);
                 tx.namedUpdate("set-owner", next, channelId);
             }
-            return removed; // nothing removed: nothing to commit
+            return removed && memberEvent(tx, WebhookEvents.MEMBER_LEFT, channelId, userId); // nothing removed: nothing to commit
         });
     }
 
@@ -243,7 +253,7 @@ final class ChannelStore {
         return new ReadPosition(row.column("user_id").get(Long.class), nullableUuid(row, "last_read_message_id"));
     }
 
-    private static UUID uuid(DbRow row, String column) {
+    static UUID uuid(DbRow row, String column) {
         return (UUID) row.column(column).get();
     }
 
@@ -251,7 +261,7 @@ final class ChannelStore {
         return row.column(column).asOptional().map(UUID.class::cast).orElse(null);
     }
 
-    private static Instant instant(Object value) {
+    static Instant instant(Object value) {
         return switch (value) {
             case Timestamp timestamp -> timestamp.toInstant();
             case OffsetDateTime time -> time.toInstant();

@@ -46,6 +46,8 @@ public record StackEndpoints(String redisAddress,
         config.put("postgres.username", postgresUser);
         // a developer machine: the public signing key, the name-only login
         config.put("chat.profile", "local");
+        // webhooks and push endpoints on this machine (test receivers, a local push service)
+        config.put("outbound.allowprivatetargets", "true");
         return config;
     }
 

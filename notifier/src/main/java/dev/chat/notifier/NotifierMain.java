@@ -1,0 +1,87 @@
+package dev.chat.notifier;
+
+import java.sql.Connection;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.chat.common.BackendSettings;
+import dev.chat.common.KafkaHealth;
+import dev.chat.common.OutboundTargets;
+import dev.chat.common.PostgresPool;
+import dev.chat.common.ReadinessCheck;
+import dev.chat.common.RedisConnection;
+import dev.chat.common.ServiceConfig;
+import dev.chat.common.ServiceRuntime;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.observe.ObserveFeature;
+
+/**
+ * Starts the notifier: reads chat-messages from Kafka, delivers outgoing webhooks from the
+ * PostgreSQL outbox and Web Push notifications to members with no online device (presence in
+ * Redis). Its web server only serves health and metrics. Wiring only.
+ */
+public final class NotifierMain {
+
+    private static final System.Logger LOG = System.getLogger(NotifierMain.class.getName());
+
+    private NotifierMain() {
+    }
+
+    /**
+     * @param args ignored; configuration comes from application.yaml and the environment
+     */
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        start(ServiceConfig.load());
+    }
+
+    /**
+     * Connects the clients, starts the feed and the dispatcher and the server; closing the result
+     * stops it all as SIGTERM does. Tests start notifiers through here.
+     *
+     * @param config configuration root
+     * @return the running service
+     */
+    static ServiceRuntime start(Config config) {
+        BackendSettings backends = BackendSettings.create(config);
+        NotifierSettings settings = NotifierSettings.create(config, backends);
+        OutboundTargets targets = OutboundTargets.create(config);
+        ServiceRuntime runtime = new ServiceRuntime("notifier");
+        try {
+            HikariDataSource postgres = runtime.own(PostgresPool.create("notifier-postgres", backends));
+            RedisConnection redis = runtime.own(RedisConnection.open("notifier", backends));
+            KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
+            NotifierMetrics metrics = new NotifierMetrics(Metrics.globalRegistry());
+            WebhookOutbox outbox = new WebhookOutbox(postgres);
+            WebhookDispatcher dispatcher = runtime.own(new WebhookDispatcher(outbox, settings, targets, metrics));
+            java.util.function.Consumer<List<dev.chat.common.wire.ChatMessage>> push = messages -> { };
+            if (settings.push().enabled()) {
+                push = runtime.own(new PushNotifier(new PushSubscriptions(postgres),
+                        new WebPushProvider(settings.push(), targets), redis.client(), settings.push(), metrics));
+            } else {
+                LOG.log(System.Logger.Level.INFO, "notifier: Web Push is off (set push.vapidpublickey and push.vapidprivatekey)");
+            }
+            MessageFeed feed = runtime.own(new MessageFeed(settings, backends, outbox, dispatcher::wake, push, metrics));
+            feed.start();
+            List<HealthCheck> checks = List.of(new ReadinessCheck("postgres", () -> ping(postgres)), redis.health(), kafka,
+                    new ReadinessCheck("message-feed", feed::running));
+            ObserveFeature observe = ServiceRuntime.observe(config, checks);
+            runtime.start(config.get("server"), server -> server.addFeature(observe));
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close(); // whatever was opened before the failure
+            throw e;
+        }
+    }
+
+    private static boolean ping(HikariDataSource postgres) {
+        try (Connection connection = postgres.getConnection()) {
+            return connection.isValid(2);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+}

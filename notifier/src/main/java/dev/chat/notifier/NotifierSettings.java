@@ -1,0 +1,75 @@
+package dev.chat.notifier;
+
+import java.time.Duration;
+
+import dev.chat.common.BackendSettings;
+import dev.chat.common.ServiceConfig;
+import io.helidon.config.Config;
+
+/**
+ * The notifier's settings ({@code notifier.*} and {@code push.*} in application.yaml).
+ *
+ * @param topic                 the messages topic
+ * @param group                 Kafka consumer group
+ * @param maxBatch              most records per poll
+ * @param webhookTimeout        how long one delivery waits for an answer
+ * @param firstRetry            the first retry's wait
+ * @param maxRetry              the longest wait between retries
+ * @param retryWindow           how long an event is retried before its webhook is disabled
+ * @param maxPending            most events waiting per webhook before it is disabled
+ * @param pollInterval          how often the outbox is looked at for due deliveries
+ * @param concurrency           webhooks delivered to at once by this instance
+ * @param lease                 how long this instance owns a webhook it delivers to
+ * @param push                  Web Push settings
+ */
+record NotifierSettings(String topic, String group, int maxBatch, Duration webhookTimeout, Duration firstRetry,
+                        Duration maxRetry, Duration retryWindow, int maxPending, Duration pollInterval, int concurrency,
+                        Duration lease, Push push) {
+
+    /**
+     * Web Push settings.
+     *
+     * @param vapidPublicKey  base64url public key (65 bytes), null: push off
+     * @param vapidPrivateKey base64url private key (32 bytes)
+     * @param subject         mailto: or https: contact
+     * @param ttl             how long a push service keeps an undelivered notification
+     * @param collapse        at most one notification per member and channel within this
+     * @param maxAge          older messages are not pushed
+     * @param previewChars    content characters in a notification
+     */
+    record Push(String vapidPublicKey, String vapidPrivateKey, String subject, Duration ttl, Duration collapse,
+                Duration maxAge, int previewChars) {
+        boolean enabled() {
+            return vapidPublicKey != null && vapidPrivateKey != null;
+        }
+    }
+
+    static NotifierSettings create(Config config, BackendSettings backends) {
+        String publicKey = config.get("push.vapidpublickey").asString().filter(s -> !s.isBlank()).orElse(null);
+        String privateKey = config.get("push.vapidprivatekey").asString().filter(s -> !s.isBlank()).orElse(null);
+        if ((publicKey == null) != (privateKey == null)) {
+            throw new IllegalStateException("Set both push.vapidpublickey and push.vapidprivatekey (PUSH_VAPIDPUBLICKEY,"
+                    + " PUSH_VAPIDPRIVATEKEY) for Web Push, or neither to turn it off");
+        }
+        return new NotifierSettings(backends.messagesTopic(),
+                config.get("notifier.group").asString().orElse("chat-notifier"),
+                ServiceConfig.positiveInt(config, "notifier.maxbatch", 500),
+                millis(config, "notifier.webhooktimeoutmillis", 10_000),
+                millis(config, "notifier.webhookfirstretrymillis", 1_000),
+                millis(config, "notifier.webhookmaxretrymillis", 3_600_000),
+                Duration.ofSeconds(ServiceConfig.positiveInt(config, "notifier.webhookretryseconds", 86_400)),
+                ServiceConfig.positiveInt(config, "notifier.webhookmaxpending", 10_000),
+                millis(config, "notifier.webhookpollmillis", 500),
+                ServiceConfig.positiveInt(config, "notifier.webhookconcurrency", 32),
+                Duration.ofSeconds(ServiceConfig.positiveInt(config, "notifier.webhookleaseseconds", 30)),
+                new Push(publicKey, privateKey, config.get("push.subject").asString().orElse("mailto:operator@example.invalid"),
+                        Duration.ofSeconds(ServiceConfig.positiveInt(config, "push.ttlseconds", 3600)),
+                        Duration.ofSeconds(config.get("push.collapseseconds").asLong().orElse(30L)),
+                        Duration.ofSeconds(ServiceConfig.positiveInt(config, "push.maxageseconds", 120)),
+                        ServiceConfig.positiveInt(config, "push.previewchars", 120)));
+    }
+
+    private static Duration millis(Config config, String key, int fallback) {
+        return Duration.ofMillis(ServiceConfig.positiveInt(config, key, fallback));
+    }
+}

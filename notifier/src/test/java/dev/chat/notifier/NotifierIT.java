@@ -1,0 +1,396 @@
+package dev.chat.notifier;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.interfaces.ECPrivateKey;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.interaso.webpush.VapidKeys;
+import dev.chat.common.ServiceConfig;
+import dev.chat.common.ServiceRuntime;
+import dev.chat.common.Tokens;
+import dev.chat.common.wire.Json;
+import dev.chat.localstack.LocalStack;
+import dev.chat.localstack.ServiceProcess;
+import dev.chat.localstack.StackEndpoints;
+import dev.chat.localstack.StackSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The notifier on the real stack: the api and a gateway run as processes, the notifier in this
+ * JVM, webhook receivers and push services are real HTTP endpoints on 127.0.0.1. Messages are sent
+ * the way integrators send them (REST), members are online through real sockets.
+ */
+class NotifierIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    /** An event not delivered within this is given up on (its webhook disabled). */
+    private static final int RETRY_SECONDS = 12;
+
+    private static StackEndpoints endpoints;
+    private static ServiceProcess api;
+    private static ServiceProcess gateway;
+    private static ServiceRuntime notifier;
+    private static Tokens tokens;
+    private static VapidKeys vapid;
+
+    @BeforeAll
+    static void start() throws Exception {
+        endpoints = LocalStack.shared().endpoints();
+        StackSettings settings = LocalStack.shared().settings();
+        api = ServiceProcess.launch(settings.home(), "api", "api-notifier-it", freePort(), endpoints.serviceEnvironment(),
+                settings.logDir(), "256m");
+        gateway = ServiceProcess.launch(settings.home(), "gateway", "gateway-notifier-it", freePort(),
+                endpoints.serviceEnvironment(), settings.logDir(), "256m");
+        vapid = VapidKeys.generate();
+        Map<String, String> config = new HashMap<>(endpoints.serviceConfig());
+        config.put("server.port", "0");
+        config.put("notifier.group", "notifier-it-" + UUID.randomUUID());
+        config.put("notifier.webhookfirstretrymillis", "200");
+        config.put("notifier.webhookmaxretrymillis", "1000");
+        config.put("notifier.webhookretryseconds", Integer.toString(RETRY_SECONDS));
+        config.put("notifier.webhookpollmillis", "100");
+        config.put("push.vapidpublickey", WebPushDecryption.base64Url(vapid.getApplicationServerKey()));
+        config.put("push.vapidprivatekey", WebPushDecryption.base64Url(privateBytes(vapid.getPrivateKey())));
+        config.put("push.collapseseconds", "0");
+        notifier = NotifierMain.start(ServiceConfig.load(config));
+        tokens = Tokens.create(ServiceConfig.load(endpoints.serviceConfig()));
+        api.awaitReady(WAIT);
+        gateway.awaitReady(WAIT);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (notifier != null) {
+            notifier.close();
+        }
+        api.stop();
+        gateway.stop();
+    }
+
+    @Test
+    void aWebhookGetsEveryEventSignedInOrderAndCatchesUpAfterItsReceiverWasDown() throws Exception {
+        long owner = user("owner");
+        long member = user("member");
+        long joiner = user("joiner");
+        String channel = group(owner, member);
+        int port = freePort(); // nothing listens there yet: the receiver is down
+        JsonNode webhook = call(owner, "POST", "/api/v1/channels/" + channel + "/webhooks",
+                Map.of("url", "http://127.0.0.1:" + port + "/hook", "events", List.of("message", "member_joined", "member_left")));
+        assertThat(webhook.path("secret").asText()).startsWith("whsec_");
+        String secret = webhook.path("secret").asText();
+        String webhookId = webhook.path("webhook_id").asText();
+
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sent.add(send(i % 2 == 0 ? owner : member, channel, "down-" + i).path("message_id").asText());
+        }
+        call(owner, "POST", "/api/v1/channels/" + channel + "/members", Map.of("user_id", joiner));
+        awaitFailedAttempts(owner, channel, webhookId);
+        try (RecordingEndpoint receiver = new RecordingEndpoint(port)) {
+            for (int i = 0; i < 10; i++) {
+                sent.add(send(joiner, channel, "up-" + i).path("message_id").asText());
+            }
+            assertThat(status(owner, "DELETE", "/api/v1/channels/" + channel + "/members/" + joiner, null)).isEqualTo(204);
+
+            List<RecordingEndpoint.Request> got = receiver.await(requests -> ids(requests).size() == 22, WAIT,
+                    "20 messages, a join and a leave");
+            Set<String> expected = new LinkedHashSet<>();
+            sent.forEach(id -> expected.add("msg_" + id));
+            List<String> messageIds = new ArrayList<>();
+            for (RecordingEndpoint.Request request : got) {
+                String id = request.header("webhook-id");
+                String timestamp = request.header("webhook-timestamp");
+                assertThat(request.header("webhook-signature")).as("signed with the webhook's secret")
+                        .isEqualTo("v1," + hmac(secret, id + "." + timestamp + "." + request.text()));
+                JsonNode body = Json.tree(request.text());
+                assertThat(body.path("data").path("channel_id").asText()).isEqualTo(channel);
+                if (body.path("type").asText().equals("message") && !messageIds.contains(id)) {
+                    messageIds.add(id);
+                }
+            }
+            assertThat(messageIds).as("every message once per event id, in the channel's order").containsExactlyElementsOf(expected);
+            List<String> types = new ArrayList<>();
+            for (RecordingEndpoint.Request request : got) {
+                types.add(Json.tree(request.text()).path("type").asText());
+            }
+            assertThat(types).contains("member_joined", "member_left");
+            for (RecordingEndpoint.Request request : got) {
+                // a redelivery (same id) carries the same event
+                assertThat(got.stream().filter(other -> other.header("webhook-id").equals(request.header("webhook-id")))
+                        .map(RecordingEndpoint.Request::text).distinct()).hasSize(1);
+            }
+        }
+        JsonNode listed = call(owner, "GET", "/api/v1/channels/" + channel + "/webhooks", null).path("webhooks").get(0);
+        assertThat(listed.has("secret")).isFalse();
+        assertThat(listed.path("disabled_at").isNull()).isTrue();
+        assertThat(listed.path("pending").asLong()).isZero();
+        JsonNode deliveries = call(owner, "GET", "/api/v1/channels/" + channel + "/webhooks/" + webhookId + "/deliveries", null)
+                .path("deliveries");
+        assertThat(deliveries.findValuesAsText("status")).contains("200");
+    }
+
+    @Test
+    void aWebhookThatKeepsFailingIsDisabledAndItsOwnerSeesWhy() throws Exception {
+        long owner = user("owner");
+        String channel = group(owner);
+        try (RecordingEndpoint receiver = new RecordingEndpoint(0)) {
+            receiver.answer(request -> 500);
+            String webhookId = call(owner, "POST", "/api/v1/channels/" + channel + "/webhooks",
+                    Map.of("url", receiver.url("/broken"), "events", List.of("message"))).path("webhook_id").asText();
+            send(owner, channel, "never delivered");
+            long deadline = System.nanoTime() + Duration.ofSeconds(RETRY_SECONDS + 30).toNanos();
+            JsonNode webhook = null;
+            while (System.nanoTime() < deadline) {
+                webhook = call(owner, "GET", "/api/v1/channels/" + channel + "/webhooks", null).path("webhooks").get(0);
+                if (!webhook.path("disabled_at").isNull()) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertThat(webhook.path("disabled_at").isNull()).as("disabled after " + RETRY_SECONDS + " s of failures").isFalse();
+            assertThat(webhook.path("disabled_reason").asText()).contains("answered 500");
+            assertThat(webhook.path("pending").asLong()).isZero();
+            assertThat(receiver.requests().size()).as("retried with back-off").isGreaterThan(2);
+            JsonNode deliveries = call(owner, "GET", "/api/v1/channels/" + channel + "/webhooks/" + webhookId + "/deliveries", null)
+                    .path("deliveries");
+            assertThat(deliveries.findValuesAsText("status")).containsOnly("500");
+            assertThat(deliveries.get(0).path("attempt").asInt()).isEqualTo(deliveries.size());
+        }
+    }
+
+    @Test
+    void onlyOwnersAddWebhooksAndOnlyToPublicOrAllowedUrls() throws Exception {
+        long owner = user("owner");
+        long member = user("member");
+        String channel = group(owner, member);
+        String path = "/api/v1/channels/" + channel + "/webhooks";
+        assertThat(status(member, "POST", path, Map.of("url", "http://127.0.0.1:9/x", "events", List.of("message")))).isEqualTo(403);
+        assertThat(status(owner, "POST", path, Map.of("url", "ftp://127.0.0.1/x", "events", List.of("message")))).isEqualTo(400);
+        assertThat(status(owner, "POST", path, Map.of("url", "http://127.0.0.1:9/x", "events", List.of("reaction")))).isEqualTo(400);
+        assertThat(status(owner, "POST", path, Map.of("url", "http://127.0.0.1:9/x", "events", List.of()))).isEqualTo(400);
+        assertThat(status(user("outsider"), "GET", path, null)).isEqualTo(403);
+        assertThat(status(owner, "DELETE", path + "/" + UUID.randomUUID(), null)).isEqualTo(404);
+        String id = call(owner, "POST", path, Map.of("url", "http://127.0.0.1:9/x", "events", List.of("message"))).path("webhook_id").asText();
+        assertThat(status(owner, "DELETE", path + "/" + id, null)).isEqualTo(204);
+        assertThat(call(owner, "GET", path, null).path("webhooks")).isEmpty();
+    }
+
+    @Test
+    void offlineMembersGetAnEncryptedPushNamingTheChannelAndOnlineMembersNone() throws Exception {
+        long sender = user("sender");
+        long offline = user("offline");
+        long quiet = user("quiet");
+        long online = user("online");
+        String channel = group(sender, offline, quiet, online);
+        try (RecordingEndpoint pushService = new RecordingEndpoint(0)) {
+            pushService.answer(request -> 201);
+            WebPushDecryption offlineBrowser = new WebPushDecryption();
+            WebPushDecryption quietBrowser = new WebPushDecryption();
+            WebPushDecryption onlineBrowser = new WebPushDecryption();
+            subscribe(offline, pushService.url("/push/offline"), offlineBrowser, true);
+            subscribe(quiet, pushService.url("/push/quiet"), quietBrowser, false);
+            subscribe(online, pushService.url("/push/online"), onlineBrowser, true);
+            CompletableFuture<String> hello = new CompletableFuture<>();
+            WebSocket socket = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + gateway.port()
+                    + "/ws?token=" + tokens.issue(online, Duration.ofMinutes(5))), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                            hello.complete(data.toString());
+                            webSocket.request(1);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            try {
+                hello.get(10, TimeUnit.SECONDS); // online: the gateway registered the device
+                send(sender, channel, "the build is green");
+
+                List<RecordingEndpoint.Request> pushes = pushService.await(requests -> requests.size() >= 2, WAIT,
+                        "a push to each offline member");
+                RecordingEndpoint.Request toOffline = pushes.stream().filter(r -> r.path().equals("/push/offline")).findFirst().orElseThrow();
+                JsonNode payload = Json.tree(offlineBrowser.decrypt(toOffline.body()));
+                assertThat(payload.path("channel_id").asText()).isEqualTo(channel);
+                assertThat(payload.path("channel_name").asText()).isEqualTo("notify-test");
+                assertThat(payload.path("preview").asText()).isEqualTo("the build is green");
+                assertThat(toOffline.header("Content-Encoding")).isEqualTo("aes128gcm");
+                assertThat(toOffline.header("Topic")).isEqualTo(channel.replace("-", ""));
+                assertVapid(toOffline);
+                JsonNode quietPayload = Json.tree(quietBrowser.decrypt(pushes.stream()
+                        .filter(r -> r.path().equals("/push/quiet")).findFirst().orElseThrow().body()));
+                assertThat(quietPayload.path("channel_name").asText()).isEqualTo("notify-test");
+                assertThat(quietPayload.has("preview")).as("previews off: no content").isFalse();
+
+                // a later message to the offline members proves the online member's turn has passed
+                send(sender, channel, "second");
+                pushService.await(requests -> requests.size() >= 4, WAIT, "the second message's pushes");
+                assertThat(pushService.requests()).noneMatch(r -> r.path().equals("/push/online"));
+            } finally {
+                socket.abort();
+            }
+        }
+    }
+
+    @Test
+    void pushSubscriptionsAreValidatedAndRemovable() throws Exception {
+        long user = user("subscriber");
+        WebPushDecryption browser = new WebPushDecryption();
+        String path = "/api/v1/push/subscriptions";
+        assertThat(status(user, "POST", path, Map.of("endpoint", "http://127.0.0.1:9/p", "keys", Map.of("p256dh", "abc", "auth", browser.auth()))))
+                .isEqualTo(400);
+        assertThat(status(user, "POST", path, Map.of("endpoint", "mailto:x@example.com",
+                "keys", Map.of("p256dh", browser.p256dh(), "auth", browser.auth())))).isEqualTo(400);
+        assertThat(status(user, "POST", path, Map.of("endpoint", "http://127.0.0.1:9/p"))).isEqualTo(400);
+        subscribe(user, "http://127.0.0.1:9/p", browser, true);
+        subscribe(user, "http://127.0.0.1:9/p", browser, false); // again: updated, not doubled
+        assertThat(status(user("other"), "DELETE", path, Map.of("endpoint", "http://127.0.0.1:9/p"))).isEqualTo(404);
+        assertThat(status(user, "DELETE", path, Map.of("endpoint", "http://127.0.0.1:9/p"))).isEqualTo(204);
+        assertThat(status(user, "DELETE", path, Map.of("endpoint", "http://127.0.0.1:9/p"))).isEqualTo(404);
+    }
+
+    private static void assertVapid(RecordingEndpoint.Request push) throws Exception {
+        String authorization = push.header("Authorization");
+        assertThat(authorization).startsWith("vapid t=");
+        String token = authorization.substring("vapid t=".length(), authorization.indexOf(','));
+        String key = authorization.substring(authorization.indexOf("k=") + 2);
+        assertThat(Base64.getUrlDecoder().decode(key)).isEqualTo(vapid.getApplicationServerKey());
+        DecodedJWT jwt = JWT.require(Algorithm.ECDSA256(WebPushDecryption.publicKey(Base64.getUrlDecoder().decode(key)), null))
+                .build().verify(token);
+        assertThat(jwt.getAudience()).containsExactly("http://127.0.0.1:" + URI.create("http://" + push.header("Host")).getPort());
+    }
+
+    private static void subscribe(long user, String endpoint, WebPushDecryption browser, boolean previews) {
+        assertThat(status(user, "POST", "/api/v1/push/subscriptions", Map.of("endpoint", endpoint,
+                "keys", Map.of("p256dh", browser.p256dh(), "auth", browser.auth()), "previews", previews))).isEqualTo(201);
+    }
+
+    /** Waits until the webhook's delivery log shows attempts that found nobody listening. */
+    private static void awaitFailedAttempts(long owner, String channel, String webhookId) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode deliveries = call(owner, "GET", "/api/v1/channels/" + channel + "/webhooks/" + webhookId + "/deliveries", null)
+                    .path("deliveries");
+            if (deliveries.size() >= 2) {
+                assertThat(deliveries.get(0).path("status").isNull()).isTrue();
+                assertThat(deliveries.get(0).path("error").asText()).contains("Connect");
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no failed attempts recorded");
+    }
+
+    private static Set<String> ids(List<RecordingEndpoint.Request> requests) {
+        Set<String> ids = new LinkedHashSet<>();
+        requests.forEach(request -> ids.add(request.header("webhook-id")));
+        return ids;
+    }
+
+    private static String hmac(String secret, String signed) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+        return Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String group(long owner, long... members) {
+        List<Long> ids = new ArrayList<>(List.of(owner));
+        for (long member : members) {
+            ids.add(member);
+        }
+        return call(owner, "POST", "/api/v1/channels", Map.of("type", "group", "name", "notify-test", "member_ids", ids))
+                .path("channel_id").asText();
+    }
+
+    private static JsonNode send(long sender, String channel, String content) {
+        return call(sender, "POST", "/api/v1/channels/" + channel + "/messages",
+                Map.of("client_id", UUID.randomUUID().toString(), "content", content));
+    }
+
+    private static JsonNode call(long caller, String method, String path, Object body) {
+        HttpResponse<String> response = request(caller, method, path, body);
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
+        try {
+            return response.body().isEmpty() ? null : Json.tree(response.body());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int status(long caller, String method, String path, Object body) {
+        return request(caller, method, path, body).statusCode();
+    }
+
+    private static HttpResponse<String> request(long caller, String method, String path, Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                .header("Authorization", "Bearer " + tokens.issue(caller, Duration.ofMinutes(5)));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.encode(body)));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long user(String name) {
+        try (Connection db = DriverManager.getConnection(endpoints.postgresUrl(), endpoints.postgresUser(), "");
+             PreparedStatement insert = db.prepareStatement("INSERT INTO users (name) VALUES (?) RETURNING id")) {
+            insert.setString(1, name + "-" + UUID.randomUUID().toString().substring(0, 8));
+            try (ResultSet id = insert.executeQuery()) {
+                id.next();
+                return id.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] privateBytes(ECPrivateKey key) {
+        byte[] s = key.getS().toByteArray();
+        byte[] out = new byte[32];
+        System.arraycopy(s, Math.max(0, s.length - 32), out, Math.max(0, 32 - s.length), Math.min(32, s.length));
+        return out;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.chat.notifier;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP endpoint on 127.0.0.1 that records every POST (headers and body) and answers with
+ * the status a test chooses: a webhook receiver or a push service. Stops with {@link #close}.
+ */
+final class RecordingEndpoint implements AutoCloseable {
+
+    /** One request as received. */
+    record Request(String path, Map<String, List<String>> headers, byte[] body) {
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        }
+
+        String text() {
+            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private volatile ToIntFunction<Request> answer = request -> 200;
+
+    /** @param port the port to listen on (0: any free one) */
+    RecordingEndpoint(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
+        server.createContext("/", exchange -> {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            Request request = new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body);
+            requests.add(request);
+            exchange.sendResponseHeaders(answer.applyAsInt(request), -1);
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** @param answer the status to answer each request with */
+    void answer(ToIntFunction<Request> answer) {
+        this.answer = answer;
+    }
+
+    List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** @return the requests once {@code done} holds for them, failing after {@code timeout} */
+    List<Request> await(Predicate<List<Request>> done, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Request> now = requests();
+            if (done.test(now)) {
+                return now;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("within " + timeout + ": " + what + "; received " + requests().size() + " requests");
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
