@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.chat.localstack.LocalStack;
+import dev.chat.localstack.LocalVapidKeys;
 import dev.chat.localstack.ServiceProcess;
 import dev.chat.localstack.StackSettings;
 import picocli.CommandLine;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code chatctl up}: the whole chat system on this machine. Starts (or reuses) the local stack of
- * real Redis, Kafka, Cassandra and PostgreSQL, then persister, api and the gateways as separate
+ * real Redis, Kafka, Cassandra and PostgreSQL, then persister, notifier, api and the gateways as separate
  * processes; prints where to connect; supervises them (a service that dies is reported and
  * started again with back-off while the others keep running); on Ctrl-C stops everything it
  * started.
@@ -58,6 +59,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--persister-port", defaultValue = "8090", paramLabel = "PORT",
             description = "Port of the persister's health and metrics (default: ${DEFAULT-VALUE}).")
     private int persisterPort;
+
+    @Option(names = "--notifier-port", defaultValue = "8091", paramLabel = "PORT",
+            description = "Port of the notifier's health and metrics (default: ${DEFAULT-VALUE}).")
+    private int notifierPort;
 
     @Option(names = "--ready-timeout", defaultValue = "120", paramLabel = "SECONDS",
             description = "How long each service may take to become ready (default: ${DEFAULT-VALUE}).")
@@ -96,7 +101,11 @@ final class UpCommand implements Callable<Integer> {
         Map<String, String> env = stack.endpoints().serviceEnvironment();
         List<ServiceProcess> services = new ArrayList<>();
         services.add(launch(settings, "persister", "persister", persisterPort, env, "256m"));
-        Map<String, String> apiEnv = new java.util.LinkedHashMap<>(env);
+        // Web Push: the notifier signs with the stack's VAPID key, the web client subscribes with its public half
+        Map<String, String> pushEnv = new java.util.LinkedHashMap<>(env);
+        pushEnv.putAll(LocalVapidKeys.environment(settings.dir()));
+        services.add(launch(settings, "notifier", "notifier", notifierPort, pushEnv, "256m"));
+        Map<String, String> apiEnv = new java.util.LinkedHashMap<>(pushEnv);
         apiEnv.put("API_DEVLOGIN", "true"); // POST /api/v1/dev/login: the local stack only
         apiEnv.put("API_CLIENTGATEWAYS", String.join(",", java.util.stream.IntStream.range(0, gateways)
                 .mapToObj(i -> "ws://127.0.0.1:" + (gatewayPort + i) + "/ws").toList()));
@@ -116,6 +125,7 @@ final class UpCommand implements Callable<Integer> {
                     "gateways", java.util.stream.IntStream.range(0, gateways)
                             .mapToObj(i -> "ws://127.0.0.1:" + (gatewayPort + i) + "/ws").toList(),
                     "persister", "http://127.0.0.1:" + persisterPort + "/observe/health",
+                    "notifier", "http://127.0.0.1:" + notifierPort + "/observe/health",
                     "logs", settings.logDir().toString(),
                     "seconds", Duration.ofNanos(System.nanoTime() - begin).toMillis() / 1000.0));
         }
@@ -127,15 +137,16 @@ final class UpCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--gateways must be between 1 and " + MAX_GATEWAYS + ", was " + gateways);
         }
-        for (int port : List.of(apiPort, gatewayPort, gatewayPort + gateways - 1, persisterPort)) {
+        for (int port : List.of(apiPort, gatewayPort, gatewayPort + gateways - 1, persisterPort, notifierPort)) {
             if (port < 1 || port > 65535) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "not a port: " + port);
             }
         }
         if (apiPort >= gatewayPort && apiPort < gatewayPort + gateways
                 || persisterPort >= gatewayPort && persisterPort < gatewayPort + gateways
-                || apiPort == persisterPort) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "the api, persister and gateway ports overlap");
+                || notifierPort >= gatewayPort && notifierPort < gatewayPort + gateways
+                || java.util.Set.of(apiPort, persisterPort, notifierPort).size() < 3) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the api, persister, notifier and gateway ports overlap");
         }
     }
 
@@ -179,6 +190,8 @@ final class UpCommand implements Callable<Integer> {
         for (int i = 0; i < gateways; i++) {
             out.printf("  WebSocket    ws://127.0.0.1:%d/ws%n", gatewayPort + i);
         }
+        out.printf("  Persister    http://127.0.0.1:%d/observe/health%n", persisterPort);
+        out.printf("  Notifier     http://127.0.0.1:%d/observe/health (webhooks, Web Push)%n", notifierPort);
         out.printf("  Health       http://127.0.0.1:%d/observe/health (each service: /observe/health, /observe/metrics)%n",
                 apiPort);
         out.printf("  Logs         %s%n", settings.logDir());
@@ -254,7 +267,7 @@ final class UpCommand implements Callable<Integer> {
         out.flush();
         List<ServiceProcess> services = new ArrayList<>(started);
         Collections.reverse(services);
-        // gateways first (they close their sockets and flush Kafka), then api, then persister
+        // gateways first (they close their sockets and flush Kafka), then api, notifier and persister
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             services.forEach(service -> executor.submit(service::stop));
         }

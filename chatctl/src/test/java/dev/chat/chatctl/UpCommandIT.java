@@ -44,6 +44,7 @@ class UpCommandIT {
     private static int api;
     private static int gateway;
     private static int persister;
+    private static int notifier;
     private static Map<String, String> env;
     private static Process up;
 
@@ -56,6 +57,7 @@ class UpCommandIT {
         api = freePort(taken);
         gateway = freeConsecutivePorts(taken);
         persister = freePort(taken);
+        notifier = freePort(taken);
         env = new HashMap<>();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("CHAT_STACK_DIR", stackDir.toString());
@@ -65,7 +67,7 @@ class UpCommandIT {
         }
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/chatctl").toString(), "up",
                 "--gateways", "2", "--api-port", Integer.toString(api), "--gateway-port", Integer.toString(gateway),
-                "--persister-port", Integer.toString(persister))
+                "--persister-port", Integer.toString(persister), "--notifier-port", Integer.toString(notifier))
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().putAll(env);
@@ -75,7 +77,7 @@ class UpCommandIT {
 
     @Test
     void everyServiceAnswersItsHealthCheck() throws Exception {
-        for (int port : List.of(api, gateway, gateway + 1, persister)) {
+        for (int port : List.of(api, gateway, gateway + 1, persister, notifier)) {
             assertThat(status("http://127.0.0.1:" + port + "/observe/health")).as("health on " + port).isEqualTo(200);
         }
     }
@@ -99,6 +101,49 @@ class UpCommandIT {
     @Test
     void usersChatThroughTheRunningSystem() throws Exception {
         chatAcrossTheRunningSystem(api, gateway, gateway + 1);
+    }
+
+    @Test
+    void anIntegratorsBotSendsOverRestAndItsWebhookReceivesTheMessageSigned() throws Exception {
+        // as in the README's section for integrators
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = ChatCtl.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter(), true))
+                .execute("bots", "create", "deploy-bot-" + UUID.randomUUID().toString().substring(0, 8), "--json",
+                        "--postgres", "jdbc:postgresql://127.0.0.1:" + env.get("CHAT_STACK_POSTGRES_PORT") + "/chat");
+        assertThat(code).as(out.toString()).isZero();
+        JsonNode bot = Json.tree(out.toString());
+        String token = bot.path("token").asText();
+        java.util.concurrent.BlockingQueue<String[]> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 10);
+        receiver.createContext("/hook", exchange -> {
+            received.add(new String[] {exchange.getRequestHeaders().getFirst("webhook-id"),
+                exchange.getRequestHeaders().getFirst("webhook-timestamp"), exchange.getRequestHeaders().getFirst("webhook-signature"),
+                new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)});
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String channel = post(api, "/api/v1/channels", token, "{\"type\":\"group\",\"name\":\"deploys\",\"member_ids\":["
+                    + bot.path("user_id").asLong() + "]}").path("channel_id").asText();
+            String secret = post(api, "/api/v1/channels/" + channel + "/webhooks", token, "{\"url\":\"http://127.0.0.1:"
+                    + receiver.getAddress().getPort() + "/hook\",\"events\":[\"message\"]}").path("secret").asText();
+            String messageId = post(api, "/api/v1/channels/" + channel + "/messages", token,
+                    "{\"client_id\":\"deploy-42\",\"content\":\"v1.4.2 deployed\"}").path("message_id").asText();
+            String[] delivery = received.poll(60, TimeUnit.SECONDS);
+            assertThat(delivery).as("the webhook was called").isNotNull();
+            assertThat(delivery[0]).isEqualTo("msg_" + messageId);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())),
+                    "HmacSHA256"));
+            String expected = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(
+                    (delivery[0] + "." + delivery[1] + "." + delivery[3]).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(delivery[2]).isEqualTo(expected);
+            assertThat(Json.tree(delivery[3]).path("data").path("content").asText()).isEqualTo("v1.4.2 deployed");
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     @Test
