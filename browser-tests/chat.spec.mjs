@@ -59,6 +59,10 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   const bob = await person(`bob-${RUN}`, 1);
   const group = `team-${RUN}`;
 
+  // push is on in the local stack: the service worker that shows notifications is installed
+  await alice.page.waitForSelector('#notify:not([hidden])', WAIT);
+  assert.ok(await alice.page.evaluate(() => navigator.serviceWorker.ready.then((r) => Boolean(r.active))));
+
   await alice.page.fill('#new-name', group);
   await alice.page.fill('#new-members', bob.name);
   await alice.page.click('#new-channel button');

@@ -61,11 +61,47 @@ async function start() {
   $('login').hidden = true;
   $('chat').hidden = false;
   $('me').textContent = state.session.name;
-  state.gateways = (await api('GET', '/client-config.json')).gateways;
+  const config = await api('GET', '/client-config.json');
+  state.gateways = config.gateways;
   connect();
   await loadChannels();
-  const remembered = sessionStorage.getItem('chat.channel');
+  const asked = new URLSearchParams(location.search).get('channel'); // from a notification
+  const remembered = asked || sessionStorage.getItem('chat.channel');
   if (remembered && state.channels.has(remembered)) openChannel(remembered);
+  setUpPush(config.vapid_public_key);
+}
+
+// ---- push notifications: a service worker shows them while no device of ours is online -------
+async function setUpPush(vapidKey) {
+  if (!vapidKey || !('serviceWorker' in navigator) || !('PushManager' in window)) return; // push is off, or unsupported
+  const registration = await navigator.serviceWorker.register('sw.js');
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (event.data && event.data.type === 'open_channel' && state.channels.has(event.data.channel_id)) {
+      openChannel(event.data.channel_id);
+    }
+  });
+  const button = $('notify');
+  const existing = await registration.pushManager.getSubscription();
+  button.hidden = false;
+  button.textContent = existing ? 'Notifications on' : 'Notify me';
+  if (existing) register(existing).catch(() => {}); // the same browser, maybe another user now
+  button.onclick = async () => {
+    try {
+      if (await Notification.requestPermission() !== 'granted') throw new Error('notifications are blocked for this site');
+      const key = Uint8Array.from(atob(vapidKey.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+      const subscription = await registration.pushManager.getSubscription()
+        || await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      await register(subscription);
+      button.textContent = 'Notifications on';
+    } catch (error) {
+      button.textContent = 'Notify me';
+      $('notify-error').textContent = `Notifications unavailable: ${error.message}`;
+    }
+  };
+}
+
+function register(subscription) {
+  return api('POST', '/api/v1/push/subscriptions', { ...subscription.toJSON(), previews: true });
 }
 
 // ---- WebSocket with reconnect and catch-up -----------------------------------------------------
