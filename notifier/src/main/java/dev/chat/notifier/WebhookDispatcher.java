@@ -27,8 +27,8 @@ import dev.chat.common.OutboundTargets;
  * never the Kafka stream or the other webhooks. A failed attempt (no answer, a non-2xx status, a
  * target no longer allowed) waits an exponential back-off with jitter; an event still undelivered
  * after the retry window disables its webhook, as does a queue longer than the limit. At least
- * once: an event leaves the queue only after a 2xx; a crash between the 2xx and that delete sends
- * it again with the same {@code webhook-id}. Thread-safe.
+ * once: an event leaves the queue only after a 2xx; a crash between the 2xx and marking it
+ * delivered sends it again with the same {@code webhook-id}. Thread-safe.
  */
 final class WebhookDispatcher implements AutoCloseable {
 
@@ -94,6 +94,7 @@ final class WebhookDispatcher implements AutoCloseable {
             return;
         }
         lastOverflowCheck = now;
+        outbox.forgetDelivered();
         for (UUID webhook : outbox.overflowing(settings.maxPending())) {
             LOG.log(System.Logger.Level.WARNING, "webhook {0}: more than {1} events waiting, disabled", webhook, settings.maxPending());
             outbox.disable(webhook, "more than " + settings.maxPending() + " events waiting (notifier.webhookmaxpending)");

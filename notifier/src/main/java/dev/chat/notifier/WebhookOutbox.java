@@ -26,6 +26,9 @@ import javax.sql.DataSource;
  */
 final class WebhookOutbox {
 
+    /** How long a delivered event is remembered, so that reading it again does not send it again. */
+    static final java.time.Duration KEPT_DELIVERED = java.time.Duration.ofDays(1);
+
     /** Deliveries kept per webhook for its owner to read. */
     static final int KEPT_DELIVERIES = 50;
 
@@ -128,7 +131,7 @@ final class WebhookOutbox {
                      "SELECT w.id FROM webhooks w WHERE w.disabled_at IS NULL "
                              + "AND (w.lease_until IS NULL OR w.lease_until < now() OR w.lease_owner = ?) "
                              + "AND (SELECT o.next_attempt_at FROM webhook_outbox o WHERE o.webhook_id = w.id "
-                             + "ORDER BY o.id LIMIT 1) <= now() LIMIT ?")) {
+                             + "AND o.delivered_at IS NULL ORDER BY o.id LIMIT 1) <= now() LIMIT ?")) {
             select.setString(1, owner);
             select.setInt(2, limit);
             List<UUID> ids = new ArrayList<>();
@@ -178,7 +181,7 @@ final class WebhookOutbox {
         try (Connection connection = db.getConnection();
              PreparedStatement select = connection.prepareStatement(
                      "SELECT id, event_id, event_type, payload, created_at, attempts, next_attempt_at FROM webhook_outbox "
-                             + "WHERE webhook_id = ? ORDER BY id LIMIT 1")) {
+                             + "WHERE webhook_id = ? AND delivered_at IS NULL ORDER BY id LIMIT 1")) {
             select.setObject(1, webhookId);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? Optional.of(new Pending(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
@@ -187,11 +190,15 @@ final class WebhookOutbox {
         }
     }
 
-    /** The event was delivered: it leaves the queue, and the attempt is recorded. */
+    /**
+     * The event was delivered: it leaves the queue (its row is kept for {@link #KEPT_DELIVERED}, so
+     * the same event read again is not queued again), and the attempt is recorded.
+     */
     void delivered(UUID webhookId, Pending event, int status, long durationMs) throws SQLException {
         try (Connection connection = db.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM webhook_outbox WHERE id = ?")) {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "UPDATE webhook_outbox SET delivered_at = now() WHERE id = ?")) {
                 delete.setLong(1, event.id());
                 delete.executeUpdate();
             }
@@ -233,11 +240,21 @@ final class WebhookOutbox {
         }
     }
 
+    /** Forgets delivered events older than {@link #KEPT_DELIVERED}. @return how many */
+    int forgetDelivered() throws SQLException {
+        try (Connection connection = db.getConnection();
+             PreparedStatement delete = connection.prepareStatement(
+                     "DELETE FROM webhook_outbox WHERE delivered_at < now() - ? * interval '1 second'")) {
+            delete.setLong(1, KEPT_DELIVERED.toSeconds());
+            return delete.executeUpdate();
+        }
+    }
+
     /** @return webhooks with more than {@code max} events waiting */
     List<UUID> overflowing(int max) throws SQLException {
         try (Connection connection = db.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT webhook_id FROM webhook_outbox GROUP BY webhook_id HAVING count(*) > ?")) {
+                     "SELECT webhook_id FROM webhook_outbox WHERE delivered_at IS NULL GROUP BY webhook_id HAVING count(*) > ?")) {
             select.setInt(1, max);
             List<UUID> ids = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {

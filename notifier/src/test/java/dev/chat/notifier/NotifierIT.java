@@ -163,6 +163,23 @@ class NotifierIT {
     }
 
     @Test
+    void aRetriedSendReachesTheWebhookOnce() throws Exception {
+        long owner = user("owner");
+        String channel = group(owner);
+        try (RecordingEndpoint receiver = new RecordingEndpoint(0)) {
+            call(owner, "POST", "/api/v1/channels/" + channel + "/webhooks", Map.of("url", receiver.url("/hook"), "events", List.of("message")));
+            Map<String, String> retried = Map.of("client_id", "retry-" + UUID.randomUUID(), "content", "sent twice");
+            String first = call(owner, "POST", "/api/v1/channels/" + channel + "/messages", retried).path("message_id").asText();
+            receiver.await(requests -> ids(requests).contains("msg_" + first), WAIT, "the first send");
+            // the retry is written to Kafka again (the send path does that on purpose) and read by the notifier again
+            assertThat(call(owner, "POST", "/api/v1/channels/" + channel + "/messages", retried).path("message_id").asText()).isEqualTo(first);
+            String next = send(owner, channel, "after the retry").path("message_id").asText();
+            List<RecordingEndpoint.Request> got = receiver.await(requests -> ids(requests).contains("msg_" + next), WAIT, "the next message");
+            assertThat(got.stream().filter(r -> r.header("webhook-id").equals("msg_" + first))).as("delivered once").hasSize(1);
+        }
+    }
+
+    @Test
     void aWebhookThatKeepsFailingIsDisabledAndItsOwnerSeesWhy() throws Exception {
         long owner = user("owner");
         String channel = group(owner);
