@@ -1,6 +1,5 @@
 package dev.chat.api;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,12 +47,8 @@ final class BotRoutes implements HttpService {
         String name = JsonBody.read(request).string("name", UserRoutes.MAX_NAME);
         BotAccounts.NewToken bot = bots.createBot(name)
                 .orElseThrow(() -> ApiProblem.conflict("a user named '" + name + "' exists"));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("user_id", bot.userId());
-        body.put("name", bot.userName());
+        Map<String, Object> body = bot.json();
         body.put("kind", "bot");
-        body.put("token_id", bot.tokenId());
-        body.put("token", bot.token());
         ChannelRoutes.json(response, Status.CREATED_201, body);
     }
 
@@ -61,7 +56,7 @@ final class BotRoutes implements HttpService {
         administrator(request);
         ChannelStore.User bot = UserRoutes.pathUser(store, request, "id");
         ChannelRoutes.json(response, Status.OK_200, Map.of("tokens",
-                bots.list(bot.id()).stream().map(BotRoutes::json).toList()));
+                bots.list(bot.id()).stream().map(BotAccounts.TokenInfo::json).toList()));
     }
 
     private void createToken(ServerRequest request, ServerResponse response) {
@@ -71,8 +66,7 @@ final class BotRoutes implements HttpService {
         try {
             BotAccounts.NewToken token = bots.createToken(bot.id(), name == null ? "default" : name)
                     .orElseThrow(() -> ApiProblem.notFound("no user " + bot.id()));
-            ChannelRoutes.json(response, Status.CREATED_201, Map.of("user_id", token.userId(),
-                    "token_id", token.tokenId(), "token", token.token()));
+            ChannelRoutes.json(response, Status.CREATED_201, token.json());
         } catch (BotAccounts.NotABot e) {
             throw ApiProblem.badRequest("id", e.getMessage());
         }
@@ -89,17 +83,5 @@ final class BotRoutes implements HttpService {
         if (!settings.admins().contains(Authentication.caller(request))) {
             throw ApiProblem.forbidden("only administrators (api.admins) manage bots and their tokens");
         }
-    }
-
-    /** @return a token as listed: never its value, which is not stored */
-    static Map<String, Object> json(BotAccounts.TokenInfo token) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("token_id", token.tokenId());
-        json.put("user_id", token.userId());
-        json.put("name", token.name());
-        json.put("created_at", token.createdAt().toString());
-        json.put("last_used_at", token.lastUsedAt().map(Object::toString).orElse(null));
-        json.put("revoked_at", token.revokedAt().map(Object::toString).orElse(null));
-        return json;
     }
 }

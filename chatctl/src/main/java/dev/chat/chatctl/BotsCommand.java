@@ -1,8 +1,6 @@
 package dev.chat.chatctl;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -62,15 +60,5 @@ final class BotsCommand implements Runnable {
                 return ChatCtl.OK;
             }
         }
-    }
-
-    /** @return the JSON form of a new token */
-    static Map<String, Object> json(BotAccounts.NewToken token) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("user_id", token.userId());
-        json.put("name", token.userName());
-        json.put("token_id", token.tokenId());
-        json.put("token", token.token());
-        return json;
     }
 }

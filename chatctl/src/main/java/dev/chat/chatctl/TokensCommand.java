@@ -1,7 +1,6 @@
 package dev.chat.chatctl;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +31,7 @@ final class TokensCommand implements Runnable {
 
     static void print(OutputOptions output, PrintWriter out, BotAccounts.NewToken token) {
         if (output.json()) {
-            output.printJson(out, BotsCommand.json(token));
+            output.printJson(out, token.json());
         } else {
             out.println(token.token());
             out.println("# user " + token.userId() + " (" + token.userName() + "), token id " + token.tokenId()
@@ -106,7 +105,7 @@ final class TokensCommand implements Runnable {
                 List<BotAccounts.TokenInfo> tokens = new BotAccounts(db.pool()).list(userId);
                 PrintWriter out = spec.commandLine().getOut();
                 if (output.json()) {
-                    output.printJson(out, Map.of("tokens", tokens.stream().map(TokensCommand::json).toList()));
+                    output.printJson(out, Map.of("tokens", tokens.stream().map(BotAccounts.TokenInfo::json).toList()));
                 } else {
                     out.printf("%-36s  %-8s  %-20s  %-16s  %-20s  %s%n", "TOKEN_ID", "USER_ID", "BOT", "NAME", "LAST_USED", "STATE");
                     for (BotAccounts.TokenInfo token : tokens) {
@@ -155,17 +154,5 @@ final class TokensCommand implements Runnable {
                 return ChatCtl.OK;
             }
         }
-    }
-
-    static Map<String, Object> json(BotAccounts.TokenInfo token) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("token_id", token.tokenId());
-        json.put("user_id", token.userId());
-        json.put("bot", token.userName());
-        json.put("name", token.name());
-        json.put("created_at", token.createdAt().toString());
-        json.put("last_used_at", token.lastUsedAt().map(Object::toString).orElse(null));
-        json.put("revoked_at", token.revokedAt().map(Object::toString).orElse(null));
-        return json;
     }
 }

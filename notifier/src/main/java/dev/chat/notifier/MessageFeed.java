@@ -5,25 +5,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.chat.common.BackendSettings;
+import dev.chat.common.MessageConsumers;
 import dev.chat.common.webhooks.WebhookEvents;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
 import org.apache.kafka.clients.consumer.CommitFailedException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The notifier's consumer loop on {@code chat-messages} (its own group): each poll's messages are
@@ -57,17 +55,9 @@ final class MessageFeed implements Runnable, AutoCloseable {
      */
     MessageFeed(NotifierSettings settings, BackendSettings backends, WebhookOutbox outbox, Runnable queued,
                 Consumer<List<ChatMessage>> push, NotifierMetrics metrics) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, backends.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "notifier");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // a new group reads what the topic still holds: webhooks only get messages sent after they were
-        // created, and push skips old messages (push.maxageseconds)
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatch());
-        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+        // committed by hand once the batch's webhook events are queued; a new group reads what the topic
+        // still holds: webhooks only get messages sent after they were created, push skips old messages
+        this.consumer = MessageConsumers.create(backends.kafkaBootstrap(), settings.group(), "notifier", settings.maxBatch(), Map.of());
         this.topic = settings.topic();
         this.outbox = outbox;
         this.queued = queued;

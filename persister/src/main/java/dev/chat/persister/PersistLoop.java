@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.chat.common.MessageConsumers;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -24,7 +24,6 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The persister's consumer loop: polls {@code chat-messages}, stores each poll's batch in
@@ -53,20 +52,11 @@ final class PersistLoop implements Runnable, AutoCloseable {
 
     PersistLoop(PersisterSettings settings, MessageStore store, DeadLetters deadLetters, PersisterMetrics metrics,
                 Runnable onFatal) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "persister");
-        // offsets are committed by hand, after Cassandra has the batch
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // a new group starts from the beginning of the log: nothing is skipped
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatch());
-        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        // a crashed persister's partitions move to the others after this long without heartbeats
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, settings.sessionTimeoutMillis());
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, settings.sessionTimeoutMillis() / 4));
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+        // offsets are committed by hand, after Cassandra has the batch; a new group starts from the beginning
+        this.consumer = MessageConsumers.create(settings.bootstrap(), settings.group(), "persister", settings.maxBatch(), Map.of(
+                // a crashed persister's partitions move to the others after this long without heartbeats
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, settings.sessionTimeoutMillis(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, settings.sessionTimeoutMillis() / 4)));
         this.topic = settings.topic();
         this.store = store;
         this.deadLetters = deadLetters;

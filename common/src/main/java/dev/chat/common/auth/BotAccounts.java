@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -37,6 +39,15 @@ public final class BotAccounts {
      * @param token    the token
      */
     public record NewToken(long userId, String userName, String tokenId, String token) {
+        /** @return its JSON form (api answers, {@code chatctl --json}): user_id, name, token_id, token */
+        public Map<String, Object> json() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("user_id", userId);
+            json.put("name", userName);
+            json.put("token_id", tokenId);
+            json.put("token", token);
+            return json;
+        }
     }
 
     /**
@@ -52,6 +63,18 @@ public final class BotAccounts {
      */
     public record TokenInfo(String tokenId, long userId, String userName, String name, Instant createdAt,
                             Optional<Instant> lastUsedAt, Optional<Instant> revokedAt) {
+        /** @return its JSON form (api answers, {@code chatctl --json}), never the token's value */
+        public Map<String, Object> json() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("token_id", tokenId);
+            json.put("user_id", userId);
+            json.put("bot", userName);
+            json.put("name", name);
+            json.put("created_at", createdAt.toString());
+            json.put("last_used_at", lastUsedAt.map(Object::toString).orElse(null));
+            json.put("revoked_at", revokedAt.map(Object::toString).orElse(null));
+            return json;
+        }
     }
 
     /** The user named is not a bot: only bots have API tokens. */
