@@ -2,6 +2,7 @@ package dev.chat.notifier;
 
 import java.sql.Connection;
 import java.util.List;
+import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chat.common.BackendSettings;
@@ -58,11 +59,13 @@ public final class NotifierMain {
             WebhookOutbox outbox = new WebhookOutbox(postgres);
             WebhookDispatcher dispatcher = runtime.own(new WebhookDispatcher(outbox, settings, targets, metrics));
             java.util.function.Consumer<List<dev.chat.common.wire.ChatMessage>> push = messages -> { };
-            if (settings.push().enabled()) {
-                push = runtime.own(new PushNotifier(new PushSubscriptions(postgres),
-                        new WebPushProvider(settings.push(), targets), redis.client(), settings.push(), metrics));
+            Map<String, PushProvider> providers = providers(settings.push(), targets);
+            if (providers.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "notifier: push is off (configure push.vapid*, push.fcm.* or push.apns.*)");
             } else {
-                LOG.log(System.Logger.Level.INFO, "notifier: Web Push is off (set push.vapidpublickey and push.vapidprivatekey)");
+                LOG.log(System.Logger.Level.INFO, "notifier: push through {0}", providers.keySet());
+                push = runtime.own(new PushNotifier(new PushSubscriptions(postgres), providers, redis.client(),
+                        settings.push(), metrics));
             }
             MessageFeed feed = runtime.own(new MessageFeed(settings, backends, outbox, dispatcher::wake, push, metrics));
             feed.start();
@@ -75,6 +78,21 @@ public final class NotifierMain {
             runtime.close(); // whatever was opened before the failure
             throw e;
         }
+    }
+
+    /** @return the configured push services, by the provider name subscriptions carry */
+    private static Map<String, PushProvider> providers(NotifierSettings.Push push, OutboundTargets targets) {
+        Map<String, PushProvider> providers = new java.util.LinkedHashMap<>();
+        if (push.webPush()) {
+            providers.put("webpush", new WebPushProvider(push, targets));
+        }
+        if (push.fcm() != null) {
+            providers.put("fcm", new FcmProvider(push.fcm(), push.ttl()));
+        }
+        if (push.apns() != null) {
+            providers.put("apns", new ApnsProvider(push.apns(), push.ttl()));
+        }
+        return providers;
     }
 
     private static boolean ping(HikariDataSource postgres) {

@@ -36,12 +36,40 @@ record NotifierSettings(String topic, String group, int maxBatch, Duration webho
      * @param collapse        at most one notification per member and channel within this
      * @param maxAge          older messages are not pushed
      * @param previewChars    content characters in a notification
+     * @param fcm             Firebase Cloud Messaging, null when not configured
+     * @param apns            Apple Push Notification service, null when not configured
      */
     record Push(String vapidPublicKey, String vapidPrivateKey, String subject, Duration ttl, Duration collapse,
-                Duration maxAge, int previewChars) {
-        boolean enabled() {
+                Duration maxAge, int previewChars, Fcm fcm, Apns apns) {
+        boolean webPush() {
             return vapidPublicKey != null && vapidPrivateKey != null;
         }
+
+        boolean enabled() {
+            return webPush() || fcm != null || apns != null;
+        }
+    }
+
+    /**
+     * FCM HTTP v1 ({@code push.fcm.*}).
+     *
+     * @param credentialsFile the service account's JSON key file
+     * @param projectId       the Firebase project, null to take the file's {@code project_id}
+     * @param url             the API's address
+     */
+    record Fcm(String credentialsFile, String projectId, String url) {
+    }
+
+    /**
+     * APNs with token-based authentication ({@code push.apns.*}).
+     *
+     * @param keyFile the .p8 signing key
+     * @param keyId   its key id
+     * @param teamId  the Apple developer team
+     * @param topic   the app's bundle id
+     * @param url     the service's address (production or sandbox)
+     */
+    record Apns(String keyFile, String keyId, String teamId, String topic, String url) {
     }
 
     static NotifierSettings create(Config config, BackendSettings backends) {
@@ -66,7 +94,24 @@ record NotifierSettings(String topic, String group, int maxBatch, Duration webho
                         Duration.ofSeconds(ServiceConfig.positiveInt(config, "push.ttlseconds", 3600)),
                         Duration.ofSeconds(config.get("push.collapseseconds").asLong().orElse(30L)),
                         Duration.ofSeconds(ServiceConfig.positiveInt(config, "push.maxageseconds", 120)),
-                        ServiceConfig.positiveInt(config, "push.previewchars", 120)));
+                        ServiceConfig.positiveInt(config, "push.previewchars", 120), fcm(config), apns(config)));
+    }
+
+    private static Fcm fcm(Config config) {
+        return optional(config, "push.fcm.credentialsfile").map(file -> new Fcm(file,
+                optional(config, "push.fcm.projectid").orElse(null),
+                optional(config, "push.fcm.url").orElse("https://fcm.googleapis.com"))).orElse(null);
+    }
+
+    private static Apns apns(Config config) {
+        return optional(config, "push.apns.keyfile").map(file -> new Apns(file,
+                ServiceConfig.required(config, "push.apns.keyid"), ServiceConfig.required(config, "push.apns.teamid"),
+                ServiceConfig.required(config, "push.apns.topic"),
+                optional(config, "push.apns.url").orElse("https://api.push.apple.com"))).orElse(null);
+    }
+
+    private static java.util.Optional<String> optional(Config config, String key) {
+        return config.get(key).asString().asOptional().filter(value -> !value.isBlank());
     }
 
     private static Duration millis(Config config, String key, int fallback) {

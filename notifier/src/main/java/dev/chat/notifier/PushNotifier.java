@@ -2,7 +2,6 @@ package dev.chat.notifier;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +15,6 @@ import java.util.stream.Collectors;
 
 import dev.chat.common.PresenceKeys;
 import dev.chat.common.wire.ChatMessage;
-import dev.chat.common.wire.Json;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
@@ -35,7 +33,7 @@ final class PushNotifier implements Consumer<List<ChatMessage>>, AutoCloseable {
     private static final int QUEUED_BATCHES = 100;
 
     private final PushSubscriptions subscriptions;
-    private final PushProvider provider;
+    private final Map<String, PushProvider> providers;
     private final RedissonClient redis;
     private final NotifierSettings.Push settings;
     private final NotifierMetrics metrics;
@@ -43,10 +41,17 @@ final class PushNotifier implements Consumer<List<ChatMessage>>, AutoCloseable {
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(QUEUED_BATCHES), Thread.ofVirtual().name("push-", 0).factory());
 
-    PushNotifier(PushSubscriptions subscriptions, PushProvider provider, RedissonClient redis, NotifierSettings.Push settings,
-                 NotifierMetrics metrics) {
+    /**
+     * @param subscriptions where subscriptions are read
+     * @param providers     the configured push services, by subscription provider (webpush, fcm, apns)
+     * @param redis         presence
+     * @param settings      collapse window, maximum age, preview length
+     * @param metrics       meters
+     */
+    PushNotifier(PushSubscriptions subscriptions, Map<String, PushProvider> providers, RedissonClient redis,
+                 NotifierSettings.Push settings, NotifierMetrics metrics) {
         this.subscriptions = subscriptions;
-        this.provider = provider;
+        this.providers = Map.copyOf(providers);
         this.redis = redis;
         this.settings = settings;
         this.metrics = metrics;
@@ -99,9 +104,12 @@ final class PushNotifier implements Consumer<List<ChatMessage>>, AutoCloseable {
 
     private void send(PushSubscriptions.Subscription subscription, ChatMessage message, String senderName)
             throws InterruptedException, java.sql.SQLException {
-        String topic = message.channelId().toString().replace("-", ""); // 32 URL-safe characters, as RFC 8030 allows
-        PushProvider.Outcome outcome = provider.send(subscription, payload(subscription, message, senderName), topic);
-        switch (outcome) {
+        PushProvider provider = providers.get(subscription.provider());
+        if (provider == null) {
+            metrics.pushFailed(); // registered while the provider was configured, not any more
+            return;
+        }
+        switch (provider.send(subscription, pushMessage(subscription, message, senderName))) {
             case SENT -> metrics.pushed();
             case GONE -> {
                 subscriptions.delete(subscription.id());
@@ -112,23 +120,16 @@ final class PushNotifier implements Consumer<List<ChatMessage>>, AutoCloseable {
         }
     }
 
-    /** @return the notification's JSON: what the service worker shows */
-    private String payload(PushSubscriptions.Subscription subscription, ChatMessage message, String senderName) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("type", "message");
-        payload.put("channel_id", message.channelId().toString());
-        payload.put("channel_name", subscription.channelName());
-        payload.put("channel_type", subscription.channelType());
-        payload.put("message_id", message.messageId().toString());
-        payload.put("sender_id", message.senderId());
-        payload.put("sender_name", senderName);
+    private PushMessage pushMessage(PushSubscriptions.Subscription subscription, ChatMessage message, String senderName) {
+        String preview = null;
         if (subscription.previews()) {
             String content = message.content();
             int limit = settings.previewChars();
-            payload.put("preview", content.codePointCount(0, content.length()) <= limit ? content
-                    : content.substring(0, content.offsetByCodePoints(0, limit)) + "…");
+            preview = content.codePointCount(0, content.length()) <= limit ? content
+                    : content.substring(0, content.offsetByCodePoints(0, limit)) + "…";
         }
-        return Json.encode(payload);
+        return new PushMessage(message.channelId().toString(), subscription.channelName(), subscription.channelType(),
+                message.messageId().toString(), message.senderId(), senderName, preview);
     }
 
     private boolean online(long userId) {

@@ -1,8 +1,9 @@
 package dev.chat.notifier;
 
 /**
- * Sends one notification to one device through a push service. Web Push ({@link WebPushProvider})
- * is built in; FCM or APNs would be other implementations with their own subscription form.
+ * Sends one notification to one device through a push service: Web Push ({@link WebPushProvider}),
+ * Firebase Cloud Messaging ({@link FcmProvider}) or Apple Push Notification service
+ * ({@link ApnsProvider}), chosen per subscription.
  */
 interface PushProvider {
 
@@ -18,10 +19,9 @@ interface PushProvider {
 
     /**
      * @param subscription the device
-     * @param payload      the notification's JSON
-     * @param topic        a collapse key: an undelivered notification with the same one is replaced
+     * @param message      what to say
      * @return the outcome
      * @throws InterruptedException if interrupted
      */
-    Outcome send(PushSubscriptions.Subscription subscription, String payload, String topic) throws InterruptedException;
+    Outcome send(PushSubscriptions.Subscription subscription, PushMessage message) throws InterruptedException;
 }

@@ -31,20 +31,21 @@ final class PushSubscriptions {
      * @param channelId   the channel
      * @param channelName its name
      * @param channelType direct or group
-     * @param endpoint    the push service URL
-     * @param p256dh      the browser's public key (base64url)
-     * @param auth        the browser's auth secret (base64url)
+     * @param endpoint    the Web Push URL, or the FCM/APNs device token
+     * @param p256dh      the browser's public key (base64url; Web Push only)
+     * @param auth        the browser's auth secret (base64url; Web Push only)
      * @param previews    whether notifications may include content
+     * @param provider    webpush, fcm or apns (for the last two the endpoint is the device token)
      */
     record Subscription(UUID id, long userId, UUID channelId, String channelName, String channelType, String endpoint,
-                        String p256dh, String auth, boolean previews) {
+                        String p256dh, String auth, boolean previews, String provider) {
     }
 
     /** @return every subscription of every member of the channels */
     List<Subscription> ofMembers(Collection<UUID> channels) throws SQLException {
         try (Connection connection = db.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT s.id, s.user_id, m.channel_id, c.name, c.type, s.endpoint, s.p256dh, s.auth, s.previews "
+                     "SELECT s.id, s.user_id, m.channel_id, c.name, c.type, s.endpoint, s.p256dh, s.auth, s.previews, s.provider "
                              + "FROM channel_members m JOIN push_subscriptions s ON s.user_id = m.user_id "
                              + "JOIN channels c ON c.id = m.channel_id WHERE m.channel_id = ANY(?)")) {
             Array ids = connection.createArrayOf("uuid", channels.toArray());
@@ -54,7 +55,7 @@ final class PushSubscriptions {
                 while (row.next()) {
                     found.add(new Subscription(row.getObject(1, UUID.class), row.getLong(2), row.getObject(3, UUID.class),
                             row.getString(4), row.getString(5), row.getString(6), row.getString(7), row.getString(8),
-                            row.getBoolean(9)));
+                            row.getBoolean(9), row.getString(10)));
                 }
             }
             return found;

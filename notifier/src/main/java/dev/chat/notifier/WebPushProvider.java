@@ -36,14 +36,14 @@ final class WebPushProvider implements PushProvider {
     }
 
     @Override
-    public Outcome send(PushSubscriptions.Subscription subscription, String payload, String topic) throws InterruptedException {
+    public Outcome send(PushSubscriptions.Subscription subscription, PushMessage message) throws InterruptedException {
         try {
             URI endpoint = targets.check(subscription.endpoint());
-            byte[] body = webPush.getBody(payload.getBytes(StandardCharsets.UTF_8),
+            byte[] body = webPush.getBody(message.json().getBytes(StandardCharsets.UTF_8),
                     Base64.getUrlDecoder().decode(subscription.p256dh()), Base64.getUrlDecoder().decode(subscription.auth()));
             HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            for (Map.Entry<String, String> header : webPush.getHeaders(subscription.endpoint(), ttlSeconds, topic,
+            for (Map.Entry<String, String> header : webPush.getHeaders(subscription.endpoint(), ttlSeconds, message.collapseKey(),
                     WebPush.Urgency.High).entrySet()) {
                 request.header(header.getKey(), header.getValue());
             }

@@ -65,6 +65,8 @@ class NotifierIT {
     private static ServiceRuntime notifier;
     private static Tokens tokens;
     private static VapidKeys vapid;
+    /** Stands in for FCM: the OAuth token endpoint and the send API, recording what they get. */
+    private static RecordingEndpoint fcm;
 
     @BeforeAll
     static void start() throws Exception {
@@ -85,6 +87,17 @@ class NotifierIT {
         config.put("push.vapidpublickey", WebPushDecryption.base64Url(vapid.getApplicationServerKey()));
         config.put("push.vapidprivatekey", WebPushDecryption.base64Url(privateBytes(vapid.getPrivateKey())));
         config.put("push.collapseseconds", "0");
+        fcm = new RecordingEndpoint(0);
+        fcm.reply(request -> new RecordingEndpoint.Reply(200, request.path().equals("/token")
+                ? "{\"access_token\":\"test-access\",\"expires_in\":3600}" : "{\"name\":\"projects/chat-it/messages/1\"}"));
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        java.nio.file.Path account = java.nio.file.Files.createTempFile("fcm-account", ".json");
+        java.nio.file.Files.writeString(account, Json.encode(Map.of("project_id", "chat-it", "client_email", "notifier@chat-it.example",
+                "private_key", "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(rsa.generateKeyPair()
+                        .getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n", "token_uri", fcm.url("/token"))));
+        config.put("push.fcm.credentialsfile", account.toString());
+        config.put("push.fcm.url", fcm.url(""));
         notifier = NotifierMain.start(ServiceConfig.load(config));
         tokens = Tokens.create(ServiceConfig.load(endpoints.serviceConfig()));
         api.awaitReady(WAIT);
@@ -98,6 +111,7 @@ class NotifierIT {
         }
         api.stop();
         gateway.stop();
+        fcm.close();
     }
 
     @Test
@@ -231,7 +245,11 @@ class NotifierIT {
         long offline = user("offline");
         long quiet = user("quiet");
         long online = user("online");
-        String channel = group(sender, offline, quiet, online);
+        long phone = user("phone");
+        String channel = group(sender, offline, quiet, online, phone);
+        String deviceToken = "fcm-token-" + UUID.randomUUID();
+        assertThat(status(phone, "POST", "/api/v1/push/subscriptions", Map.of("provider", "fcm", "token", deviceToken)))
+                .isEqualTo(201);
         try (RecordingEndpoint pushService = new RecordingEndpoint(0)) {
             pushService.answer(request -> 201);
             WebPushDecryption offlineBrowser = new WebPushDecryption();
@@ -268,6 +286,11 @@ class NotifierIT {
                         .filter(r -> r.path().equals("/push/quiet")).findFirst().orElseThrow().body()));
                 assertThat(quietPayload.path("channel_name").asText()).isEqualTo("notify-test");
                 assertThat(quietPayload.has("preview")).as("previews off: no content").isFalse();
+                // the native app's member got it through FCM
+                RecordingEndpoint.Request toPhone = fcm.await(requests -> requests.stream().anyMatch(r -> r.text().contains(deviceToken)),
+                        WAIT, "an FCM message for the app").stream().filter(r -> r.text().contains(deviceToken)).findFirst().orElseThrow();
+                assertThat(toPhone.header("Authorization")).isEqualTo("Bearer test-access");
+                assertThat(Json.tree(toPhone.text()).path("message").path("data").path("channel_id").asText()).isEqualTo(channel);
 
                 // a later message to the offline members proves the online member's turn has passed
                 send(sender, channel, "second");
@@ -289,6 +312,11 @@ class NotifierIT {
         assertThat(status(user, "POST", path, Map.of("endpoint", "mailto:x@example.com",
                 "keys", Map.of("p256dh", browser.p256dh(), "auth", browser.auth())))).isEqualTo(400);
         assertThat(status(user, "POST", path, Map.of("endpoint", "http://127.0.0.1:9/p"))).isEqualTo(400);
+        assertThat(status(user, "POST", path, Map.of("provider", "apns", "token", "not-hex"))).isEqualTo(400);
+        assertThat(status(user, "POST", path, Map.of("provider", "carrier-pigeon", "token", "x"))).isEqualTo(400);
+        String apnsToken = "0f".repeat(32);
+        assertThat(status(user, "POST", path, Map.of("provider", "apns", "token", apnsToken))).isEqualTo(201);
+        assertThat(status(user, "DELETE", path, Map.of("token", apnsToken))).isEqualTo(204);
         subscribe(user, "http://127.0.0.1:9/p", browser, true);
         subscribe(user, "http://127.0.0.1:9/p", browser, false); // again: updated, not doubled
         assertThat(status(user("other"), "DELETE", path, Map.of("endpoint", "http://127.0.0.1:9/p"))).isEqualTo(404);

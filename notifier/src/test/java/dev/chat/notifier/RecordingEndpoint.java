@@ -32,7 +32,11 @@ final class RecordingEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private volatile ToIntFunction<Request> answer = request -> 200;
+    /** An answer: a status and a body (null for none). */
+    record Reply(int status, String body) {
+    }
+
+    private volatile java.util.function.Function<Request, Reply> answer = request -> new Reply(200, null);
 
     /** @param port the port to listen on (0: any free one) */
     RecordingEndpoint(int port) throws IOException {
@@ -44,7 +48,15 @@ final class RecordingEndpoint implements AutoCloseable {
             }
             Request request = new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body);
             requests.add(request);
-            exchange.sendResponseHeaders(answer.applyAsInt(request), -1);
+            Reply reply = answer.apply(request);
+            if (reply.body() == null) {
+                exchange.sendResponseHeaders(reply.status(), -1);
+            } else {
+                byte[] bytes = reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(reply.status(), bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
             exchange.close();
         });
         server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
@@ -61,6 +73,11 @@ final class RecordingEndpoint implements AutoCloseable {
 
     /** @param answer the status to answer each request with */
     void answer(ToIntFunction<Request> answer) {
+        this.answer = request -> new Reply(answer.applyAsInt(request), null);
+    }
+
+    /** @param answer the status and body to answer each request with */
+    void reply(java.util.function.Function<Request, Reply> answer) {
         this.answer = answer;
     }
 
