@@ -92,6 +92,12 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   const phone = await person(bob.name, 0, { width: 390, height: 700 });
   await open(phone.page, group);
   await until(async () => JSON.stringify(await texts(phone.page)) === JSON.stringify(sent), 'the phone to show the history');
+  await phone.page.screenshot({ path: (process.env.SCREENSHOT || 'chat.png').replace(/\.png$/, '-phone.png') });
+  // two views: the conversation replaced the list; Back brings the list back
+  assert.ok(!(await phone.page.locator('#channels').isVisible()), 'the list is hidden while a channel is open');
+  await phone.page.click('#back');
+  await phone.page.waitForSelector('#channels', { state: 'visible', ...WAIT });
+  assert.ok(!(await phone.page.locator('#composer').isVisible()), 'the conversation is hidden on the list');
   await phone.context.close();
 
   // a direct channel
@@ -128,6 +134,13 @@ test('two people chat in a group and a direct channel across two gateways', asyn
 
   // presence: bob sees alice online, then offline with a last-seen time once her browser is gone
   await bob.page.waitForSelector(`#presence [data-user] .dot.online`, WAIT);
+
+  // alice renames the group: bob's title and list follow (channel_updated)
+  await alice.page.click('#rename');
+  await alice.page.fill('#rename-name', `crew-${RUN}`);
+  await alice.page.click('#rename-form button');
+  await bob.page.waitForSelector(`#title:text("crew-${RUN}")`, WAIT);
+  await alice.page.waitForSelector(`#messages li.notice:text("renamed the channel to crew-${RUN}")`, WAIT);
   const shot = process.env.SCREENSHOT || 'chat.png';
   await alice.page.screenshot({ path: shot });
   await bob.page.screenshot({ path: shot.replace(/\.png$/, '-bob.png') });
@@ -135,5 +148,11 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   await bob.page.waitForSelector('#presence [data-status="offline"]', WAIT);
   const presence = await bob.page.locator('#presence').textContent();
   assert.match(presence, /last seen|offline/);
+
+  // bob leaves the group: it is gone from his list
+  await bob.page.click('#leave');
+  await bob.page.waitForSelector('#title:text("Pick a channel")', WAIT);
+  await until(async () => !(await bob.page.locator('#channels button').allTextContents()).some((t) => t.includes(`crew-${RUN}`)),
+    'the group to leave bob\'s list');
   await bob.context.close();
 });

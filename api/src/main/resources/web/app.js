@@ -61,6 +61,7 @@ async function start() {
   $('login').hidden = true;
   $('chat').hidden = false;
   $('me').textContent = state.session.name;
+  names.set(state.session.user_id, state.session.name);
   const config = await api('GET', '/client-config.json');
   state.gateways = config.gateways;
   connect();
@@ -256,12 +257,7 @@ function onFrame(frame) {
       break;
     case 'member_left':
       if (frame.user_id === state.session.user_id) {
-        if (frame.channel_id === state.current) {
-          state.current = null;
-          $('composer').hidden = true;
-          $('messages').replaceChildren();
-          $('title').textContent = 'Pick a channel';
-        }
+        if (frame.channel_id === state.current) closeChannel();
       } else if (frame.channel_id === state.current) {
         notice(`${label(frame.user_id)} left`);
       }
@@ -271,6 +267,17 @@ function onFrame(frame) {
       if (frame.channel_id === state.current) notice(`${label(frame.user_id)} joined`);
       loadChannels();
       break;
+    case 'channel_updated': {
+      const channel = state.channels.get(frame.channel_id);
+      if (channel) channel.name = frame.name;
+      if (frame.channel_id === state.current) {
+        showChannelName($('title'), channel);
+        const who = frame.updated_by === state.session.user_id ? 'You' : label(frame.updated_by);
+        notice(`${who} renamed the channel to ${frame.name}`);
+      }
+      loadChannels();
+      break;
+    }
     case 'error':
       if (frame.code === 'rate_limited') retryLater(frame);
       else if (frame.client_id && state.pending.has(frame.client_id)) setStatus(state.pending.get(frame.client_id), 'failed: ' + frame.code);
@@ -280,7 +287,13 @@ function onFrame(frame) {
 
 // ---- channels ---------------------------------------------------------------------------------
 async function loadChannels() {
-  const { channels } = await api('GET', '/api/v1/channels');
+  const channels = [];
+  let cursor = null;
+  do { // a page at a time (100 by default), oldest first
+    const page = await api('GET', `/api/v1/channels${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+    channels.push(...page.channels);
+    cursor = page.next_cursor;
+  } while (cursor);
   const list = $('channels');
   list.replaceChildren();
   state.channels.clear();
@@ -348,6 +361,12 @@ async function openChannel(id) {
   $('presence').replaceChildren();
   showChannelName($('title'), state.channels.get(id));
   $('composer').hidden = false;
+  const group = state.channels.get(id).type === 'group';
+  $('rename').hidden = !group;
+  $('leave').hidden = !group;
+  $('rename-form').hidden = true;
+  $('channel-error').textContent = '';
+  $('chat').classList.add('in-channel'); // on a phone: the conversation replaces the list
   const { read_positions } = await api('GET', `/api/v1/channels/${id}/read`);
   state.readBy = new Map(read_positions.map((p) => [p.user_id, p.last_read_message_id]));
   subscribeMembers();
@@ -355,6 +374,44 @@ async function openChannel(id) {
   markRead();
   loadChannels();
 }
+
+function closeChannel() {
+  state.current = null;
+  sessionStorage.removeItem('chat.channel');
+  $('composer').hidden = true;
+  $('rename').hidden = $('leave').hidden = $('rename-form').hidden = true;
+  $('messages').replaceChildren();
+  $('typing').textContent = '';
+  $('presence').replaceChildren();
+  $('title').textContent = 'Pick a channel';
+  $('chat').classList.remove('in-channel');
+  loadChannels();
+}
+
+// ---- managing the open group: rename, leave; on a phone, back to the list ---------------------
+$('back').addEventListener('click', closeChannel);
+$('rename').addEventListener('click', () => {
+  $('rename-form').hidden = false;
+  $('rename-name').value = state.channels.get(state.current).name;
+  $('rename-name').focus();
+});
+$('rename-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await api('PATCH', `/api/v1/channels/${state.current}`, { name: $('rename-name').value.trim() });
+    $('rename-form').hidden = true; // the title changes with channel_updated
+  } catch (error) {
+    $('channel-error').textContent = error.message;
+  }
+});
+$('leave').addEventListener('click', async () => {
+  try {
+    await api('DELETE', `/api/v1/channels/${state.current}/members/${state.session.user_id}`);
+    closeChannel();
+  } catch (error) {
+    $('channel-error').textContent = error.message;
+  }
+});
 
 function subscribeMembers() {
   const others = [...state.readBy.keys()].filter((u) => u !== state.session.user_id);

@@ -20,11 +20,13 @@ final class ChannelRoutes implements HttpService {
             "POST /api/v1/channels", "GET /api/v1/channels", "GET /api/v1/channels/{id}/messages",
             "POST /api/v1/channels/{id}/messages",
             "POST /api/v1/channels/{id}/members", "PUT /api/v1/channels/{id}/read", "GET /api/v1/channels/{id}/read",
-            "GET /api/v1/channels/{id}", "DELETE /api/v1/channels/{id}/members/{user_id}");
+            "GET /api/v1/channels/{id}", "PATCH /api/v1/channels/{id}", "DELETE /api/v1/channels/{id}/members/{user_id}");
 
     /** Longest member_ids array read at all (the configured per-request cap is checked after). */
     static final int MAX_MEMBER_IDS = 10_000;
     static final int DEFAULT_LIMIT = 50;
+    /** Channels per page of GET /channels when no limit is given. */
+    static final int DEFAULT_CHANNELS = 100;
     static final int MAX_LIMIT = 200;
 
     private final ChannelService channels;
@@ -44,6 +46,7 @@ final class ChannelRoutes implements HttpService {
                 .post("/{id}/members", this::addMember)
                 .delete("/{id}/members/{user_id}", this::removeMember)
                 .get("/{id}", this::details)
+                .patch("/{id}", this::update)
                 .put("/{id}/read", this::markRead)
                 .get("/{id}/read", this::readPositions);
     }
@@ -59,7 +62,50 @@ final class ChannelRoutes implements HttpService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        json(response, Status.OK_200, Map.of("channels", channels.list(Authentication.caller(request))));
+        var query = request.query();
+        int limit = limit(query, DEFAULT_CHANNELS, MAX_LIMIT);
+        String cursor = query.contains("cursor") ? JsonBody.queryText(query, "cursor", 200) : null;
+        ChannelService.Listing page = channels.list(Authentication.caller(request), cursor, limit);
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("channels", page.channels());
+        body.put("next_cursor", page.next());
+        json(response, Status.OK_200, body);
+    }
+
+    private void update(ServerRequest request, ServerResponse response) {
+        long caller = Authentication.caller(request);
+        UUID channelId = channelId(request);
+        JsonBody body = JsonBody.read(request);
+        String name = body.optionalString("name", 255);
+        Boolean anyoneCanAdd = body.node().hasNonNull("anyone_can_add") ? body.optionalBoolean("anyone_can_add", false) : null;
+        if (name == null && anyoneCanAdd == null) {
+            throw ApiProblem.badRequest("name", "give 'name' or 'anyone_can_add' to change");
+        }
+        ChannelStore.Channel channel = channels.update(caller, channelId, name, anyoneCanAdd);
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("channel_id", channel.id());
+        json.put("name", channel.name());
+        json.put("type", channel.type());
+        json.put("owner_id", channel.ownerId());
+        json.put("anyone_can_add", channel.anyoneCanAdd());
+        json(response, Status.OK_200, json);
+    }
+
+    /** @return ?limit=, checked (1 to max), or the default */
+    private static int limit(io.helidon.common.uri.UriQuery query, int fallback, int max) {
+        if (!query.contains("limit")) {
+            return fallback;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(query.get("limit"));
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > max) {
+            throw ApiProblem.badRequest("limit", "'limit' must be 1 to " + max);
+        }
+        return limit;
     }
 
     private void messages(ServerRequest request, ServerResponse response) {
@@ -69,17 +115,7 @@ final class ChannelRoutes implements HttpService {
         if (before != null && after != null) {
             throw ApiProblem.badRequest("after_id", "give 'before_id' or 'after_id', not both");
         }
-        int limit = DEFAULT_LIMIT;
-        if (query.contains("limit")) {
-            try {
-                limit = Integer.parseInt(query.get("limit"));
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw ApiProblem.badRequest("limit", "'limit' must be 1 to " + MAX_LIMIT);
-            }
-        }
+        int limit = limit(query, DEFAULT_LIMIT, MAX_LIMIT);
         History.Page page = channels.history(Authentication.caller(request), channelId(request), before, after, limit);
         json(response, Status.OK_200, Map.of("messages", page.messages(), "has_more", page.hasMore()));
     }

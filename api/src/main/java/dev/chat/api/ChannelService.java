@@ -113,9 +113,71 @@ final class ChannelService {
         return new Created(id, channelName, "direct", true);
     }
 
-    List<Summary> list(long caller) {
+    /**
+     * A page of the caller's channels.
+     *
+     * @param channels the channels with unread counts
+     * @param next     the cursor of the next page, null on the last
+     */
+    record Listing(List<Summary> channels, String next) {
+    }
+
+    /**
+     * @param caller the user
+     * @param cursor where the page starts ({@link #cursor}), null for the first
+     * @param limit  most channels (each costs a few Cassandra reads for its unread count)
+     * @return the page, oldest channel first
+     */
+    Listing list(long caller, String cursor, int limit) {
+        List<ChannelStore.UserChannel> page = store.channelsOf(caller, decodeCursor(cursor), limit + 1);
+        boolean more = page.size() > limit;
+        List<ChannelStore.UserChannel> shown = more ? page.subList(0, limit) : page;
+        return new Listing(summaries(caller, shown), more ? cursor(shown.getLast().channel()) : null);
+    }
+
+    /** @return an opaque cursor: the channel's creation time and id */
+    static String cursor(ChannelStore.Channel last) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (last.createdAt() + "|" + last.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static ChannelStore.Channel decodeCursor(String cursor) {
+        if (cursor == null) {
+            return null;
+        }
+        try {
+            String[] parts = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8)
+                    .split("\\|", 2);
+            return new ChannelStore.Channel(UUID.fromString(parts[1]), null, null, Instant.parse(parts[0]), null, false);
+        } catch (RuntimeException e) {
+            throw ApiProblem.badRequest("cursor", "'cursor' is not a cursor this api handed out (next_cursor)");
+        }
+    }
+
+    /**
+     * Renames a group or changes who may add members: its owner and administrators may. Members
+     * learn it at once ({@code channel_updated}).
+     *
+     * @return the channel as it is now
+     */
+    ChannelStore.Channel update(long caller, UUID channelId, String name, Boolean anyoneCanAdd) {
+        boolean admin = settings.admins().contains(caller);
+        ChannelStore.Channel channel = admin ? existingChannel(channelId) : memberChannel(caller, channelId);
+        if (!"group".equals(channel.type())) {
+            throw ApiProblem.forbidden("direct channels cannot be renamed");
+        }
+        if (!admin && (channel.ownerId() == null || channel.ownerId() != caller)) {
+            throw ApiProblem.forbidden("only the channel's owner and administrators change it");
+        }
+        store.updateChannel(channelId, name, anyoneCanAdd);
+        ChannelStore.Channel updated = existingChannel(channelId);
+        events.channelUpdated(updated.id(), updated.name(), updated.anyoneCanAdd(), caller);
+        return updated;
+    }
+
+    private List<Summary> summaries(long caller, List<ChannelStore.UserChannel> channels) {
         List<Summary> summaries = new ArrayList<>();
-        for (ChannelStore.UserChannel mine : store.channelsOf(caller)) {
+        for (ChannelStore.UserChannel mine : channels) {
             ChannelStore.Channel channel = mine.channel();
             var newest = history.newestMessage(channel.id(), channel.createdAt());
             int unread = history.unread(channel.id(), channel.createdAt(), mine.lastReadMessageId(), caller, UNREAD_CAP);

@@ -214,10 +214,21 @@ final class ChannelStore {
         return db.execute().namedDelete("delete-block", blockerId, blockedId) > 0;
     }
 
-    List<UserChannel> channelsOf(long userId) {
-        return db.execute().namedQuery("channels-of-user", userId)
-                .map(row -> new UserChannel(channel(row), nullableUuid(row, "last_read_message_id")))
-                .toList();
+    /**
+     * @param userId a user
+     * @param after  the last channel of the page before (its creation time and id), null for the first page
+     * @param limit  most channels
+     * @return the user's channels, oldest first
+     */
+    List<UserChannel> channelsOf(long userId, Channel after, int limit) {
+        var rows = after == null ? db.execute().namedQuery("channels-of-user", userId, limit)
+                : db.execute().namedQuery("channels-of-user-after", userId, after.createdAt().toString(), after.id(), limit);
+        return rows.map(row -> new UserChannel(channel(row), nullableUuid(row, "last_read_message_id"))).toList();
+    }
+
+    /** @return whether the group was updated (false: no such group); null leaves a field as it is */
+    boolean updateChannel(UUID channelId, String name, Boolean anyoneCanAdd) {
+        return db.execute().namedUpdate("update-channel", name, anyoneCanAdd, channelId) > 0;
     }
 
     List<ReadPosition> readPositions(UUID channelId) {

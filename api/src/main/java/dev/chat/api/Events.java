@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import dev.chat.common.ChannelKeys;
 import dev.chat.common.wire.AccessChanged;
+import dev.chat.common.wire.ChannelUpdated;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.MemberJoined;
 import dev.chat.common.wire.MemberLeft;
@@ -16,7 +17,8 @@ import org.redisson.client.codec.StringCodec;
  * Publishes the api's real-time events through the gateways' Redis topics: {@code member_joined}
  * on the channel (members see it) and on {@code memberships} (gateways subscribe the new member's
  * sockets), {@code read_receipt} on the channel, {@code access_changed} on {@code memberships} (a
- * block was set or lifted: gateways reload what they cached about the user). Best effort: clients
+ * block was set or lifted: gateways reload what they cached about the user), {@code channel_updated}
+ * on the channel (renamed). Best effort: clients
  * converge through the api.
  * Thread-safe.
  */
@@ -42,6 +44,10 @@ final class Events {
         MemberLeft event = new MemberLeft(channelId, userId);
         publish(ChannelKeys.topic(channelId), event);
         publish(ChannelKeys.MEMBERSHIPS, event);
+    }
+
+    void channelUpdated(UUID channelId, String name, boolean anyoneCanAdd, long updatedBy) {
+        publish(ChannelKeys.topic(channelId), new ChannelUpdated(channelId, name, anyoneCanAdd, updatedBy));
     }
 
     void accessChanged(long userId) {

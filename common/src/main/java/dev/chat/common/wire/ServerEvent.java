@@ -16,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = PresenceEvent.class, name = "presence"),
     @JsonSubTypes.Type(value = MemberJoined.class, name = "member_joined"),
     @JsonSubTypes.Type(value = MemberLeft.class, name = "member_left"),
+    @JsonSubTypes.Type(value = ChannelUpdated.class, name = "channel_updated"),
     @JsonSubTypes.Type(value = AccessChanged.class, name = "access_changed"),
     @JsonSubTypes.Type(value = ErrorFrame.class, name = "error"),
     @JsonSubTypes.Type(value = Hello.class, name = "hello"),
@@ -23,5 +24,5 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Resync.class, name = "resync")
 })
 public sealed interface ServerEvent permits Ack, ChannelEvent, TypingEvent, ReadReceipt, PresenceEvent, MemberJoined, MemberLeft,
-        AccessChanged, ErrorFrame, Hello, Resumed, Resync {
+        ChannelUpdated, AccessChanged, ErrorFrame, Hello, Resumed, Resync {
 }
