@@ -88,10 +88,13 @@ public final class ApiMain {
                     return store.directBlocked(channelId, userId);
                 }
             };
-            SendPath sendPath = new SendPath(access, new ChannelLog(redis.client(), ChannelLog.Settings.create(config),
-                    new TimeUuids()), log, SendPath.Meters.NONE);
-            MessageSender sender = new MessageSender(sendPath, new ClientFrames(settings.maxContentChars(), 1), store);
-            ChannelService channels = new ChannelService(store, new History(cassandra.session()), events, settings);
+            ChannelLog channelLog = new ChannelLog(redis.client(), ChannelLog.Settings.create(config), new TimeUuids());
+            SendPath sendPath = new SendPath(access, channelLog, log, SendPath.Meters.NONE);
+            ClientFrames frames = new ClientFrames(settings.maxContentChars(), 1);
+            MessageSender sender = new MessageSender(sendPath, frames, store);
+            History history = new History(cassandra.session());
+            MessageEditor editor = new MessageEditor(store, history, channelLog, log, frames, settings);
+            ChannelService channels = new ChannelService(store, history, events, settings);
             UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), credentials.jwts(), settings);
             // Kafka is needed only by POST /channels/{id}/messages: shown, but the api stays ready without it
             List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health(),
@@ -99,7 +102,7 @@ public final class ApiMain {
             ObserveFeature observe = ServiceRuntime.observe(config, checks);
             BotRoutes bots = new BotRoutes(new BotAccounts(database.dataSource()), store, settings);
             runtime.start(config.get("server"), server -> setup(server, settings, credentials,
-                    new ChannelRoutes(channels, sender), new WebhookRoutes(new WebhookStore(database.client()), store,
+                    new ChannelRoutes(channels, sender, editor), new WebhookRoutes(new WebhookStore(database.client()), store,
                             OutboundTargets.create(config), settings), new BlockRoutes(store, events), users, bots,
                     new PushRoutes(database.client(), OutboundTargets.create(config)), observe));
             return runtime;

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import dev.chat.common.wire.Json;
 import io.helidon.http.HeaderNames;
+import dev.chat.common.wire.MessageUpdated;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -18,7 +19,8 @@ final class ChannelRoutes implements HttpService {
     /** Every route, as documented in META-INF/openapi.yaml (ApiOpenApiIT compares them). */
     static final List<String> ROUTES = List.of(
             "POST /api/v1/channels", "GET /api/v1/channels", "GET /api/v1/channels/{id}/messages",
-            "POST /api/v1/channels/{id}/messages",
+            "POST /api/v1/channels/{id}/messages", "PATCH /api/v1/channels/{id}/messages/{message_id}",
+            "DELETE /api/v1/channels/{id}/messages/{message_id}",
             "POST /api/v1/channels/{id}/members", "PUT /api/v1/channels/{id}/read", "GET /api/v1/channels/{id}/read",
             "GET /api/v1/channels/{id}", "PATCH /api/v1/channels/{id}", "DELETE /api/v1/channels/{id}/members/{user_id}");
 
@@ -31,10 +33,12 @@ final class ChannelRoutes implements HttpService {
 
     private final ChannelService channels;
     private final MessageSender sender;
+    private final MessageEditor editor;
 
-    ChannelRoutes(ChannelService channels, MessageSender sender) {
+    ChannelRoutes(ChannelService channels, MessageSender sender, MessageEditor editor) {
         this.channels = channels;
         this.sender = sender;
+        this.editor = editor;
     }
 
     @Override
@@ -43,6 +47,8 @@ final class ChannelRoutes implements HttpService {
                 .get("/", this::list)
                 .get("/{id}/messages", this::messages)
                 .post("/{id}/messages", this::send)
+                .patch("/{id}/messages/{message_id}", this::edit)
+                .delete("/{id}/messages/{message_id}", this::delete)
                 .post("/{id}/members", this::addMember)
                 .delete("/{id}/members/{user_id}", this::removeMember)
                 .get("/{id}", this::details)
@@ -126,6 +132,39 @@ final class ChannelRoutes implements HttpService {
         JsonBody body = JsonBody.read(request);
         String key = request.headers().first(io.helidon.http.HeaderNames.create("Idempotency-Key")).orElse(null);
         json(response, Status.CREATED_201, MessageSender.json(sender.send(caller, channelId, body, key)));
+    }
+
+    private void edit(ServerRequest request, ServerResponse response) {
+        long caller = Authentication.caller(request);
+        UUID channelId = channelId(request);
+        UUID messageId = messageId(request);
+        MessageUpdated edit = editor.edit(caller, channelId, messageId, JsonBody.read(request));
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("channel_id", channelId);
+        json.put("message_id", messageId);
+        json.put("content", edit.content());
+        json.put("edited_at", edit.editedAt());
+        json.put("seq", edit.seq());
+        json.put("epoch", edit.epoch());
+        json(response, Status.OK_200, json);
+    }
+
+    private void delete(ServerRequest request, ServerResponse response) {
+        editor.delete(Authentication.caller(request), channelId(request), messageId(request));
+        response.status(Status.NO_CONTENT_204).send();
+    }
+
+    private static UUID messageId(ServerRequest request) {
+        String raw = Problems.pathParam(request, "message_id");
+        try {
+            UUID id = UUID.fromString(raw);
+            if (id.version() == 1 && id.toString().equalsIgnoreCase(raw)) {
+                return id;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // below
+        }
+        throw ApiProblem.notFound("no message " + raw);
     }
 
     private void addMember(ServerRequest request, ServerResponse response) {

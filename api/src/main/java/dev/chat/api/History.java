@@ -46,10 +46,13 @@ final class History {
 
     /**
      * A stored message with every stored field; {@code seq} and {@code epoch} are its position in
-     * the channel's sequence (null for messages stored before sequences existed).
+     * the channel's sequence (null for messages stored before sequences existed). An edited message
+     * has its latest content and {@code edited_at}; a deleted one is a tombstone: {@code deleted},
+     * no content.
      */
     record StoredMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content,
-                         String msgType, String status, Instant createdAt, Long seq, String epoch) {
+                         String msgType, String status, Instant createdAt, Long seq, String epoch, Instant editedAt,
+                         boolean deleted) {
     }
 
     /** A page of history and whether more lie beyond it. */
@@ -80,6 +83,12 @@ final class History {
             rows.forEach(row -> found.add(message(row)));
         }
         return page(found, limit);
+    }
+
+    /** @return the stored message, if the channel has it (a message sent a moment ago may not be stored yet) */
+    Optional<StoredMessage> message(UUID channel, UUID messageId) {
+        return Optional.ofNullable(session.execute(one.bind(channel, MessageBuckets.of(messageId), messageId)).one())
+                .map(History::message);
     }
 
     /** @return whether the channel has this message */
@@ -138,6 +147,7 @@ final class History {
     private static StoredMessage message(Row row) {
         return new StoredMessage(row.getUuid("channel_id"), row.getUuid("message_id"), row.getLong("sender_id"),
                 row.getString("client_id"), row.getString("content"), row.getString("msg_type"), row.getString("status"),
-                row.getInstant("created_at"), row.isNull("seq") ? null : row.getLong("seq"), row.getString("epoch"));
+                row.getInstant("created_at"), row.isNull("seq") ? null : row.getLong("seq"), row.getString("epoch"),
+                row.getInstant("edited_at"), "deleted".equals(row.getString("status")));
     }
 }

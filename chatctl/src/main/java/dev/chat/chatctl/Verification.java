@@ -59,6 +59,17 @@ final class Verification {
      * @return the report
      */
     static Report verify(List<RunRecord.Event> events, Map<UUID, List<Stored>> stored) {
+        return verify(events, stored, Map.of());
+    }
+
+    /**
+     * @param events  what the clients saw
+     * @param stored  the rows history holds, per channel of the record
+     * @param changes the seqs edits and deletions took, per channel and epoch (they are no rows, but
+     *                no gaps either)
+     * @return the report
+     */
+    static Report verify(List<RunRecord.Event> events, Map<UUID, List<Stored>> stored, Map<UUID, Map<String, List<Long>>> changes) {
         List<Finding> findings = new ArrayList<>();
         Set<String> sent = new HashSet<>();
         Map<String, RunRecord.Acked> acked = new HashMap<>();
@@ -73,7 +84,7 @@ final class Verification {
         int storedRows = 0;
         for (var entry : stored.entrySet()) {
             storedRows += entry.getValue().size();
-            checkChannel(entry.getKey(), entry.getValue(), events, findings);
+            checkChannel(entry.getKey(), entry.getValue(), changes.getOrDefault(entry.getKey(), Map.of()), events, findings);
         }
         Map<String, List<UUID>> storedBySend = new HashMap<>();
         stored.forEach((channel, rows) -> rows.forEach(row -> storedBySend
@@ -94,7 +105,8 @@ final class Verification {
         return new Report(stored.size(), sent.size(), acked.size(), gaveUp, storedRows, deliveries, List.copyOf(findings));
     }
 
-    private static void checkChannel(UUID channel, List<Stored> rows, List<RunRecord.Event> events, List<Finding> findings) {
+    private static void checkChannel(UUID channel, List<Stored> rows, Map<String, List<Long>> changes, List<RunRecord.Event> events,
+                                     List<Finding> findings) {
         // stored once per (sender, client_id)
         Map<String, List<Stored>> bySend = new HashMap<>();
         rows.forEach(row -> bySend.computeIfAbsent(row.senderId() + ":" + row.clientId(), k -> new ArrayList<>()).add(row));
@@ -117,6 +129,11 @@ final class Verification {
         }
         Map<String, List<Long>> seqsOfEpoch = new HashMap<>();
         rows.forEach(row -> seqsOfEpoch.computeIfAbsent(row.epoch(), k -> new ArrayList<>()).add(row.seq()));
+        changes.forEach((epoch, seqs) -> {
+            if (seqsOfEpoch.containsKey(epoch)) {
+                seqsOfEpoch.get(epoch).addAll(seqs);
+            }
+        });
         seqsOfEpoch.forEach((epoch, seqs) -> {
             seqs.sort(null);
             for (int i = 1; i < seqs.size(); i++) {

@@ -81,7 +81,7 @@ final class VerifyCommand implements Callable<Integer> {
     private Verification.Report settle(CqlSession session, List<RunRecord.Event> events) throws InterruptedException {
         long deadline = System.nanoTime() + settle.toNanos();
         while (true) {
-            Verification.Report report = Verification.verify(events, stored(session, events));
+            Verification.Report report = Verification.verify(events, stored(session, events), changes(session, events));
             boolean waiting = report.findings().stream().anyMatch(f -> f.kind().equals("acked_missing"));
             if (!waiting || System.nanoTime() > deadline) {
                 return report;
@@ -124,6 +124,24 @@ final class VerifyCommand implements Callable<Integer> {
             stored.put(channel, rows);
         });
         return stored;
+    }
+
+    /** @return the seqs edits and deletions took in the record's channels, per epoch (message_events) */
+    static Map<UUID, Map<String, List<Long>>> changes(CqlSession session, List<RunRecord.Event> events) {
+        PreparedStatement select = session.prepare("SELECT epoch, seq FROM message_events WHERE channel_id = ? AND bucket = ?");
+        Map<UUID, Map<String, List<Long>>> changes = new HashMap<>();
+        Instant now = Instant.now();
+        for (UUID channel : events.stream().map(RunRecord.Event::channelId).distinct().toList()) {
+            Instant first = events.stream().filter(e -> e.channelId().equals(channel) && e instanceof RunRecord.Acked)
+                    .map(e -> TimeUuids.instant(((RunRecord.Acked) e).messageId())).min(Instant::compareTo).orElse(now);
+            for (int bucket = MessageBuckets.of(first.minus(Duration.ofMinutes(5))); bucket <= MessageBuckets.of(now); bucket++) {
+                for (Row row : session.execute(select.bind(channel, bucket))) {
+                    changes.computeIfAbsent(channel, k -> new HashMap<>())
+                            .computeIfAbsent(row.getString("epoch"), k -> new ArrayList<>()).add(row.getLong("seq"));
+                }
+            }
+        }
+        return changes;
     }
 
     private void print(Verification.Report report) {

@@ -106,6 +106,17 @@ public final class ChannelLog {
                 ChannelKeys.send(channel, senderId, clientId)));
     }
 
+    /**
+     * Appends an event that is not a send (an edit, a deletion): it takes the next seq.
+     *
+     * @param draft the event without position
+     * @return the placed event
+     */
+    public ChannelEvent append(ChannelEvent draft) {
+        UUID channel = draft.channelId();
+        return append(draft, List.of(ChannelKeys.state(channel), ChannelKeys.log(channel))).event();
+    }
+
     private Appended append(ChannelEvent draft, List<Object> keys) {
         String json = ChannelEnvelope.draft(draft);
         List<Object> reply = redis.getScript(StringCodec.INSTANCE).eval(ChannelKeys.state(draft.channelId()),

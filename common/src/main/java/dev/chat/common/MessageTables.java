@@ -2,8 +2,9 @@ package dev.chat.common;
 
 /**
  * The CQL of the message store, in one place for the persister (writes), the api (history) and
- * chatctl: {@code messages_by_channel} partitioned by (channel_id, bucket), and
- * {@code sends_by_client_id}, the first message_id of each (channel, sender, client_id).
+ * chatctl: {@code messages_by_channel} partitioned by (channel_id, bucket), {@code
+ * sends_by_client_id}, the first message_id of each (channel, sender, client_id), and {@code
+ * message_events}, the seqs edits and deletions took.
  * Schema: {@code config/cql}.
  */
 public final class MessageTables {
@@ -12,13 +13,34 @@ public final class MessageTables {
     public static final String MESSAGE_COLUMNS =
             "channel_id, bucket, message_id, sender_id, client_id, content, msg_type, status, created_at, seq, epoch";
 
-    /** Writes a message (idempotent: the same message_id overwrites itself). */
+    /**
+     * Writes a message (idempotent: the same message_id overwrites itself) with the write time of
+     * its creation (the last bind value, microseconds): a later edit or deletion, written with its
+     * own later time, wins over the message written again (a redelivery, a replay), so deleted
+     * content never comes back.
+     */
     public static final String INSERT_MESSAGE = "INSERT INTO messages_by_channel (" + MESSAGE_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
 
     /** Reads the messages of one bucket; callers append conditions, order and limit. */
-    public static final String SELECT_MESSAGES = "SELECT " + MESSAGE_COLUMNS
+    public static final String SELECT_MESSAGES = "SELECT " + MESSAGE_COLUMNS + ", edited_at, deleted_at"
             + " FROM messages_by_channel WHERE channel_id = ? AND bucket = ?";
+
+    /** An edit: the latest content and when (write time = the edit's time, microseconds, first). */
+    public static final String UPDATE_CONTENT = "UPDATE messages_by_channel USING TIMESTAMP ? SET content = ?, edited_at = ?"
+            + " WHERE channel_id = ? AND bucket = ? AND message_id = ?";
+
+    /** A deletion: the content is removed (a cell tombstone), the row stays as a tombstone of the message. */
+    public static final String MARK_DELETED = "UPDATE messages_by_channel USING TIMESTAMP ? SET content = null,"
+            + " status = 'deleted', deleted_at = ? WHERE channel_id = ? AND bucket = ? AND message_id = ?";
+
+    /** Whether a message is there and still sent (an edit that lost a race with its deletion is dropped). */
+    public static final String SELECT_STATUS = "SELECT status FROM messages_by_channel"
+            + " WHERE channel_id = ? AND bucket = ? AND message_id = ?";
+
+    /** Records the seq an edit or deletion took in its channel's sequence. */
+    public static final String INSERT_EVENT = "INSERT INTO message_events (channel_id, bucket, epoch, seq, message_id, kind, at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     /** Reads the claim of one send. */
     public static final String SELECT_CLAIM = "SELECT message_id FROM sends_by_client_id"

@@ -25,7 +25,10 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.chat.common.MessageBuckets;
 import dev.chat.common.MessageTables;
+import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
+import dev.chat.common.wire.MessageDeleted;
+import dev.chat.common.wire.MessageUpdated;
 
 /**
  * Writes a batch of messages to Cassandra idempotently, without lightweight transactions. A
@@ -65,6 +68,10 @@ final class MessageStore {
     private final PreparedStatement readClaim;
     private final PreparedStatement writeClaim;
     private final PreparedStatement insert;
+    private final PreparedStatement updateContent;
+    private final PreparedStatement markDeleted;
+    private final PreparedStatement selectStatus;
+    private final PreparedStatement insertEvent;
     private final PreparedStatement probe;
 
     MessageStore(CqlSession session) {
@@ -72,6 +79,10 @@ final class MessageStore {
         this.readClaim = session.prepare(MessageTables.SELECT_CLAIM);
         this.writeClaim = session.prepare(MessageTables.INSERT_CLAIM);
         this.insert = session.prepare(MessageTables.INSERT_MESSAGE);
+        this.updateContent = session.prepare(MessageTables.UPDATE_CONTENT);
+        this.markDeleted = session.prepare(MessageTables.MARK_DELETED);
+        this.selectStatus = session.prepare(MessageTables.SELECT_STATUS);
+        this.insertEvent = session.prepare(MessageTables.INSERT_EVENT);
         this.probe = session.prepare("SELECT message_id FROM messages_by_channel WHERE channel_id = ? AND bucket = ? LIMIT 1");
     }
 
@@ -144,7 +155,47 @@ final class MessageStore {
     private com.datastax.oss.driver.api.core.cql.BoundStatement row(ChatMessage message) {
         return insert.bind(message.channelId(), MessageBuckets.of(message.messageId()), message.messageId(),
                 message.senderId(), message.clientId(), message.content(), message.msgType(), "sent",
-                message.createdAt(), message.seq() > 0 ? message.seq() : null, message.epoch());
+                message.createdAt(), message.seq() > 0 ? message.seq() : null, message.epoch(), micros(message.createdAt()));
+    }
+
+    /**
+     * Applies an edit or a deletion to its message, after the messages of its batch are stored (an
+     * edit always follows its message in the channel's log). Idempotent: applied again it writes the
+     * same cells with the same write time. An edit of a message that is deleted (a race the api
+     * cannot see) or not stored is dropped; a deletion wins over any earlier edit by write time.
+     *
+     * @param change  the edit or deletion
+     * @param timeout how long Cassandra may take
+     * @return whether it changed the message
+     */
+    boolean apply(ChannelEvent change, Duration timeout) throws Exception {
+        UUID channel = change.channelId();
+        UUID messageId = switch (change) {
+            case MessageUpdated edit -> edit.messageId();
+            case MessageDeleted deletion -> deletion.messageId();
+            case ChatMessage message -> throw new IllegalArgumentException("a message is stored, not applied");
+        };
+        java.time.Instant at = change instanceof MessageUpdated edit ? edit.editedAt() : ((MessageDeleted) change).deletedAt();
+        int bucket = MessageBuckets.of(messageId);
+        session.executeAsync(insertEvent.bind(channel, MessageBuckets.of(at), change.epoch(), change.seq(), messageId,
+                change instanceof MessageUpdated ? "edit" : "delete", at).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM))
+                .toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        Row row = session.executeAsync(selectStatus.bind(channel, bucket, messageId).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM))
+                .toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).one();
+        if (row == null || change instanceof MessageUpdated && !"sent".equals(row.getString("status"))) {
+            return false;
+        }
+        var write = change instanceof MessageUpdated edit
+                ? updateContent.bind(micros(at), edit.content(), at, channel, bucket, messageId)
+                : markDeleted.bind(micros(at), at, channel, bucket, messageId);
+        session.executeAsync(write.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)).toCompletableFuture()
+                .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /** @return a Cassandra write time: microseconds since the epoch */
+    static long micros(java.time.Instant at) {
+        return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
     }
 
     /**

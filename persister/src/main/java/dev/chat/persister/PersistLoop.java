@@ -10,7 +10,11 @@ import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.chat.common.MessageConsumers;
+import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
+import dev.chat.common.wire.MessageDeleted;
+import dev.chat.common.wire.MessageUpdated;
+import dev.chat.common.wire.ServerEvent;
 import dev.chat.common.wire.Json;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -122,8 +126,18 @@ final class PersistLoop implements Runnable, AutoCloseable {
         }
     }
 
-    /** One polled record: the message it holds, or why it can never be stored. */
-    private record Pending(ConsumerRecord<String, String> record, ChatMessage message, String poison) {
+    /** One polled record: the message, edit or deletion it holds, or why it can never be stored. */
+    private record Pending(ConsumerRecord<String, String> record, ChannelEvent event, String poison) {
+
+        /** @return the message it holds, or null */
+        ChatMessage message() {
+            return event instanceof ChatMessage message ? message : null;
+        }
+
+        /** @return the edit or deletion it holds, or null */
+        ChannelEvent change() {
+            return event == null || event instanceof ChatMessage ? null : event;
+        }
 
         static Pending of(ConsumerRecord<String, String> record) {
             try {
@@ -190,6 +204,26 @@ final class PersistLoop implements Runnable, AutoCloseable {
      * @throws RetryLater when Cassandra or Kafka is away (nothing is lost: the batch is retried)
      */
     private void storeOrPark(List<Pending> batch, int attempts) throws RetryLater, InterruptedException {
+        storeMessagesOrPark(batch, attempts);
+        // edits and deletions after the messages: an edit always follows its message in the log
+        for (Pending pending : batch) {
+            if (pending.change() == null) {
+                continue;
+            }
+            try {
+                store.apply(pending.change(), STORE_TIMEOUT);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (StoreFailures.classify(e) == StoreFailures.Kind.OUTAGE) {
+                    throw new RetryLater(StoreFailures.unwrap(e));
+                }
+                parkOrRetry(pending.record(), "refused by Cassandra: " + StoreFailures.unwrap(e));
+            }
+        }
+    }
+
+    private void storeMessagesOrPark(List<Pending> batch, int attempts) throws RetryLater, InterruptedException {
         for (Pending pending : batch) {
             if (pending.poison() != null) {
                 parkOrRetry(pending.record(), pending.poison());
@@ -273,28 +307,48 @@ final class PersistLoop implements Runnable, AutoCloseable {
 
     /**
      * @param record a record of chat-messages
-     * @return the chat message it holds
-     * @throws Poison if it is not a storable chat message (the message says why)
+     * @return the message, edit or deletion it holds
+     * @throws Poison if it is not a storable channel event (the message says why)
      */
-    static ChatMessage validate(ConsumerRecord<String, String> record) throws Poison {
+    static ChannelEvent validate(ConsumerRecord<String, String> record) throws Poison {
         if (record.value() == null) {
             throw new Poison("empty value");
         }
-        ChatMessage message;
+        ServerEvent event;
         try {
-            message = Json.decode(record.value(), ChatMessage.class);
+            event = Json.decode(record.value(), ServerEvent.class);
         } catch (JsonProcessingException e) {
             throw new Poison("not a chat message: " + e.getOriginalMessage());
         }
+        if (record.key() != null && event instanceof ChannelEvent placed && placed.channelId() != null
+                && !record.key().equals(placed.channelId().toString())) {
+            throw new Poison("record key " + record.key() + " is not the event's channel_id");
+        }
+        return switch (event) {
+            case ChatMessage message -> validMessage(message);
+            case MessageUpdated edit when edit.channelId() != null && timeUuid(edit.messageId()) && edit.content() != null
+                    && edit.editedAt() != null && edit.seq() > 0 && edit.epoch() != null -> edit;
+            case MessageDeleted deletion when deletion.channelId() != null && timeUuid(deletion.messageId())
+                    && deletion.deletedAt() != null && deletion.seq() > 0 && deletion.epoch() != null -> deletion;
+            case MessageUpdated edit -> throw new Poison("message_updated misses channel_id, a TIMEUUID message_id, content,"
+                    + " edited_at, seq or epoch");
+            case MessageDeleted deletion -> throw new Poison("message_deleted misses channel_id, a TIMEUUID message_id,"
+                    + " deleted_at, seq or epoch");
+            default -> throw new Poison("not a chat message: a " + event.getClass().getSimpleName() + " event");
+        };
+    }
+
+    private static boolean timeUuid(java.util.UUID id) {
+        return id != null && id.version() == 1;
+    }
+
+    private static ChatMessage validMessage(ChatMessage message) throws Poison {
         if (message.channelId() == null || message.messageId() == null || message.clientId() == null
                 || message.content() == null || message.createdAt() == null || message.msgType() == null) {
             throw new Poison("chat message misses channel_id, message_id, client_id, content, msg_type or created_at");
         }
         if (message.messageId().version() != 1) {
             throw new Poison("message_id is not a TIMEUUID");
-        }
-        if (record.key() != null && !record.key().equals(message.channelId().toString())) {
-            throw new Poison("record key " + record.key() + " is not the message's channel_id");
         }
         return message;
     }

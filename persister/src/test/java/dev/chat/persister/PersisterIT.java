@@ -100,6 +100,44 @@ class PersisterIT {
     }
 
     @Test
+    void editsAndDeletionsApplyInLogOrderAndDeletedContentNeverComesBack() throws Exception {
+        UUID channel = UUID.randomUUID();
+        ChatMessage first = message(channel, 7L, "e-1", "hello");
+        ChatMessage second = message(channel, 8L, "e-2", "world");
+        Instant t = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // Cassandra keeps milliseconds
+        var edit = new dev.chat.common.wire.MessageUpdated(channel, first.messageId(), 7L, "hello, edited", t.plusMillis(10),
+                SEQ.incrementAndGet(), "e1");
+        var deletion = new dev.chat.common.wire.MessageDeleted(channel, first.messageId(), 7L, t.plusMillis(20),
+                SEQ.incrementAndGet(), "e1");
+        var lateEdit = new dev.chat.common.wire.MessageUpdated(channel, first.messageId(), 7L, "back from the dead?",
+                t.plusMillis(30), SEQ.incrementAndGet(), "e1");
+        var secondEdit = new dev.chat.common.wire.MessageUpdated(channel, second.messageId(), 8L, "world, v2", t.plusMillis(40),
+                SEQ.incrementAndGet(), "e1");
+        // the first message comes again after its deletion, as a replay of the topic would bring it
+        for (dev.chat.common.wire.ServerEvent event : List.of(first, second, edit, deletion, lateEdit, first, secondEdit)) {
+            produce(channel.toString(), Json.encode(event));
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && rows(channel).stream().noneMatch(r -> "world, v2".equals(r.getString("content")))) {
+            Thread.sleep(200);
+        }
+        List<Row> rows = rows(channel);
+        Row deleted = rows.stream().filter(r -> r.getUuid("message_id").equals(first.messageId())).findFirst().orElseThrow();
+        assertThat(deleted.getString("status")).isEqualTo("deleted");
+        assertThat(deleted.getString("content")).as("the content is gone, and stays gone after the message came again").isNull();
+        assertThat(deleted.getInstant("deleted_at")).isEqualTo(deletion.deletedAt());
+        assertThat(deleted.getInstant("edited_at")).as("the edit after the deletion was dropped").isEqualTo(edit.editedAt());
+        Row edited = rows.stream().filter(r -> r.getUuid("message_id").equals(second.messageId())).findFirst().orElseThrow();
+        assertThat(edited.getString("content")).isEqualTo("world, v2");
+        assertThat(edited.getString("status")).isEqualTo("sent");
+        assertThat(edited.getInstant("edited_at")).isEqualTo(secondEdit.editedAt());
+        List<Long> seqs = cassandra.session().execute("SELECT seq FROM message_events WHERE channel_id = ? AND bucket = ?",
+                channel, MessageBuckets.of(t.plusMillis(10))).all().stream().map(r -> r.getLong("seq")).toList();
+        assertThat(seqs).as("each change's seq is recorded, so the channel's sequence has no gaps")
+                .contains(edit.seq(), deletion.seq(), lateEdit.seq(), secondEdit.seq());
+    }
+
+    @Test
     void poisonRecordGoesToDeadLetterTopicWithReasonAndThePartitionCarriesOn() throws Exception {
         UUID channel = UUID.randomUUID();
         String poison = "{\"this is\": \"not a chat message\"";

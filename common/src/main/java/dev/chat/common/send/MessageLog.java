@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.chat.common.BackendSettings;
+import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -84,7 +85,7 @@ public final class MessageLog implements AutoCloseable {
      * @param message the message
      * @return completes with nothing on success
      */
-    public CompletableFuture<Void> append(ChatMessage message) {
+    public CompletableFuture<Void> append(ChannelEvent message) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(topic, message.channelId().toString(), Json.encode(message)),
@@ -94,19 +95,28 @@ public final class MessageLog implements AutoCloseable {
                         if (error == null) {
                             acknowledged.complete(null);
                             if (late) {
-                                LOG.log(System.Logger.Level.INFO, "message {0} of channel {1} reached Kafka after its send timeout",
-                                        message.messageId(), message.channelId());
+                                LOG.log(System.Logger.Level.INFO, "{0} of channel {1} reached Kafka after its send timeout",
+                                        describe(message), message.channelId());
                             }
                         } else {
                             acknowledged.completeExceptionally(error);
-                            LOG.log(System.Logger.Level.WARNING, "message {0} of channel {1} was not written to Kafka: {2}"
-                                    + " (stored only if its sender retries)", message.messageId(), message.channelId(), error.toString());
+                            LOG.log(System.Logger.Level.WARNING, "{0} of channel {1} was not written to Kafka: {2}"
+                                    + " (stored only if its sender retries)", describe(message), message.channelId(), error.toString());
                         }
                     });
         } catch (RuntimeException e) {
             acknowledged.completeExceptionally(e);
         }
         return acknowledged.orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+    }
+
+    private static String describe(ChannelEvent event) {
+        return switch (event) {
+            case ChatMessage message -> "message " + message.messageId();
+            case dev.chat.common.wire.MessageUpdated edit -> "the edit (seq " + edit.seq() + ") of message " + edit.messageId();
+            case dev.chat.common.wire.MessageDeleted deletion -> "the deletion (seq " + deletion.seq() + ") of message "
+                    + deletion.messageId();
+        };
     }
 
     /**

@@ -16,6 +16,32 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
 
+    /**
+     * The {@code content} of a message or an edit: present, not blank, well-formed text, at most
+     * {@code maxContentChars}.
+     *
+     * @param node     the frame or body
+     * @param clientId echoed in the error, may be null
+     * @return the content
+     * @throws FrameException {@code missing_field}, {@code invalid_field} or {@code too_large}
+     */
+    public String content(JsonNode node, String clientId) throws FrameException {
+        String content = string(node, "content", clientId);
+        if (content.isBlank()) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'content' is empty", clientId);
+        }
+        String contentProblem = TextRules.problem(content, true);
+        if (contentProblem != null) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'content' " + contentProblem, clientId);
+        }
+        int characters = content.codePointCount(0, content.length());
+        if (characters > maxContentChars) {
+            throw new FrameException(ErrorCode.TOO_LARGE, "'content' has " + characters
+                    + " characters; at most " + maxContentChars + " are allowed", clientId);
+        }
+        return content;
+    }
+
     /** Longest client_id accepted (SPEC). */
     public static final int MAX_CLIENT_ID = 64;
     /** Longest epoch a resume may name (epochs are short; see ChannelLog). */
@@ -106,19 +132,7 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
             throw new FrameException(ErrorCode.INVALID_FIELD, "'client_id' " + clientIdProblem, null);
         }
         UUID channelId = uuid(node, "channel_id", clientId);
-        String content = string(node, "content", clientId);
-        if (content.isBlank()) {
-            throw new FrameException(ErrorCode.INVALID_FIELD, "'content' is empty", clientId);
-        }
-        String contentProblem = TextRules.problem(content, true);
-        if (contentProblem != null) {
-            throw new FrameException(ErrorCode.INVALID_FIELD, "'content' " + contentProblem, clientId);
-        }
-        int characters = content.codePointCount(0, content.length());
-        if (characters > maxContentChars) {
-            throw new FrameException(ErrorCode.TOO_LARGE, "'content' has " + characters
-                    + " characters; at most " + maxContentChars + " are allowed", clientId);
-        }
+        String content = content(node, clientId);
         String msgType = node.hasNonNull("msg_type") ? string(node, "msg_type", clientId) : "text";
         if (!MSG_TYPES.contains(msgType)) {
             throw new FrameException(ErrorCode.INVALID_FIELD, "'msg_type' must be text, image or file", clientId);

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Ack.class, name = "ack"),
     @JsonSubTypes.Type(value = ChatMessage.class, name = "message"),
+    @JsonSubTypes.Type(value = MessageUpdated.class, name = "message_updated"),
+    @JsonSubTypes.Type(value = MessageDeleted.class, name = "message_deleted"),
     @JsonSubTypes.Type(value = TypingEvent.class, name = "typing"),
     @JsonSubTypes.Type(value = ReadReceipt.class, name = "read_receipt"),
     @JsonSubTypes.Type(value = PresenceEvent.class, name = "presence"),
