@@ -135,6 +135,22 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   // presence: bob sees alice online, then offline with a last-seen time once her browser is gone
   await bob.page.waitForSelector(`#presence [data-user] .dot.online`, WAIT);
 
+  // alice edits her first message and deletes her second: bob sees both changes live, and history keeps them
+  const mineOne = alice.page.locator('#messages li.mine', { hasText: `one-${RUN}` });
+  await mineOne.locator('button.edit').click();
+  await alice.page.fill('.edit-form input', `one-${RUN}, edited`);
+  await alice.page.click('.edit-form button');
+  await bob.page.waitForSelector(`#messages li:has-text("one-${RUN}, edited") .edited`, WAIT);
+  await alice.page.locator('#messages li.mine', { hasText: `two-${RUN}` }).locator('button.delete').click();
+  await bob.page.waitForSelector('#messages li.deleted .text:text("message deleted")', WAIT);
+  assert.ok(!(await texts(bob.page)).includes(`two-${RUN}`), 'the deleted text is gone on the other side');
+  await bob.page.reload(); // history from the api: the persister applied both
+  await until(async () => {
+    const now = await texts(bob.page);
+    return now.some((t) => t.startsWith(`one-${RUN}, edited`)) && now.includes('message deleted') && !now.includes(`two-${RUN}`);
+  }, 'the edit and the tombstone in history after a reload');
+  await bob.page.waitForSelector(`#presence [data-user] .dot.online`, WAIT);
+
   // alice renames the group: bob's title and list follow (channel_updated)
   await alice.page.click('#rename');
   await alice.page.fill('#rename-name', `crew-${RUN}`);

@@ -243,6 +243,14 @@ function onFrame(frame) {
         loadChannels();
       }
       break;
+    case 'message_updated':
+    case 'message_deleted':
+      if (!advance(frame)) break;
+      if (frame.channel_id === state.current && state.messages.has(frame.message_id)) {
+        renderContent(state.messages.get(frame.message_id).element, frame.type === 'message_deleted'
+          ? { deleted: true } : { content: frame.content, edited_at: frame.edited_at });
+      }
+      break;
     case 'typing':
       if (frame.channel_id === state.current && frame.user_id !== state.session.user_id) showTyping(frame);
       break;
@@ -455,6 +463,8 @@ function showMessage(message) {
     insertInOrder(element, message.message_id);
   }
   element.className = mine ? 'mine' : '';
+  if (message.deleted || message.edited_at) renderContent(element, message);
+  if (mine) addTools(element);
   element.dataset.messageId = message.message_id;
   element.dataset.sender = message.sender_id;
   element.lastChild.dataset.who = mine ? 'you' : `user ${message.sender_id}`;
@@ -480,6 +490,75 @@ function insertInOrder(element, messageId) {
   const later = [...list.children].find((li) => li.dataset.messageId && !notBefore(messageId, li.dataset.messageId));
   list.insertBefore(element, later || null);
   if (!later) list.scrollTop = list.scrollHeight;
+}
+
+// ---- edits and deletions: own messages can be edited and deleted; everyone sees the change ----
+function renderContent(element, change) {
+  const text = element.firstChild;
+  if (change.deleted) {
+    element.classList.add('deleted');
+    text.textContent = 'message deleted';
+    element.querySelector('.tools')?.remove();
+    return;
+  }
+  text.textContent = change.content;
+  if (change.edited_at) {
+    const mark = document.createElement('em');
+    mark.className = 'edited';
+    mark.textContent = ' (edited)';
+    text.append(mark);
+  }
+}
+
+function addTools(element) {
+  if (element.querySelector('.tools') || element.classList.contains('deleted')) return;
+  const tools = document.createElement('span');
+  tools.className = 'tools';
+  for (const [name, action] of [['edit', editMessage], ['delete', deleteMessage]]) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = name;
+    button.textContent = name;
+    button.addEventListener('click', () => action(element));
+    tools.append(button);
+  }
+  element.insertBefore(tools, element.lastChild); // the status line stays last
+}
+
+function editMessage(element) {
+  if (element.querySelector('form')) return;
+  const form = document.createElement('form');
+  form.className = 'edit-form';
+  const input = document.createElement('input');
+  input.value = element.firstChild.firstChild ? element.firstChild.firstChild.textContent : '';
+  input.setAttribute('aria-label', 'Edit the message');
+  input.maxLength = 4000;
+  const save = document.createElement('button');
+  save.type = 'submit';
+  save.textContent = 'Save';
+  form.append(input, save);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const edit = await api('PATCH', `/api/v1/channels/${state.current}/messages/${element.dataset.messageId}`,
+        { content: input.value });
+      renderContent(element, edit); // the message_updated frame says the same
+      form.remove();
+    } catch (error) {
+      $('channel-error').textContent = error.message;
+    }
+  });
+  element.insertBefore(form, element.lastChild);
+  input.focus();
+}
+
+async function deleteMessage(element) {
+  try {
+    await api('DELETE', `/api/v1/channels/${state.current}/messages/${element.dataset.messageId}`);
+    renderContent(element, { deleted: true });
+  } catch (error) {
+    $('channel-error').textContent = error.message;
+  }
 }
 
 function setStatus(element, status) {
