@@ -144,11 +144,23 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   await alice.page.locator('#messages li.mine', { hasText: `two-${RUN}` }).locator('button.delete').click();
   await bob.page.waitForSelector('#messages li.deleted .text:text("message deleted")', WAIT);
   assert.ok(!(await texts(bob.page)).includes(`two-${RUN}`), 'the deleted text is gone on the other side');
+  // bob reacts to alice's third message: alice sees the count, and it is his
+  const third = (page) => page.locator('#messages li', { hasText: `three-${RUN}` });
+  await third(bob.page).locator('.add-reaction').click();
+  await third(bob.page).locator('.picker button', { hasText: '🎉' }).click();
+  await third(alice.page).locator('.reactions button.chip', { hasText: '🎉 1' }).waitFor(WAIT);
+  await third(bob.page).locator('.reactions button.chip.me', { hasText: '🎉 1' }).waitFor(WAIT);
   await bob.page.reload(); // history from the api: the persister applied both
   await until(async () => {
     const now = await texts(bob.page);
     return now.some((t) => t.startsWith(`one-${RUN}, edited`)) && now.includes('message deleted') && !now.includes(`two-${RUN}`);
   }, 'the edit and the tombstone in history after a reload');
+  await until(async () => { // from history, once the persister has it (reload until then)
+    if (await third(bob.page).locator('.reactions button.chip.me', { hasText: '🎉 1' }).count() > 0) return true;
+    await bob.page.reload();
+    await bob.page.locator('#messages li', { hasText: `three-${RUN}` }).waitFor(WAIT);
+    return false;
+  }, 'the reaction in history after a reload');
   await bob.page.waitForSelector(`#presence [data-user] .dot.online`, WAIT);
 
   // alice renames the group: bob's title and list follow (channel_updated)

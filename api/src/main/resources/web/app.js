@@ -251,6 +251,18 @@ function onFrame(frame) {
           ? { deleted: true } : { content: frame.content, edited_at: frame.edited_at });
       }
       break;
+    case 'reaction':
+      if (!advance(frame)) break;
+      if (frame.channel_id === state.current && state.messages.has(frame.message_id)) {
+        const element = state.messages.get(frame.message_id).element;
+        element.reactions ||= new Map();
+        const known = element.reactions.get(frame.emoji) || { count: 0, me: false };
+        const mine = frame.user_id === state.session.user_id;
+        const add = frame.action === 'add';
+        element.reactions.set(frame.emoji, { count: Math.max(0, known.count + (add ? 1 : -1)), me: mine ? add : known.me });
+        renderReactions(element);
+      }
+      break;
     case 'typing':
       if (frame.channel_id === state.current && frame.user_id !== state.session.user_id) showTyping(frame);
       break;
@@ -465,6 +477,10 @@ function showMessage(message) {
   element.className = mine ? 'mine' : '';
   if (message.deleted || message.edited_at) renderContent(element, message);
   if (mine) addTools(element);
+  if (!element.reactions) {
+    element.reactions = new Map((message.reactions || []).map((r) => [r.emoji, { count: r.count, me: r.me }]));
+    renderReactions(element);
+  }
   element.dataset.messageId = message.message_id;
   element.dataset.sender = message.sender_id;
   element.lastChild.dataset.who = mine ? 'you' : `user ${message.sender_id}`;
@@ -499,6 +515,8 @@ function renderContent(element, change) {
     element.classList.add('deleted');
     text.textContent = 'message deleted';
     element.querySelector('.tools')?.remove();
+    element.querySelector('.reactions')?.remove();
+    element.reactions = new Map();
     return;
   }
   text.textContent = change.content;
@@ -507,6 +525,58 @@ function renderContent(element, change) {
     mark.className = 'edited';
     mark.textContent = ' (edited)';
     text.append(mark);
+  }
+}
+
+// ---- reactions: counts per emoji under each message; click one to add or take back yours ------
+const PICKER = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
+
+function renderReactions(element) {
+  if (element.classList.contains('deleted')) return;
+  let box = element.querySelector('.reactions');
+  if (!box) {
+    box = document.createElement('span');
+    box.className = 'reactions';
+    element.insertBefore(box, element.lastChild);
+  }
+  box.replaceChildren();
+  for (const [emoji, { count, me }] of element.reactions) {
+    if (count <= 0) continue;
+    const chip = document.createElement('button');
+    chip.type = 'button';
+    chip.className = me ? 'chip me' : 'chip';
+    chip.textContent = `${emoji} ${count}`;
+    chip.setAttribute('aria-pressed', String(me));
+    chip.addEventListener('click', () => react(element, emoji));
+    box.append(chip);
+  }
+  const add = document.createElement('button');
+  add.type = 'button';
+  add.className = 'add-reaction';
+  add.textContent = '+';
+  add.setAttribute('aria-label', 'React');
+  add.addEventListener('click', () => {
+    const picker = document.createElement('span');
+    picker.className = 'picker';
+    for (const emoji of PICKER) {
+      const choice = document.createElement('button');
+      choice.type = 'button';
+      choice.textContent = emoji;
+      choice.addEventListener('click', () => { picker.remove(); react(element, emoji); });
+      picker.append(choice);
+    }
+    add.replaceWith(picker);
+  });
+  box.append(add);
+}
+
+async function react(element, emoji) {
+  const mine = element.reactions.get(emoji)?.me;
+  try { // the reaction frame updates the counts, for everyone alike
+    await api(mine ? 'DELETE' : 'PUT',
+      `/api/v1/channels/${state.current}/messages/${element.dataset.messageId}/reactions/${encodeURIComponent(emoji)}`);
+  } catch (error) {
+    $('channel-error').textContent = error.message;
   }
 }
 

@@ -21,6 +21,8 @@ final class ChannelRoutes implements HttpService {
             "POST /api/v1/channels", "GET /api/v1/channels", "GET /api/v1/channels/{id}/messages",
             "POST /api/v1/channels/{id}/messages", "PATCH /api/v1/channels/{id}/messages/{message_id}",
             "DELETE /api/v1/channels/{id}/messages/{message_id}",
+            "PUT /api/v1/channels/{id}/messages/{message_id}/reactions/{emoji}",
+            "DELETE /api/v1/channels/{id}/messages/{message_id}/reactions/{emoji}",
             "POST /api/v1/channels/{id}/members", "PUT /api/v1/channels/{id}/read", "GET /api/v1/channels/{id}/read",
             "GET /api/v1/channels/{id}", "PATCH /api/v1/channels/{id}", "DELETE /api/v1/channels/{id}/members/{user_id}");
 
@@ -49,6 +51,8 @@ final class ChannelRoutes implements HttpService {
                 .post("/{id}/messages", this::send)
                 .patch("/{id}/messages/{message_id}", this::edit)
                 .delete("/{id}/messages/{message_id}", this::delete)
+                .put("/{id}/messages/{message_id}/reactions/{emoji}", (request, response) -> react(request, response, true))
+                .delete("/{id}/messages/{message_id}/reactions/{emoji}", (request, response) -> react(request, response, false))
                 .post("/{id}/members", this::addMember)
                 .delete("/{id}/members/{user_id}", this::removeMember)
                 .get("/{id}", this::details)
@@ -151,6 +155,11 @@ final class ChannelRoutes implements HttpService {
 
     private void delete(ServerRequest request, ServerResponse response) {
         editor.delete(Authentication.caller(request), channelId(request), messageId(request));
+        response.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void react(ServerRequest request, ServerResponse response, boolean add) {
+        editor.react(Authentication.caller(request), channelId(request), messageId(request), Problems.pathParam(request, "emoji"), add);
         response.status(Status.NO_CONTENT_204).send();
     }
 

@@ -190,13 +190,15 @@ final class ChannelService {
 
     History.Page history(long caller, UUID channelId, UUID before, UUID after, int limit) {
         ChannelStore.Channel channel = memberChannel(caller, channelId);
+        History.Page page;
         if (after != null) {
-            return history.after(channelId, channel.createdAt(), after, limit);
+            page = history.after(channelId, channel.createdAt(), after, limit);
+        } else if (before != null) {
+            page = history.before(channelId, channel.createdAt(), before, limit);
+        } else {
+            page = history.latest(channelId, channel.createdAt(), limit);
         }
-        if (before != null) {
-            return history.before(channelId, channel.createdAt(), before, limit);
-        }
-        return history.latest(channelId, channel.createdAt(), limit);
+        return history.withReactions(channelId, page, caller);
     }
 
     /**

@@ -33,6 +33,7 @@ final class History {
     private final PreparedStatement oldest;
     private final PreparedStatement newerThan;
     private final PreparedStatement one;
+    private final PreparedStatement reactions;
 
     History(CqlSession session) {
         this.session = session;
@@ -42,6 +43,7 @@ final class History {
         this.oldest = session.prepare(columns + " ORDER BY message_id ASC LIMIT ?");
         this.newerThan = session.prepare(columns + " AND message_id > ? ORDER BY message_id ASC LIMIT ?");
         this.one = session.prepare(columns + " AND message_id = ?");
+        this.reactions = session.prepare(MessageTables.SELECT_REACTIONS);
     }
 
     /**
@@ -52,7 +54,25 @@ final class History {
      */
     record StoredMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content,
                          String msgType, String status, Instant createdAt, Long seq, String epoch, Instant editedAt,
-                         boolean deleted) {
+                         boolean deleted, List<ReactionCount> reactions) {
+        StoredMessage withReactions(List<ReactionCount> counted) {
+            return new StoredMessage(channelId, messageId, senderId, clientId, content, msgType, status, createdAt, seq, epoch,
+                    editedAt, deleted, counted);
+        }
+    }
+
+    /**
+     * How many members reacted to a message with one emoji, and whether the reader did.
+     *
+     * @param emoji the emoji
+     * @param count how many members
+     * @param me    whether the reader is one of them
+     */
+    record ReactionCount(String emoji, int count, boolean me) {
+    }
+
+    /** One member's reaction with one emoji. */
+    record StoredReaction(UUID messageId, String emoji, long userId) {
     }
 
     /** A page of history and whether more lie beyond it. */
@@ -89,6 +109,56 @@ final class History {
     Optional<StoredMessage> message(UUID channel, UUID messageId) {
         return Optional.ofNullable(session.execute(one.bind(channel, MessageBuckets.of(messageId), messageId)).one())
                 .map(History::message);
+    }
+
+    /**
+     * Adds the reactions to a page of messages: one range query per bucket the page spans (usually
+     * one), counted here. A deleted message shows none.
+     *
+     * @param page   the messages
+     * @param reader whose reactions count as {@code me}
+     * @return the page with reaction counts (emoji in the order first used)
+     */
+    Page withReactions(UUID channel, Page page, long reader) {
+        if (page.messages().isEmpty()) {
+            return page;
+        }
+        java.util.Map<Integer, List<StoredMessage>> byBucket = new java.util.TreeMap<>();
+        page.messages().forEach(m -> byBucket.computeIfAbsent(MessageBuckets.of(m.messageId()), k -> new ArrayList<>()).add(m));
+        java.util.Map<UUID, List<StoredReaction>> found = new java.util.HashMap<>();
+        byBucket.forEach((bucket, messages) -> {
+            UUID low = messages.stream().map(StoredMessage::messageId).min(dev.chat.common.TimeUuids::compare).orElseThrow();
+            UUID high = messages.stream().map(StoredMessage::messageId).max(dev.chat.common.TimeUuids::compare).orElseThrow();
+            for (Row row : session.execute(reactions.bind(channel, bucket, low, high))) {
+                found.computeIfAbsent(row.getUuid("message_id"), k -> new ArrayList<>())
+                        .add(new StoredReaction(row.getUuid("message_id"), row.getString("emoji"), row.getLong("user_id")));
+            }
+        });
+        return new Page(page.messages().stream().map(m -> m.deleted() ? m
+                : m.withReactions(count(found.getOrDefault(m.messageId(), List.of()), reader))).toList(), page.hasMore());
+    }
+
+    /** @return the reactions of one message */
+    List<StoredReaction> reactionsOf(UUID channel, UUID messageId) {
+        List<StoredReaction> all = new ArrayList<>();
+        for (Row row : session.execute(reactions.bind(channel, MessageBuckets.of(messageId), messageId, messageId))) {
+            all.add(new StoredReaction(messageId, row.getString("emoji"), row.getLong("user_id")));
+        }
+        return all;
+    }
+
+    private static List<ReactionCount> count(List<StoredReaction> reactions, long reader) {
+        java.util.Map<String, int[]> counts = new java.util.LinkedHashMap<>();
+        java.util.Set<String> mine = new java.util.HashSet<>();
+        for (StoredReaction reaction : reactions) {
+            counts.computeIfAbsent(reaction.emoji(), k -> new int[1])[0]++;
+            if (reaction.userId() == reader) {
+                mine.add(reaction.emoji());
+            }
+        }
+        List<ReactionCount> result = new ArrayList<>();
+        counts.forEach((emoji, n) -> result.add(new ReactionCount(emoji, n[0], mine.contains(emoji))));
+        return result;
     }
 
     /** @return whether the channel has this message */
@@ -148,6 +218,6 @@ final class History {
         return new StoredMessage(row.getUuid("channel_id"), row.getUuid("message_id"), row.getLong("sender_id"),
                 row.getString("client_id"), row.getString("content"), row.getString("msg_type"), row.getString("status"),
                 row.getInstant("created_at"), row.isNull("seq") ? null : row.getLong("seq"), row.getString("epoch"),
-                row.getInstant("edited_at"), "deleted".equals(row.getString("status")));
+                row.getInstant("edited_at"), "deleted".equals(row.getString("status")), List.of());
     }
 }

@@ -1,5 +1,6 @@
 package dev.chat.api;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +13,11 @@ import dev.chat.common.wire.ClientFrames;
 import dev.chat.common.wire.FrameException;
 import dev.chat.common.wire.MessageDeleted;
 import dev.chat.common.wire.MessageUpdated;
+import dev.chat.common.wire.Reaction;
+import dev.chat.common.wire.EmojiRules;
 
 /**
- * Edits and deletions of stored messages. An edit (by the sender) or a deletion (by the sender,
+ * Edits, deletions and reactions of stored messages. An edit (by the sender) or a deletion (by the sender,
  * the group's owner or an administrator) goes the way of a send: through the channel's step in
  * Redis (it takes the next seq and is fanned out to the members' sockets as
  * {@code message_updated} / {@code message_deleted}), then into Kafka before the answer; the
@@ -24,6 +27,8 @@ import dev.chat.common.wire.MessageUpdated;
 final class MessageEditor {
 
     private static final long ANSWER_SECONDS = 30;
+    /** Most different emoji on one message. */
+    static final int MAX_DISTINCT_EMOJI = 20;
 
     private final ChannelStore store;
     private final History history;
@@ -73,6 +78,32 @@ final class MessageEditor {
             return null;
         }
         return (MessageDeleted) write(new MessageDeleted(channelId, messageId, caller, null, 0, null));
+    }
+
+    /**
+     * Adds or removes the caller's reaction. Idempotent: a reaction already there (or already gone)
+     * changes nothing and takes no seq.
+     *
+     * @return the reaction placed in the channel's sequence, or null when nothing changed
+     */
+    Reaction react(long caller, UUID channelId, UUID messageId, String emoji, boolean add) {
+        if (!EmojiRules.isEmoji(emoji)) {
+            throw ApiProblem.badRequest("emoji", "not one emoji: " + (emoji.length() > 40 ? emoji.substring(0, 40) + "…" : emoji));
+        }
+        History.StoredMessage message = changeable(caller, channelId, messageId);
+        if (message.deleted()) {
+            throw ApiProblem.conflict("message " + messageId + " is deleted");
+        }
+        List<History.StoredReaction> reactions = history.reactionsOf(channelId, messageId);
+        boolean there = reactions.stream().anyMatch(r -> r.userId() == caller && r.emoji().equals(emoji));
+        if (there == add) {
+            return null;
+        }
+        long distinct = reactions.stream().map(History.StoredReaction::emoji).distinct().count();
+        if (add && reactions.stream().noneMatch(r -> r.emoji().equals(emoji)) && distinct >= MAX_DISTINCT_EMOJI) {
+            throw ApiProblem.conflict("message " + messageId + " has " + MAX_DISTINCT_EMOJI + " different emoji already");
+        }
+        return (Reaction) write(new Reaction(channelId, messageId, caller, emoji, add ? Reaction.ADD : Reaction.REMOVE, null, 0, null));
     }
 
     private History.StoredMessage changeable(long caller, UUID channelId, UUID messageId) {

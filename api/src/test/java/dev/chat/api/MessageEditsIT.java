@@ -8,6 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.datastax.oss.driver.api.core.uuid.Uuids;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.common.BackendSettings;
 import dev.chat.common.CassandraConnection;
 import dev.chat.common.ChannelEnvelope;
@@ -104,6 +105,60 @@ class MessageEditsIT {
                 Map.of("content", "hi")).status()).isEqualTo(404);
         assertThat(api.call("DELETE", "/api/v1/channels/" + UUID.randomUUID() + "/messages/" + message, writer, null).status())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void membersReactOnceEachAndHistoryCountsTheReactions() throws Exception {
+        long writer = api.user("writer");
+        long fan = api.user("fan");
+        long stranger = api.user("stranger");
+        UUID channel = api.channel(writer, List.of(writer, fan));
+        UUID message = stored(channel, writer, "we shipped");
+        String thumbs = "/api/v1/channels/" + channel + "/messages/" + message + "/reactions/"
+                + java.net.URLEncoder.encode("👍", java.nio.charset.StandardCharsets.UTF_8);
+        LinkedBlockingQueue<String> published = new LinkedBlockingQueue<>();
+        var topic = redis.client().getTopic(ChannelKeys.topic(channel), StringCodec.INSTANCE);
+        int listener = topic.addListener(String.class, (name, payload) -> published.add(payload));
+        try {
+            assertThat(api.call("PUT", thumbs, fan, null).status()).isEqualTo(204);
+            assertThat(ChannelEnvelope.decode(published.poll(10, TimeUnit.SECONDS))).isInstanceOfSatisfying(
+                    dev.chat.common.wire.Reaction.class, reaction -> {
+                        assertThat(reaction.emoji()).isEqualTo("👍");
+                        assertThat(reaction.action()).isEqualTo("add");
+                        assertThat(reaction.userId()).isEqualTo(fan);
+                        assertThat(reaction.seq()).isPositive();
+                    });
+        } finally {
+            topic.removeListener(listener);
+        }
+        // the persister stores it as this row; once it is there, adding again changes nothing
+        react(channel, message, "👍", fan);
+        react(channel, message, "🎉", writer);
+        react(channel, message, "👍", writer);
+        assertThat(api.call("PUT", thumbs, fan, null).status()).isEqualTo(204);
+        assertThat(published.poll(1, TimeUnit.SECONDS)).as("an existing reaction takes no seq").isNull();
+
+        JsonNode reactions = api.call("GET", "/api/v1/channels/" + channel + "/messages", fan, null).json()
+                .path("messages").get(0).path("reactions");
+        assertThat(reactions.toString()).contains("\"emoji\":\"👍\",\"count\":2,\"me\":true")
+                .contains("\"emoji\":\"🎉\",\"count\":1,\"me\":false");
+
+        assertThat(api.call("PUT", thumbs, stranger, null).status()).isEqualTo(403);
+        String path = "/api/v1/channels/" + channel + "/messages/" + message + "/reactions/";
+        assertThat(api.call("PUT", path + "ok", fan, null).status()).as("not an emoji").isEqualTo(400);
+        assertThat(api.call("PUT", path + java.net.URLEncoder.encode("👍👍", java.nio.charset.StandardCharsets.UTF_8), fan, null)
+                .status()).as("two emoji").isEqualTo(400);
+        String[] many = {"😀", "😁", "😂", "🤣", "😃", "😄", "😅", "😆", "😉", "😊", "😋", "😎", "😍", "😘", "🥰", "😗", "😙", "😚"}; // with 👍 and 🎉: 20
+        for (String emoji : many) {
+            react(channel, message, emoji, writer);
+        }
+        assertThat(api.call("PUT", path + java.net.URLEncoder.encode("🦄", java.nio.charset.StandardCharsets.UTF_8), fan, null)
+                .status()).as("past 20 different emoji").isEqualTo(409);
+    }
+
+    private static void react(UUID channel, UUID message, String emoji, long user) {
+        cassandra.session().execute("INSERT INTO reactions (channel_id, bucket, message_id, emoji, user_id) VALUES (?, ?, ?, ?, ?)",
+                channel, MessageBuckets.of(message), message, emoji, user);
     }
 
     /** @return a message as the persister would have stored it */

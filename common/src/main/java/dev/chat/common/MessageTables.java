@@ -38,6 +38,18 @@ public final class MessageTables {
     public static final String SELECT_STATUS = "SELECT status FROM messages_by_channel"
             + " WHERE channel_id = ? AND bucket = ? AND message_id = ?";
 
+    /** A reaction added (write time = the event's time, microseconds, first). */
+    public static final String INSERT_REACTION = "INSERT INTO reactions (channel_id, bucket, message_id, emoji, user_id)"
+            + " VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?";
+
+    /** A reaction removed (write time = the event's time: an add replayed later than it stays removed). */
+    public static final String DELETE_REACTION = "DELETE FROM reactions USING TIMESTAMP ? WHERE channel_id = ? AND bucket = ?"
+            + " AND message_id = ? AND emoji = ? AND user_id = ?";
+
+    /** The reactions of the messages of one bucket between two ids (a page of history). */
+    public static final String SELECT_REACTIONS = "SELECT message_id, emoji, user_id FROM reactions WHERE channel_id = ?"
+            + " AND bucket = ? AND message_id >= ? AND message_id <= ?";
+
     /** Records the seq an edit or deletion took in its channel's sequence. */
     public static final String INSERT_EVENT = "INSERT INTO message_events (channel_id, bucket, epoch, seq, message_id, kind, at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?)";

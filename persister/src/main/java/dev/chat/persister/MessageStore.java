@@ -29,6 +29,7 @@ import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.MessageDeleted;
 import dev.chat.common.wire.MessageUpdated;
+import dev.chat.common.wire.Reaction;
 
 /**
  * Writes a batch of messages to Cassandra idempotently, without lightweight transactions. A
@@ -72,6 +73,8 @@ final class MessageStore {
     private final PreparedStatement markDeleted;
     private final PreparedStatement selectStatus;
     private final PreparedStatement insertEvent;
+    private final PreparedStatement insertReaction;
+    private final PreparedStatement deleteReaction;
     private final PreparedStatement probe;
 
     MessageStore(CqlSession session) {
@@ -83,6 +86,8 @@ final class MessageStore {
         this.markDeleted = session.prepare(MessageTables.MARK_DELETED);
         this.selectStatus = session.prepare(MessageTables.SELECT_STATUS);
         this.insertEvent = session.prepare(MessageTables.INSERT_EVENT);
+        this.insertReaction = session.prepare(MessageTables.INSERT_REACTION);
+        this.deleteReaction = session.prepare(MessageTables.DELETE_REACTION);
         this.probe = session.prepare("SELECT message_id FROM messages_by_channel WHERE channel_id = ? AND bucket = ? LIMIT 1");
     }
 
@@ -169,11 +174,15 @@ final class MessageStore {
      * @return whether it changed the message
      */
     boolean apply(ChannelEvent change, Duration timeout) throws Exception {
+        if (change instanceof Reaction reaction) {
+            return react(reaction, timeout);
+        }
         UUID channel = change.channelId();
         UUID messageId = switch (change) {
             case MessageUpdated edit -> edit.messageId();
             case MessageDeleted deletion -> deletion.messageId();
             case ChatMessage message -> throw new IllegalArgumentException("a message is stored, not applied");
+            case Reaction reaction -> reaction.messageId();
         };
         java.time.Instant at = change instanceof MessageUpdated edit ? edit.editedAt() : ((MessageDeleted) change).deletedAt();
         int bucket = MessageBuckets.of(messageId);
@@ -190,6 +199,22 @@ final class MessageStore {
                 : markDeleted.bind(micros(at), at, channel, bucket, messageId);
         session.executeAsync(write.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)).toCompletableFuture()
                 .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /** A reaction added or removed; its write time orders it against the same user's other ones for that emoji. */
+    private boolean react(Reaction reaction, Duration timeout) throws Exception {
+        UUID channel = reaction.channelId();
+        int bucket = MessageBuckets.of(reaction.messageId());
+        var event = insertEvent.bind(channel, MessageBuckets.of(reaction.at()), reaction.epoch(), reaction.seq(),
+                reaction.messageId(), "reaction", reaction.at());
+        var write = Reaction.ADD.equals(reaction.action())
+                ? insertReaction.bind(channel, bucket, reaction.messageId(), reaction.emoji(), reaction.userId(), micros(reaction.at()))
+                : deleteReaction.bind(micros(reaction.at()), channel, bucket, reaction.messageId(), reaction.emoji(), reaction.userId());
+        for (var statement : List.of(event, write)) {
+            session.executeAsync(statement.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)).toCompletableFuture()
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         return true;
     }
 

@@ -14,6 +14,7 @@ import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.MessageDeleted;
 import dev.chat.common.wire.MessageUpdated;
+import dev.chat.common.wire.Reaction;
 import dev.chat.common.wire.ServerEvent;
 import dev.chat.common.wire.Json;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -330,6 +331,11 @@ final class PersistLoop implements Runnable, AutoCloseable {
                     && edit.editedAt() != null && edit.seq() > 0 && edit.epoch() != null -> edit;
             case MessageDeleted deletion when deletion.channelId() != null && timeUuid(deletion.messageId())
                     && deletion.deletedAt() != null && deletion.seq() > 0 && deletion.epoch() != null -> deletion;
+            case Reaction reaction when reaction.channelId() != null && timeUuid(reaction.messageId()) && reaction.at() != null
+                    && reaction.seq() > 0 && reaction.epoch() != null && dev.chat.common.wire.EmojiRules.isEmoji(reaction.emoji())
+                    && (Reaction.ADD.equals(reaction.action()) || Reaction.REMOVE.equals(reaction.action())) -> reaction;
+            case Reaction reaction -> throw new Poison("reaction misses channel_id, a TIMEUUID message_id, an emoji, action,"
+                    + " at, seq or epoch");
             case MessageUpdated edit -> throw new Poison("message_updated misses channel_id, a TIMEUUID message_id, content,"
                     + " edited_at, seq or epoch");
             case MessageDeleted deletion -> throw new Poison("message_deleted misses channel_id, a TIMEUUID message_id,"

@@ -138,6 +138,31 @@ class PersisterIT {
     }
 
     @Test
+    void reactionsAreAddedAndRemovedInLogOrderAndAReplayedAddStaysRemoved() throws Exception {
+        UUID channel = UUID.randomUUID();
+        ChatMessage message = message(channel, 7L, "r-1", "react to me");
+        Instant t = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var add = new dev.chat.common.wire.Reaction(channel, message.messageId(), 8L, "👍", "add", t.plusMillis(10),
+                SEQ.incrementAndGet(), "e1");
+        var remove = new dev.chat.common.wire.Reaction(channel, message.messageId(), 8L, "👍", "remove", t.plusMillis(20),
+                SEQ.incrementAndGet(), "e1");
+        var other = new dev.chat.common.wire.Reaction(channel, message.messageId(), 9L, "🎉", "add", t.plusMillis(30),
+                SEQ.incrementAndGet(), "e1");
+        for (dev.chat.common.wire.ServerEvent event : List.of(message, add, remove, add, other)) {
+            produce(channel.toString(), Json.encode(event));
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<Row> reactions = List.of();
+        while (System.nanoTime() < deadline && reactions.stream().noneMatch(r -> r.getString("emoji").equals("🎉"))) {
+            Thread.sleep(200);
+            reactions = cassandra.session().execute("SELECT emoji, user_id FROM reactions WHERE channel_id = ? AND bucket = ?",
+                    channel, MessageBuckets.of(message.messageId())).all();
+        }
+        assertThat(reactions).extracting(r -> r.getString("emoji") + ":" + r.getLong("user_id"))
+                .as("the add read again after its removal stays removed").containsExactly("🎉:9");
+    }
+
+    @Test
     void poisonRecordGoesToDeadLetterTopicWithReasonAndThePartitionCarriesOn() throws Exception {
         UUID channel = UUID.randomUUID();
         String poison = "{\"this is\": \"not a chat message\"";

@@ -116,6 +116,8 @@ public final class MessageLog implements AutoCloseable {
             case dev.chat.common.wire.MessageUpdated edit -> "the edit (seq " + edit.seq() + ") of message " + edit.messageId();
             case dev.chat.common.wire.MessageDeleted deletion -> "the deletion (seq " + deletion.seq() + ") of message "
                     + deletion.messageId();
+            case dev.chat.common.wire.Reaction reaction -> "the reaction (seq " + reaction.seq() + ") to message "
+                    + reaction.messageId();
         };
     }
 

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ChatMessage.class, name = "message"),
     @JsonSubTypes.Type(value = MessageUpdated.class, name = "message_updated"),
     @JsonSubTypes.Type(value = MessageDeleted.class, name = "message_deleted"),
+    @JsonSubTypes.Type(value = Reaction.class, name = "reaction"),
     @JsonSubTypes.Type(value = TypingEvent.class, name = "typing"),
     @JsonSubTypes.Type(value = ReadReceipt.class, name = "read_receipt"),
     @JsonSubTypes.Type(value = PresenceEvent.class, name = "presence"),
