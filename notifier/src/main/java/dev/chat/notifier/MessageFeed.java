@@ -13,7 +13,12 @@ import java.util.stream.Collectors;
 import dev.chat.common.BackendSettings;
 import dev.chat.common.MessageConsumers;
 import dev.chat.common.webhooks.WebhookEvents;
+import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
+import dev.chat.common.wire.MessageDeleted;
+import dev.chat.common.wire.MessageUpdated;
+import dev.chat.common.wire.Reaction;
+import dev.chat.common.wire.ServerEvent;
 import dev.chat.common.wire.Json;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,8 +29,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * The notifier's consumer loop on {@code chat-messages} (its own group): each poll's messages are
- * queued for the webhooks that want them in PostgreSQL, then handed to push, then the offsets are
+ * The notifier's consumer loop on {@code chat-messages} (its own group): each poll's events
+ * (messages, edits, deletions, reactions) are queued for the webhooks that want them in PostgreSQL, then handed to push, then the offsets are
  * committed. While PostgreSQL is away the same batch is retried (seeking back, so nothing is
  * skipped; queuing is idempotent per event id). Push is best effort and never holds the stream.
  * Records that are not chat messages are skipped (the persister parks them). One thread.
@@ -85,9 +90,10 @@ final class MessageFeed implements Runnable, AutoCloseable {
                 if (records.isEmpty()) {
                     continue;
                 }
-                List<ChatMessage> messages = messages(records);
+                List<ChannelEvent> events = events(records);
+                List<ChatMessage> messages = events.stream().filter(ChatMessage.class::isInstance).map(ChatMessage.class::cast).toList();
                 try {
-                    int count = queue(messages);
+                    int count = queue(events);
                     metrics.queued(count);
                     if (count > 0) {
                         queued.run();
@@ -124,37 +130,51 @@ final class MessageFeed implements Runnable, AutoCloseable {
         return message.length() > 300 ? message.substring(0, 300) + "…" : message;
     }
 
-    private static List<ChatMessage> messages(ConsumerRecords<String, String> records) {
-        List<ChatMessage> messages = new ArrayList<>(records.count());
+    private static List<ChannelEvent> events(ConsumerRecords<String, String> records) {
+        List<ChannelEvent> events = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> record : records) {
             try {
-                ChatMessage message = record.value() == null ? null : Json.decode(record.value(), ChatMessage.class);
-                if (message != null && message.channelId() != null && message.messageId() != null && message.createdAt() != null) {
-                    messages.add(message);
+                ServerEvent event = record.value() == null ? null : Json.decode(record.value(), ServerEvent.class);
+                if (event instanceof ChannelEvent placed && placed.channelId() != null && placed.epoch() != null
+                        && (!(placed instanceof ChatMessage message) || message.messageId() != null && message.createdAt() != null)) {
+                    events.add(placed);
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 LOG.log(System.Logger.Level.DEBUG, "notifier: skipped a record that is not a chat message at {0}/{1}",
                         record.partition(), record.offset());
             }
         }
-        return messages;
+        return events;
     }
 
     /** @return how many webhook events were queued */
-    private int queue(List<ChatMessage> messages) throws java.sql.SQLException {
-        if (messages.isEmpty()) {
+    private int queue(List<ChannelEvent> events) throws java.sql.SQLException {
+        if (events.isEmpty()) {
             return 0;
         }
-        Set<UUID> channels = messages.stream().map(ChatMessage::channelId).collect(Collectors.toSet());
-        Set<UUID> watched = outbox.channelsWithMessageWebhooks(channels);
+        Set<UUID> channels = events.stream().map(ChannelEvent::channelId).collect(Collectors.toSet());
+        Set<UUID> watched = outbox.channelsWithWebhooks(channels);
         if (watched.isEmpty()) {
             return 0;
         }
-        List<WebhookOutbox.Event> events = messages.stream().filter(message -> watched.contains(message.channelId()))
-                .map(message -> new WebhookOutbox.Event(message.channelId(), "msg_" + message.messageId(), message.createdAt(),
-                        WebhookEvents.body(WebhookEvents.MESSAGE, message.createdAt(), message)))
-                .toList();
-        return outbox.enqueueMessages(events);
+        return outbox.enqueue(events.stream().filter(event -> watched.contains(event.channelId())).map(MessageFeed::webhookEvent).toList());
+    }
+
+    /** @return the webhook event of a channel event: its type, a stable id, its time and body */
+    static WebhookOutbox.Event webhookEvent(ChannelEvent event) {
+        return switch (event) {
+            case ChatMessage message -> new WebhookOutbox.Event(message.channelId(), WebhookEvents.MESSAGE,
+                    "msg_" + message.messageId(), message.createdAt(), WebhookEvents.body(WebhookEvents.MESSAGE, message.createdAt(), message));
+            case MessageUpdated edit -> change(edit, WebhookEvents.MESSAGE_UPDATED, edit.editedAt());
+            case MessageDeleted deletion -> change(deletion, WebhookEvents.MESSAGE_DELETED, deletion.deletedAt());
+            case Reaction reaction -> change(reaction, WebhookEvents.REACTION, reaction.at());
+        };
+    }
+
+    /** A change's id is its place in the channel's sequence: the same event always has the same id. */
+    private static WebhookOutbox.Event change(ChannelEvent event, String type, java.time.Instant at) {
+        return new WebhookOutbox.Event(event.channelId(), type, "evt_" + event.channelId() + "_" + event.epoch() + "_" + event.seq(),
+                at, WebhookEvents.body(type, at, event));
     }
 
     private void rewind(ConsumerRecords<String, String> records) {

@@ -63,22 +63,22 @@ final class WebhookOutbox {
     }
 
     /**
-     * A message event to queue.
+     * An event of the message stream to queue.
      *
      * @param channelId the channel
-     * @param eventId   its id ({@code msg_<message id>})
-     * @param sentAt    when the message was sent (webhooks created after it do not get it)
+     * @param type      message, message_updated, message_deleted or reaction
+     * @param eventId   its id ({@code msg_<message id>}, or {@code evt_<channel>_<epoch>_<seq>} for a change)
+     * @param at        when it happened (webhooks created after it do not get it)
      * @param payload   the JSON body
      */
-    record Event(UUID channelId, String eventId, Instant sentAt, String payload) {
+    record Event(UUID channelId, String type, String eventId, Instant at, String payload) {
     }
 
-    /** @return which of the channels have an active webhook for {@code message} events */
-    Set<UUID> channelsWithMessageWebhooks(Set<UUID> channels) throws SQLException {
+    /** @return which of the channels have an active webhook */
+    Set<UUID> channelsWithWebhooks(Set<UUID> channels) throws SQLException {
         try (Connection connection = db.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT DISTINCT channel_id FROM webhooks WHERE channel_id = ANY(?) AND disabled_at IS NULL "
-                             + "AND 'message' = ANY(events)")) {
+                     "SELECT DISTINCT channel_id FROM webhooks WHERE channel_id = ANY(?) AND disabled_at IS NULL")) {
             Array ids = connection.createArrayOf("uuid", channels.toArray());
             select.setArray(1, ids);
             Set<UUID> found = new HashSet<>();
@@ -92,24 +92,26 @@ final class WebhookOutbox {
     }
 
     /**
-     * Queues message events for every active webhook of their channel that subscribed to messages and
-     * existed when the message was sent (2 s of clock skew allowed). Idempotent per event id.
+     * Queues events for every active webhook of their channel that subscribed to their type and
+     * existed when they happened (2 s of clock skew allowed). Idempotent per event id.
      *
      * @param events the events
      * @return how many were queued (webhooks × events, repeats not counted)
      */
-    int enqueueMessages(List<Event> events) throws SQLException {
+    int enqueue(List<Event> events) throws SQLException {
         try (Connection connection = db.getConnection();
              PreparedStatement insert = connection.prepareStatement(
                      "INSERT INTO webhook_outbox (webhook_id, event_id, event_type, payload) "
-                             + "SELECT id, ?, 'message', ? FROM webhooks WHERE channel_id = ? AND disabled_at IS NULL "
-                             + "AND 'message' = ANY(events) AND created_at <= CAST(? AS timestamptz) + interval '2 seconds' "
+                             + "SELECT id, ?, ?, ? FROM webhooks WHERE channel_id = ? AND disabled_at IS NULL "
+                             + "AND ? = ANY(events) AND created_at <= CAST(? AS timestamptz) + interval '2 seconds' "
                              + "ON CONFLICT (webhook_id, event_id) DO NOTHING")) {
             for (Event event : events) {
                 insert.setString(1, event.eventId());
-                insert.setString(2, event.payload());
-                insert.setObject(3, event.channelId());
-                insert.setTimestamp(4, Timestamp.from(event.sentAt()));
+                insert.setString(2, event.type());
+                insert.setString(3, event.payload());
+                insert.setObject(4, event.channelId());
+                insert.setString(5, event.type());
+                insert.setTimestamp(6, Timestamp.from(event.at()));
                 insert.addBatch();
             }
             int queued = 0;

@@ -62,6 +62,7 @@ class NotifierIT {
     private static StackEndpoints endpoints;
     private static ServiceProcess api;
     private static ServiceProcess gateway;
+    private static ServiceProcess persister;
     private static ServiceRuntime notifier;
     private static Tokens tokens;
     private static VapidKeys vapid;
@@ -75,6 +76,9 @@ class NotifierIT {
         api = ServiceProcess.launch(settings.home(), "api", "api-notifier-it", freePort(), endpoints.serviceEnvironment(),
                 settings.logDir(), "256m");
         gateway = ServiceProcess.launch(settings.home(), "gateway", "gateway-notifier-it", freePort(),
+                endpoints.serviceEnvironment(), settings.logDir(), "256m");
+        // edits, deletions and reactions need the message stored first
+        persister = ServiceProcess.launch(settings.home(), "persister", "persister-notifier-it", freePort(),
                 endpoints.serviceEnvironment(), settings.logDir(), "256m");
         vapid = VapidKeys.generate();
         Map<String, String> config = new HashMap<>(endpoints.serviceConfig());
@@ -102,6 +106,7 @@ class NotifierIT {
         tokens = Tokens.create(ServiceConfig.load(endpoints.serviceConfig()));
         api.awaitReady(WAIT);
         gateway.awaitReady(WAIT);
+        persister.awaitReady(WAIT);
     }
 
     @AfterAll
@@ -111,6 +116,7 @@ class NotifierIT {
         }
         api.stop();
         gateway.stop();
+        persister.stop();
         fcm.close();
     }
 
@@ -177,6 +183,43 @@ class NotifierIT {
     }
 
     @Test
+    void editsDeletionsAndReactionsReachTheWebhooksThatWantThem() throws Exception {
+        long owner = user("owner");
+        long fan = user("fan");
+        String channel = group(owner, fan);
+        try (RecordingEndpoint receiver = new RecordingEndpoint(0)) {
+            call(owner, "POST", "/api/v1/channels/" + channel + "/webhooks", Map.of("url", receiver.url("/hook"),
+                    "events", List.of("message_updated", "message_deleted", "reaction")));
+            String first = send(owner, channel, "draft").path("message_id").asText();
+            String second = send(owner, channel, "oops").path("message_id").asText();
+            String path = "/api/v1/channels/" + channel + "/messages/";
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (status(owner, "PATCH", path + first, Map.of("content", "final")) == 404 && System.nanoTime() < deadline) {
+                Thread.sleep(100); // until the persister has stored it
+            }
+            while (status(owner, "DELETE", path + second, null) == 404 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(status(fan, "PUT", path + first + "/reactions/" + java.net.URLEncoder.encode("🎉", StandardCharsets.UTF_8), null))
+                    .isEqualTo(204);
+            List<RecordingEndpoint.Request> got = receiver.await(requests -> ids(requests).size() >= 3, WAIT,
+                    "an edit, a deletion and a reaction");
+            List<JsonNode> bodies = new ArrayList<>();
+            for (RecordingEndpoint.Request request : got) {
+                bodies.add(Json.tree(request.text()));
+            }
+            assertThat(bodies).extracting(body -> body.path("type").asText())
+                    .as("in the channel's order; messages not subscribed to are not sent")
+                    .containsExactly("message_updated", "message_deleted", "reaction");
+            assertThat(bodies.get(0).path("data").path("content").asText()).isEqualTo("final");
+            assertThat(bodies.get(1).path("data").path("message_id").asText()).isEqualTo(second);
+            assertThat(bodies.get(2).path("data").path("emoji").asText()).isEqualTo("🎉");
+            assertThat(bodies.get(2).path("data").path("user_id").asLong()).isEqualTo(fan);
+            assertThat(got.get(2).header("webhook-id")).startsWith("evt_" + channel + "_");
+        }
+    }
+
+    @Test
     void aRetriedSendReachesTheWebhookOnce() throws Exception {
         long owner = user("owner");
         String channel = group(owner);
@@ -230,7 +273,7 @@ class NotifierIT {
         String path = "/api/v1/channels/" + channel + "/webhooks";
         assertThat(status(member, "POST", path, Map.of("url", "http://127.0.0.1:9/x", "events", List.of("message")))).isEqualTo(403);
         assertThat(status(owner, "POST", path, Map.of("url", "ftp://127.0.0.1/x", "events", List.of("message")))).isEqualTo(400);
-        assertThat(status(owner, "POST", path, Map.of("url", "http://127.0.0.1:9/x", "events", List.of("reaction")))).isEqualTo(400);
+        assertThat(status(owner, "POST", path, Map.of("url", "http://127.0.0.1:9/x", "events", List.of("typing")))).isEqualTo(400);
         assertThat(status(owner, "POST", path, Map.of("url", "http://127.0.0.1:9/x", "events", List.of()))).isEqualTo(400);
         assertThat(status(user("outsider"), "GET", path, null)).isEqualTo(403);
         assertThat(status(owner, "DELETE", path + "/" + UUID.randomUUID(), null)).isEqualTo(404);

@@ -16,12 +16,19 @@ public final class WebhookEvents {
 
     /** A new message in the channel (data: the message as in history). */
     public static final String MESSAGE = "message";
+    /** A message was edited (data: the message_updated event: message_id, content, edited_at, seq, …). */
+    public static final String MESSAGE_UPDATED = "message_updated";
+    /** A message was deleted (data: the message_deleted event). */
+    public static final String MESSAGE_DELETED = "message_deleted";
+    /** A reaction was added or removed (data: the reaction event: emoji, user_id, action, …). */
+    public static final String REACTION = "reaction";
     /** A user was added to the channel (data: channel_id, user_id). */
     public static final String MEMBER_JOINED = "member_joined";
     /** A user left or was removed (data: channel_id, user_id). */
     public static final String MEMBER_LEFT = "member_left";
     /** What can be subscribed to today. */
-    public static final List<String> SUPPORTED = List.of(MESSAGE, MEMBER_JOINED, MEMBER_LEFT);
+    public static final List<String> SUPPORTED = List.of(MESSAGE, MESSAGE_UPDATED, MESSAGE_DELETED, REACTION, MEMBER_JOINED,
+            MEMBER_LEFT);
 
     private WebhookEvents() {
     }
