@@ -176,6 +176,55 @@ class OperatorCommandsIT {
     }
 
     @Test
+    void dlqListsShowsAndReplaysParkedRecords() throws Exception {
+        String value = "{\"not\":\"a message " + UUID.randomUUID() + "\"}";
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            // parked as the persister parks: the record as it was, with why and from where
+            ProducerRecord<String, String> parked = new ProducerRecord<>("chat-messages-dlq", "some-channel", value);
+            parked.headers().add("reason", "not a chat message: test".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .add("source", "chat-messages/0@1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            producer.send(parked).get(10, TimeUnit.SECONDS);
+        }
+        Run listed = chatctl("dlq", "list", "--limit", "500", "--json");
+        assertThat(listed.code()).as(listed.err()).isZero();
+        JsonNode record = null;
+        for (JsonNode candidate : listed.json().path("records")) {
+            if (value.equals(candidate.path("value").asText())) {
+                record = candidate;
+            }
+        }
+        assertThat(record).as("listed").isNotNull();
+        assertThat(record.path("reason").asText()).isEqualTo("not a chat message: test");
+        String id = record.path("id").asText();
+        Run shown = chatctl("dlq", "show", id, "--json");
+        assertThat(shown.json().path("value").asText()).isEqualTo(value);
+        assertThat(shown.json().path("source").asText()).isEqualTo("chat-messages/0@1");
+
+        Run plan = chatctl("dlq", "replay", id);
+        assertThat(plan.code()).isZero();
+        assertThat(plan.out()).contains("would replay " + id);
+        Run replayed = chatctl("dlq", "replay", id, "--execute", "--json");
+        assertThat(replayed.code()).as(replayed.err()).isZero();
+        String[] where = replayed.json().path("written").get(0).asText().split("@");
+        Properties consumerProps = new Properties();
+        consumerProps.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(consumerProps,
+                new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.StringDeserializer())) {
+            var partition = new org.apache.kafka.common.TopicPartition("chat-messages", Integer.parseInt(where[0]));
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, Long.parseLong(where[1]));
+            var again = consumer.poll(Duration.ofSeconds(10)).records(partition).getFirst();
+            assertThat(again.value()).isEqualTo(value);
+            assertThat(new String(again.headers().lastHeader("replayed-from").value(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("chat-messages-dlq/" + id);
+        }
+        assertThat(chatctl("dlq", "show", "0@999999999").code()).isEqualTo(ChatCtl.FAILED);
+        assertThat(chatctl("dlq", "show", "nonsense").code()).isEqualTo(ChatCtl.USAGE);
+    }
+
+    @Test
     void presenceShowsAConnectedUserWithDeviceThenOfflineWithLastSeen() throws Exception {
         long user = Long.parseLong(chatctl("users", "create", "p-" + UUID.randomUUID().toString().substring(0, 8)).out().strip());
         String token = chatctl("token", Long.toString(user)).out().strip();
