@@ -68,7 +68,7 @@ public final class ApiMain {
         try {
             Database database = runtime.own(Database.open(backends, config.get("db.statements")));
             Credentials credentials = Credentials.create(config, database.dataSource());
-            runtime.own(credentials.apiTokens());
+            runtime.own(credentials);
             CassandraConnection cassandra = runtime.own(CassandraConnection.open("api", backends));
             RedisConnection redis = runtime.own(RedisConnection.open("api", backends));
             KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
@@ -95,7 +95,8 @@ public final class ApiMain {
             History history = new History(cassandra.session());
             MessageEditor editor = new MessageEditor(store, history, channelLog, log, frames, settings);
             ChannelService channels = new ChannelService(store, history, events, settings);
-            UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), credentials.jwts(), settings);
+            UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), credentials.jwts(), settings,
+                    credentials.deactivated()::isDeactivated);
             // Kafka is needed only by POST /channels/{id}/messages: shown, but the api stays ready without it
             List<HealthCheck> checks = List.of(database.health(), cassandra.health(), redis.health(),
                     ReadinessCheck.informational("kafka", kafka::lastKnownUp, "sending messages over REST (503)"));

@@ -32,9 +32,12 @@ final class UserRoutes implements HttpService {
     private final PresenceReader presence;
     private final Tokens tokens;
     private final ApiSettings settings;
+    private final java.util.function.LongPredicate deactivated;
     private final RateLimiter devLogins = new RateLimiter(DEV_LOGINS_PER_SECOND, DEV_LOGIN_BURST);
 
-    UserRoutes(ChannelStore store, PresenceReader presence, Tokens tokens, ApiSettings settings) {
+    UserRoutes(ChannelStore store, PresenceReader presence, Tokens tokens, ApiSettings settings,
+               java.util.function.LongPredicate deactivated) {
+        this.deactivated = deactivated;
         this.store = store;
         this.presence = presence;
         this.tokens = tokens;
@@ -110,6 +113,9 @@ final class UserRoutes implements HttpService {
         ChannelStore.User user = store.insertUser(name).or(() -> store.userByName(name)).orElseThrow();
         if (settings.admins().contains(user.id())) {
             throw ApiProblem.forbidden("the local-stack login does not sign in administrators (api.admins); use chatctl token");
+        }
+        if (deactivated.test(user.id())) {
+            throw ApiProblem.forbidden("'" + name + "' is deactivated");
         }
         if (user.bot()) {
             throw ApiProblem.forbidden("'" + name + "' is a bot: bots authenticate with API tokens (chatctl tokens create)");

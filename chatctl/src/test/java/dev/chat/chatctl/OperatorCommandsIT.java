@@ -176,6 +176,41 @@ class OperatorCommandsIT {
     }
 
     @Test
+    void aDeactivatedUsersTokensStopWorkingAndTheirSocketsCloseUntilReactivated() throws Exception {
+        long user = Long.parseLong(chatctl("users", "create", "d-" + UUID.randomUUID().toString().substring(0, 8)).out().strip());
+        String token = chatctl("token", Long.toString(user)).out().strip();
+        assertThat(apiStatus(token)).isEqualTo(200);
+        try (WsProbe socket = new WsProbe(gateway.port(), token)) {
+            socket.await(frame -> frame.path("type").asText().equals("hello"), WAIT);
+            Run deactivated = chatctl("users", "deactivate", Long.toString(user));
+            assertThat(deactivated.code()).as(deactivated.err()).isZero();
+            assertThat(socket.awaitClose(Duration.ofSeconds(15))).as("closed, not to come back").isEqualTo(4003);
+        }
+        assertThat(awaitApiStatus(token, 401)).isEqualTo(401);
+        assertThat(chatctl("users", "list", "--deactivated", "--limit", "100000", "--json").json().path("users")
+                .findValuesAsText("user_id")).contains(Long.toString(user));
+        assertThat(chatctl("users", "reactivate", Long.toString(user)).code()).isZero();
+        assertThat(awaitApiStatus(token, 200)).as("the same token works again").isEqualTo(200);
+        assertThat(chatctl("users", "deactivate", "999999999").code()).isEqualTo(ChatCtl.FAILED);
+    }
+
+    private static int apiStatus(String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/channels"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** @return the status, once it is the expected one or 15 s passed (changes reach the api by polling) */
+    private static int awaitApiStatus(String token, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        int status = apiStatus(token);
+        while (status != expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            status = apiStatus(token);
+        }
+        return status;
+    }
+
+    @Test
     void dlqListsShowsAndReplaysParkedRecords() throws Exception {
         String value = "{\"not\":\"a message " + UUID.randomUUID() + "\"}";
         Properties props = new Properties();

@@ -46,6 +46,7 @@ final class Gateway implements AutoCloseable {
         Presence presence = new Presence(redis, fanOut, settings.presenceTtl());
         Sessions sessions = new Sessions(settings, metrics, registry, memberships, presence, channels);
         credentials.apiTokens().onRevoked(sessions::tokenRevoked);
+        credentials.deactivated().onDeactivated(sessions::userDeactivated);
         ChatSocket.Handlers handlers = new ChatSocket.Handlers(credentials,
                 new ClientFrames(settings.maxContentChars(), settings.maxPresenceUsers()), settings,
                 metrics, sessions, new SendPath(memberships, channels, log, metrics),

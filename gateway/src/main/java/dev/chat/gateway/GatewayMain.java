@@ -59,7 +59,7 @@ public final class GatewayMain {
             HikariDataSource postgres = runtime.own(PostgresPool.create("gateway-postgres", backends));
             Memberships memberships = new Memberships(postgres, settings.membershipCacheTtl(), metrics);
             Credentials credentials = Credentials.create(config, postgres);
-            runtime.own(credentials.apiTokens());
+            runtime.own(credentials);
             KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
             kafka.probeEvery(java.time.Duration.ofSeconds(2));
             MessageLog log = runtime.own(MessageLog.open("gateway", backends, settings.kafkaSendTimeout(),

@@ -127,6 +127,18 @@ final class Sessions {
         }
     }
 
+    /** Close code for the sockets of a deactivated user: do not reconnect. */
+    static final int DEACTIVATED = 4003;
+
+    /**
+     * Closes every socket of a user who was just deactivated (4003).
+     *
+     * @param userId the user
+     */
+    void userDeactivated(long userId) {
+        registry.connectionsOf(userId).forEach(connection -> connection.outbox().close(DEACTIVATED, "account deactivated"));
+    }
+
     /** Closes every socket with 1001 (going away) and waits up to the shutdown grace for them. */
     void closeAll() {
         closing = true;

@@ -94,8 +94,8 @@ public final class ApiTokens implements AutoCloseable {
         // last_used_at is written when a token is loaded, so at most once per cache period per instance
         try (Connection connection = db.getConnection();
              PreparedStatement use = connection.prepareStatement(
-                     "UPDATE api_tokens SET last_used_at = now() WHERE token_hash = ? AND revoked_at IS NULL "
-                             + "RETURNING id::text, user_id")) {
+                     "UPDATE api_tokens t SET last_used_at = now() FROM users u WHERE t.token_hash = ? AND t.revoked_at IS NULL "
+                             + "AND u.id = t.user_id AND u.deactivated_at IS NULL RETURNING t.id::text, t.user_id")) {
             use.setBytes(1, hash(token));
             try (ResultSet row = use.executeQuery()) {
                 if (!row.next()) {
