@@ -41,7 +41,7 @@ public final class ApiMain {
 
     /** Every route, as documented in META-INF/openapi.yaml (ApiOpenApiIT compares them). */
     static final List<String> ROUTES = java.util.stream.Stream.of(ChannelRoutes.ROUTES, UserRoutes.ROUTES,
-            BlockRoutes.ROUTES, BotRoutes.ROUTES, WebhookRoutes.ROUTES, PushRoutes.ROUTES).flatMap(List::stream).toList();
+            BlockRoutes.ROUTES, BotRoutes.ROUTES, WebhookRoutes.ROUTES, PushRoutes.ROUTES, FileRoutes.ROUTES).flatMap(List::stream).toList();
 
     private ApiMain() {
     }
@@ -102,10 +102,13 @@ public final class ApiMain {
                     ReadinessCheck.informational("kafka", kafka::lastKnownUp, "sending messages over REST (503)"));
             ObserveFeature observe = ServiceRuntime.observe(config, checks);
             BotRoutes bots = new BotRoutes(new BotAccounts(database.dataSource()), store, settings);
+            java.util.Optional<FileStore> files = FileStore.create(config);
+            files.ifPresent(runtime::own);
+            FileRoutes fileRoutes = new FileRoutes(files, store, settings);
             runtime.start(config.get("server"), server -> setup(server, settings, credentials,
                     new ChannelRoutes(channels, sender, editor), new WebhookRoutes(new WebhookStore(database.client()), store,
                             OutboundTargets.create(config), settings), new BlockRoutes(store, events), users, bots,
-                    new PushRoutes(database.client(), OutboundTargets.create(config)), observe));
+                    new PushRoutes(database.client(), OutboundTargets.create(config)), fileRoutes, observe));
             return runtime;
         } catch (RuntimeException e) {
             runtime.close(); // whatever was opened before the failure
@@ -125,6 +128,7 @@ public final class ApiMain {
      * @param users       /api/v1/users and /api/v1/dev/login
      * @param bots        /api/v1/bots and /api/v1/tokens
      * @param push        /api/v1/push
+     * @param files       /api/v1/channels/{id}/uploads and /files
      * @param observe     health and metrics (ServiceRuntime.observe)
      */
     /** @return what the browser client needs: the gateways, and the VAPID key when push is on */
@@ -137,17 +141,17 @@ public final class ApiMain {
 
     private static void setup(WebServerConfig.Builder server, ApiSettings settings, Credentials credentials,
                               ChannelRoutes channels, WebhookRoutes webhooks, BlockRoutes blocks, UserRoutes users, BotRoutes bots,
-                              PushRoutes push, ObserveFeature observe) {
+                              PushRoutes push, FileRoutes files, ObserveFeature observe) {
         server.addFeature(observe);
         // the document at /openapi is META-INF/openapi.yaml; ApiOpenApiIT keeps it true to the routes
         server.addFeature(OpenApiFeature.create());
         server.routing(routing -> {
-            routing.addFilter(new SecurityHeaders(settings.clientGateways()));
+            routing.addFilter(new SecurityHeaders(settings.clientGateways(), files.origin()));
             routing.addFilter(new RequestMetrics(Metrics.globalRegistry(),
                     ROUTES));
             routing.addFilter(new Authentication(credentials, new RateLimiter(settings.ratePerSecond(), settings.rateBurst())));
             Problems.register(routing);
-            routing.register("/api/v1/channels", channels, webhooks);
+            routing.register("/api/v1/channels", channels, webhooks, files);
             routing.register("/api/v1/blocks", blocks);
             routing.register("/api/v1", users, bots);
             routing.register("/api/v1/push", push);

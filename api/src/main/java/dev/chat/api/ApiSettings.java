@@ -23,11 +23,12 @@ import io.helidon.config.Config;
  * @param maxContentChars      longest message content
  * @param maxWebhooksPerChannel most webhooks one channel may have
  * @param vapidPublicKey       the notifier's Web Push key for browsers (push.vapidpublickey), null when push is off
+ * @param maxUploadBytes       largest file accepted for upload
  */
 record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ratePerSecond, int rateBurst,
                    java.util.List<String> clientGateways, int maxMembersPerRequest, Duration kafkaSendTimeout,
                    Duration kafkaRetryWindow, int maxContentChars, int maxWebhooksPerChannel,
-                   String vapidPublicKey) {
+                   String vapidPublicKey, long maxUploadBytes) {
 
     static ApiSettings create(Config config) {
         String admins = config.get("api.admins").asString().orElse("");
@@ -56,7 +57,8 @@ record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ra
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "api.kafkaretrymillis", 120_000)),
                 ServiceConfig.positiveInt(config, "api.maxcontentchars", 4_000),
                 ServiceConfig.positiveInt(config, "api.maxwebhookspechannel", 10),
-                config.get("push.vapidpublickey").asString().filter(key -> !key.isBlank()).orElse(null));
+                config.get("push.vapidpublickey").asString().filter(key -> !key.isBlank()).orElse(null),
+                ServiceConfig.positiveInt(config, "api.maxuploadbytes", 10 * 1024 * 1024));
     }
 
     private static boolean loopback(String host) {

@@ -25,12 +25,14 @@ final class SecurityHeaders implements Filter {
     private final String policy;
 
     /**
-     * @param gateways the gateway URLs the web client connects to (ws://host:port/ws)
+     * @param gateways   the gateway URLs the web client connects to (ws://host:port/ws)
+     * @param fileOrigin the file store's origin (uploads go there, images come from there), if any
      */
-    SecurityHeaders(List<String> gateways) {
+    SecurityHeaders(List<String> gateways, java.util.Optional<String> fileOrigin) {
         String sockets = gateways.stream().map(SecurityHeaders::origin).distinct().collect(Collectors.joining(" "));
-        this.policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' "
-                + sockets + "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        String files = fileOrigin.map(origin -> " " + origin).orElse("");
+        this.policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:" + files + "; connect-src 'self' "
+                + sockets + files + "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 
     private static String origin(String url) {

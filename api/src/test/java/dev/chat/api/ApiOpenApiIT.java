@@ -70,6 +70,7 @@ class ApiOpenApiIT {
                     .replace("{token_id}", UUID.randomUUID().toString())
                     .replace("{webhook_id}", UUID.randomUUID().toString())
                     .replace("{message_id}", UUID.randomUUID().toString()).replace("{emoji}", "%F0%9F%91%8D")
+                    .replace("{file_id}", UUID.randomUUID().toString())
                     .replace("{user_id}", "999999999"); // no such user: 404 (a block answers 204 without a body)
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path))
                     .header("Authorization", "Bearer " + token)

@@ -243,7 +243,8 @@ record RequestCorpus(Tokens tokens, long caller, long admin, long other, UUID me
                     route.contains("/users/") || route.contains("/bots/") ? Long.toString(other) : member.toString())
                     .replace("{user_id}", Long.toString(other)).replace("{token_id}", UUID.randomUUID().toString())
                     .replace("{webhook_id}", UUID.randomUUID().toString())
-                    .replace("{message_id}", UUID.randomUUID().toString()).replace("{emoji}", "%F0%9F%91%8D");
+                    .replace("{message_id}", UUID.randomUUID().toString()).replace("{emoji}", "%F0%9F%91%8D")
+                    .replace("{file_id}", UUID.randomUUID().toString());
             for (var header : badHeaders.entrySet()) {
                 cases.add(new Case(route + " " + header.getKey(), method, path, header.getValue(), JSON,
                         method.equals("GET") || method.equals("DELETE") ? null : "{}".getBytes(StandardCharsets.UTF_8), 401, null));

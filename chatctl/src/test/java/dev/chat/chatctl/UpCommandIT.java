@@ -62,7 +62,7 @@ class UpCommandIT {
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("CHAT_STACK_DIR", stackDir.toString());
         for (String key : List.of("REDIS_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "CASSANDRA_PORT",
-                "CASSANDRA_STORAGE_PORT", "POSTGRES_PORT")) {
+                "CASSANDRA_STORAGE_PORT", "POSTGRES_PORT", "S3_PORT")) {
             env.put("CHAT_STACK_" + key, Integer.toString(freePort(taken)));
         }
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/chatctl").toString(), "up",

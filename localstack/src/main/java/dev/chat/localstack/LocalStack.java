@@ -35,7 +35,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalStack(StackSettings settings) {
         this.settings = settings;
         this.services = List.of(new RedisNode(settings), new PostgresNode(settings),
-                new KafkaNode(settings), new CassandraNode(settings));
+                new KafkaNode(settings), new CassandraNode(settings), new S3ProxyNode(settings));
     }
 
     /** Reports start-up progress, e.g. to an operator's terminal. */

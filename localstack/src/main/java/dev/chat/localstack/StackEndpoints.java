@@ -13,13 +13,15 @@ import java.util.Map;
  * @param cassandraDatacenter   local data center name
  * @param postgresUrl           JDBC URL of the chat database
  * @param postgresUser          database user (the local stack trusts loopback: no password)
+ * @param s3Endpoint            the S3-compatible store for uploads, e.g. {@code http://127.0.0.1:19000}
  */
 public record StackEndpoints(String redisAddress,
                              String kafkaBootstrap,
                              String cassandraContactPoint,
                              String cassandraDatacenter,
                              String postgresUrl,
-                             String postgresUser) {
+                             String postgresUser,
+                             String s3Endpoint) {
 
     static StackEndpoints of(StackSettings settings) {
         return new StackEndpoints("redis://127.0.0.1:" + settings.redisPort(),
@@ -27,7 +29,8 @@ public record StackEndpoints(String redisAddress,
                 "127.0.0.1:" + settings.cassandraPort(),
                 CassandraNode.DATACENTER,
                 "jdbc:postgresql://127.0.0.1:" + settings.postgresPort() + "/" + PostgresNode.DATABASE,
-                PostgresNode.USER);
+                PostgresNode.USER,
+                "http://127.0.0.1:" + settings.s3Port());
     }
 
     /**
@@ -44,6 +47,10 @@ public record StackEndpoints(String redisAddress,
         config.put("cassandra.datacenter", cassandraDatacenter);
         config.put("postgres.url", postgresUrl);
         config.put("postgres.username", postgresUser);
+        config.put("s3.endpoint", s3Endpoint);
+        config.put("s3.bucket", S3ProxyNode.BUCKET);
+        config.put("s3.accesskey", S3ProxyNode.ACCESS_KEY);
+        config.put("s3.secretkey", S3ProxyNode.SECRET_KEY);
         // a developer machine: the public signing key, the name-only login
         config.put("chat.profile", "local");
         // webhooks and push endpoints on this machine (test receivers, a local push service)

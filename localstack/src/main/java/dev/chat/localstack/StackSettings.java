@@ -24,6 +24,7 @@ import java.util.Properties;
  * @param cassandraStoragePort Cassandra internode port
  * @param cassandraHeap        Cassandra heap, e.g. 512m
  * @param postgresPort         PostgreSQL port
+ * @param s3Port               S3Proxy port
  * @param readyTimeout         how long to wait for each service to become ready
  */
 public record StackSettings(Path home,
@@ -37,6 +38,7 @@ public record StackSettings(Path home,
                             int cassandraStoragePort,
                             String cassandraHeap,
                             int postgresPort,
+                            int s3Port,
                             Duration readyTimeout) {
 
     /** The Kafka topic every chat message is written to. */
@@ -74,6 +76,7 @@ public record StackSettings(Path home,
                 lookup.port("cassandra.storage.port"),
                 lookup.string("cassandra.heap"),
                 lookup.port("postgres.port"),
+                lookup.port("s3.port"),
                 Duration.ofSeconds(lookup.positive("ready.timeout.seconds")));
     }
 
@@ -85,6 +88,11 @@ public record StackSettings(Path home,
     /** @return the jars of the Kafka broker, copied there by the build */
     public Path kafkaLibs() {
         return home.resolve("localstack/dist/kafka/target/lib");
+    }
+
+    /** @return the jars of S3Proxy, copied there by the build */
+    public Path s3ProxyLibs() {
+        return home.resolve("localstack/dist/s3proxy/target/lib");
     }
 
     /** @return the jars of the Cassandra server, copied there by the build */

@@ -1,0 +1,96 @@
+package dev.chat.api;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Files through pre-signed URLs on the real stack's S3-compatible store (S3Proxy): the bytes PUT to
+ * the upload URL come back through the download redirect; the store refuses another size or type
+ * than was signed; only members get either URL.
+ */
+class UploadsIT {
+
+    private static final HttpClient STORE = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static ApiFixture api;
+
+    @BeforeAll
+    static void start() {
+        api = new ApiFixture(Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    @Test
+    void aMemberUploadsThroughTheSignedUrlAndEveryMemberDownloadsTheSameBytes() throws Exception {
+        long owner = api.user("owner");
+        long member = api.user("member");
+        long stranger = api.user("stranger");
+        UUID channel = api.channel(owner, List.of(owner, member));
+        byte[] bytes = new byte[70_000];
+        new java.util.Random(42).nextBytes(bytes);
+        ApiFixture.Response upload = api.call("POST", "/api/v1/channels/" + channel + "/uploads", owner,
+                Map.of("name", "photo.png", "content_type", "image/png", "size", bytes.length));
+        assertThat(upload.status()).as(String.valueOf(upload.json())).isEqualTo(201);
+        String fileId = upload.json().path("file_id").asText();
+        URI url = URI.create(upload.json().path("upload_url").asText());
+
+        // the store refuses what was not signed: another size, another type
+        assertThat(put(url, "image/png", new byte[10])).as("another size").isGreaterThanOrEqualTo(400);
+        assertThat(put(url, "text/plain", bytes)).as("another type").isGreaterThanOrEqualTo(400);
+        assertThat(put(url, "image/png", bytes)).isEqualTo(200);
+
+        HttpResponse<String> redirect = api.send(HttpRequest.newBuilder(api.uri("/api/v1/channels/" + channel + "/files/" + fileId
+                        + "?name=photo.png"))
+                .header("Authorization", "Bearer " + api.tokens().issue(member, Duration.ofMinutes(5))).build());
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        URI location = URI.create(redirect.headers().firstValue("Location").orElseThrow());
+        HttpResponse<byte[]> downloaded = STORE.send(HttpRequest.newBuilder(location).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(downloaded.statusCode()).isEqualTo(200);
+        assertThat(downloaded.body()).isEqualTo(bytes);
+        assertThat(downloaded.headers().firstValue("Content-Type").orElse("")).isEqualTo("image/png");
+
+        assertThat(api.call("POST", "/api/v1/channels/" + channel + "/uploads", stranger,
+                Map.of("name", "x.png", "content_type", "image/png", "size", 10)).status()).isEqualTo(403);
+        assertThat(api.send(HttpRequest.newBuilder(api.uri("/api/v1/channels/" + channel + "/files/" + fileId))
+                .header("Authorization", "Bearer " + api.tokens().issue(stranger, Duration.ofMinutes(5))).build()).statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void badUploadsAreRefusedBeforeAnyUrlIsSigned() {
+        long owner = api.user("owner");
+        UUID channel = api.channel(owner, List.of(owner));
+        String path = "/api/v1/channels/" + channel + "/uploads";
+        assertThat(api.call("POST", path, owner, Map.of("name", "a.exe", "content_type", "application/x-msdownload", "size", 10))
+                .status()).isEqualTo(400);
+        assertThat(api.call("POST", path, owner, Map.of("name", "a.png", "content_type", "image/png", "size", 0)).status()).isEqualTo(400);
+        assertThat(api.call("POST", path, owner, Map.of("name", "a.png", "content_type", "image/png", "size", "big")).status())
+                .isEqualTo(400);
+        assertThat(api.call("POST", path, owner, Map.of("name", "a.png", "content_type", "image/png", "size", 20L * 1024 * 1024))
+                .status()).isEqualTo(413);
+        assertThat(api.call("POST", path, owner, Map.of("content_type", "image/png", "size", 10)).status()).isEqualTo(400);
+        JsonNode notFound = api.call("GET", "/api/v1/channels/" + channel + "/files/not-a-file", owner, null).json();
+        assertThat(notFound.path("status").asInt()).isEqualTo(404);
+    }
+
+    private static int put(URI url, String contentType, byte[] body) throws Exception {
+        return STORE.send(HttpRequest.newBuilder(url).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}
