@@ -177,6 +177,13 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   const presence = await bob.page.locator('#presence').textContent();
   assert.match(presence, /last seen|offline/);
 
+  // bob sends an image (uploaded to the store with a signed URL): it shows inline on bob's side, sized
+  // before it loads; the file comes through the api's redirect
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAIAAAA2iEnWAAAAEElEQVR4nGP4z8AARAwoFABE0AX7pM/egAAAAABJRU5ErkJggg==', 'base64');
+  await bob.page.setInputFiles('#file', { name: `pic-${RUN}.png`, mimeType: 'image/png', buffer: png });
+  await bob.page.waitForFunction(() => [...document.querySelectorAll('#messages .attachment img')]
+    .some((image) => image.complete && image.naturalWidth === 2 && image.getAttribute('height') === '3'), null, WAIT);
+
   // bob leaves the group: it is gone from his list
   await bob.page.click('#leave');
   await bob.page.waitForSelector('#title:text("Pick a channel")', WAIT);

@@ -476,6 +476,7 @@ function showMessage(message) {
   }
   element.className = mine ? 'mine' : '';
   if (message.deleted || message.edited_at) renderContent(element, message);
+  if (message.attachment && !message.deleted && !element.querySelector('.attachment')) showAttachment(element, message);
   if (mine) addTools(element);
   if (!element.reactions) {
     element.reactions = new Map((message.reactions || []).map((r) => [r.emoji, { count: r.count, me: r.me }]));
@@ -629,6 +630,86 @@ async function deleteMessage(element) {
   } catch (error) {
     $('channel-error').textContent = error.message;
   }
+}
+
+// ---- files: uploaded straight to the store with a signed URL, shown inline when they are images --
+$('file').addEventListener('change', async () => {
+  const file = $('file').files[0];
+  $('file').value = '';
+  if (!file || !state.current) return;
+  const channel = state.current;
+  try {
+    const size = file.type.startsWith('image/') ? await imageSize(file) : {};
+    const upload = await api('POST', `/api/v1/channels/${channel}/uploads`,
+      { name: file.name, content_type: file.type || 'application/octet-stream', size: file.size });
+    await putWithProgress(upload, file);
+    const clientId = crypto.randomUUID();
+    send({ type: 'message', channel_id: channel, client_id: clientId, content: file.name,
+      attachment: { file_id: upload.file_id, name: file.name, content_type: file.type || 'application/octet-stream',
+        size: file.size, ...size } });
+  } catch (error) {
+    $('channel-error').textContent = `Upload failed: ${error.message}`;
+  }
+});
+
+function imageSize(file) {
+  return new Promise((resolve) => {
+    const image = new Image();
+    const url = URL.createObjectURL(file);
+    image.onload = () => { resolve({ width: image.naturalWidth, height: image.naturalHeight }); URL.revokeObjectURL(url); };
+    image.onerror = () => { resolve({}); URL.revokeObjectURL(url); };
+    image.src = url;
+  });
+}
+
+function putWithProgress(upload, file) {
+  return new Promise((resolve, reject) => {
+    const progress = $('upload-progress');
+    const request = new XMLHttpRequest();
+    request.open('PUT', upload.upload_url);
+    Object.entries(upload.headers).forEach(([name, value]) => request.setRequestHeader(name, value));
+    request.upload.onprogress = (event) => { progress.hidden = false; progress.value = event.loaded / (event.total || 1); };
+    request.onload = () => { progress.hidden = true; request.status < 300 ? resolve() : reject(new Error(`the store answered ${request.status}`)); };
+    request.onerror = () => { progress.hidden = true; reject(new Error('the store could not be reached')); };
+    request.send(file);
+  });
+}
+
+/** A file of the channel, fetched with our token (the api redirects to a short-lived signed URL). */
+async function fileUrl(channel, attachment) {
+  const response = await fetch(`/api/v1/channels/${channel}/files/${attachment.file_id}?name=${encodeURIComponent(attachment.name)}`,
+    { headers: { Authorization: 'Bearer ' + state.session.token } });
+  if (!response.ok) throw new Error(response.statusText);
+  return URL.createObjectURL(await response.blob());
+}
+
+function showAttachment(element, message) {
+  const a = message.attachment;
+  const box = document.createElement('span');
+  box.className = 'attachment';
+  if (a.content_type.startsWith('image/')) {
+    const image = document.createElement('img');
+    image.alt = a.name;
+    if (a.width && a.height) { // the space is known before the image arrives: no jump
+      image.width = a.width;
+      image.height = a.height;
+    }
+    fileUrl(message.channel_id, a).then((url) => { image.src = url; }).catch(() => { image.alt = `${a.name} (unavailable)`; });
+    box.append(image);
+  } else {
+    const link = document.createElement('a');
+    link.href = '#';
+    link.textContent = `${a.name} (${Math.ceil(a.size / 1024)} KB)`;
+    link.addEventListener('click', async (event) => {
+      event.preventDefault();
+      const save = document.createElement('a');
+      save.href = await fileUrl(message.channel_id, a);
+      save.download = a.name;
+      save.click();
+    });
+    box.append(link);
+  }
+  element.insertBefore(box, element.firstChild.nextSibling);
 }
 
 function setStatus(element, status) {

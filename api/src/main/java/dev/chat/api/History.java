@@ -12,6 +12,8 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.chat.common.MessageBuckets;
 import dev.chat.common.MessageTables;
+import dev.chat.common.wire.Attachment;
+import dev.chat.common.wire.Json;
 
 /**
  * Reads a channel's history from Cassandra, walking its {@code (channel_id, bucket)} partitions:
@@ -54,10 +56,10 @@ final class History {
      */
     record StoredMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content,
                          String msgType, String status, Instant createdAt, Long seq, String epoch, Instant editedAt,
-                         boolean deleted, List<ReactionCount> reactions) {
+                         boolean deleted, List<ReactionCount> reactions, Attachment attachment) {
         StoredMessage withReactions(List<ReactionCount> counted) {
             return new StoredMessage(channelId, messageId, senderId, clientId, content, msgType, status, createdAt, seq, epoch,
-                    editedAt, deleted, counted);
+                    editedAt, deleted, counted, attachment);
         }
     }
 
@@ -218,6 +220,15 @@ final class History {
         return new StoredMessage(row.getUuid("channel_id"), row.getUuid("message_id"), row.getLong("sender_id"),
                 row.getString("client_id"), row.getString("content"), row.getString("msg_type"), row.getString("status"),
                 row.getInstant("created_at"), row.isNull("seq") ? null : row.getLong("seq"), row.getString("epoch"),
-                row.getInstant("edited_at"), "deleted".equals(row.getString("status")), List.of());
+                row.getInstant("edited_at"), "deleted".equals(row.getString("status")), List.of(),
+                attachment(row.getString("attachment")));
+    }
+
+    private static Attachment attachment(String json) {
+        try {
+            return json == null ? null : Json.decode(json, Attachment.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null; // not written by this code: shown without its file
+        }
     }
 }

@@ -31,7 +31,7 @@ final class SecurityHeaders implements Filter {
     SecurityHeaders(List<String> gateways, java.util.Optional<String> fileOrigin) {
         String sockets = gateways.stream().map(SecurityHeaders::origin).distinct().collect(Collectors.joining(" "));
         String files = fileOrigin.map(origin -> " " + origin).orElse("");
-        this.policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:" + files + "; connect-src 'self' "
+        this.policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" + files + "; connect-src 'self' "
                 + sockets + files + "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 

@@ -73,6 +73,28 @@ class UploadsIT {
     }
 
     @Test
+    void aMessageCarriesItsFileAndABadAttachmentIsRefused() {
+        long owner = api.user("owner");
+        UUID channel = api.channel(owner, List.of(owner));
+        String fileId = api.call("POST", "/api/v1/channels/" + channel + "/uploads", owner,
+                Map.of("name", "plan.pdf", "content_type", "application/pdf", "size", 1234)).json().path("file_id").asText();
+        String path = "/api/v1/channels/" + channel + "/messages";
+        ApiFixture.Response sent = api.call("POST", path, owner, Map.of("client_id", "f-1", "content", "the plan",
+                "attachment", Map.of("file_id", fileId, "name", "plan.pdf", "content_type", "application/pdf", "size", 1234)));
+        assertThat(sent.status()).as(String.valueOf(sent.json())).isEqualTo(201);
+        assertThat(api.call("POST", path, owner, Map.of("client_id", "f-2", "content", "x",
+                "attachment", Map.of("file_id", "nope", "name", "a", "content_type", "image/png", "size", 1))).status()).isEqualTo(400);
+        assertThat(api.call("POST", path, owner, Map.of("client_id", "f-3", "content", "x",
+                "attachment", Map.of("file_id", fileId, "name", "../etc/passwd", "content_type", "image/png", "size", 1))).status())
+                .isEqualTo(400);
+        assertThat(api.call("POST", path, owner, Map.of("client_id", "f-4", "content", "x", "msg_type", "image")).status())
+                .as("an image message needs its file").isEqualTo(400);
+        assertThat(api.call("POST", path, owner, Map.of("client_id", "f-5", "content", "x",
+                "attachment", Map.of("file_id", fileId, "name", "a.png", "content_type", "image/png", "size", 1, "width", 0))).status())
+                .isEqualTo(400);
+    }
+
+    @Test
     void badUploadsAreRefusedBeforeAnyUrlIsSigned() {
         long owner = api.user("owner");
         UUID channel = api.channel(owner, List.of(owner));

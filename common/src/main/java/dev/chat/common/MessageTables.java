@@ -11,7 +11,7 @@ public final class MessageTables {
 
     /** Every column of a stored message, in the order {@link #INSERT_MESSAGE} binds them. */
     public static final String MESSAGE_COLUMNS =
-            "channel_id, bucket, message_id, sender_id, client_id, content, msg_type, status, created_at, seq, epoch";
+            "channel_id, bucket, message_id, sender_id, client_id, content, msg_type, status, created_at, seq, epoch, attachment";
 
     /**
      * Writes a message (idempotent: the same message_id overwrites itself) with the write time of
@@ -20,7 +20,7 @@ public final class MessageTables {
      * content never comes back.
      */
     public static final String INSERT_MESSAGE = "INSERT INTO messages_by_channel (" + MESSAGE_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
 
     /** Reads the messages of one bucket; callers append conditions, order and limit. */
     public static final String SELECT_MESSAGES = "SELECT " + MESSAGE_COLUMNS + ", edited_at, deleted_at"
@@ -31,7 +31,7 @@ public final class MessageTables {
             + " WHERE channel_id = ? AND bucket = ? AND message_id = ?";
 
     /** A deletion: the content is removed (a cell tombstone), the row stays as a tombstone of the message. */
-    public static final String MARK_DELETED = "UPDATE messages_by_channel USING TIMESTAMP ? SET content = null,"
+    public static final String MARK_DELETED = "UPDATE messages_by_channel USING TIMESTAMP ? SET content = null, attachment = null,"
             + " status = 'deleted', deleted_at = ? WHERE channel_id = ? AND bucket = ? AND message_id = ?";
 
     /** Whether a message is there and still sent (an edit that lost a race with its deletion is dropped). */

@@ -160,7 +160,8 @@ final class MessageStore {
     private com.datastax.oss.driver.api.core.cql.BoundStatement row(ChatMessage message) {
         return insert.bind(message.channelId(), MessageBuckets.of(message.messageId()), message.messageId(),
                 message.senderId(), message.clientId(), message.content(), message.msgType(), "sent",
-                message.createdAt(), message.seq() > 0 ? message.seq() : null, message.epoch(), micros(message.createdAt()));
+                message.createdAt(), message.seq() > 0 ? message.seq() : null, message.epoch(),
+                message.attachment() == null ? null : dev.chat.common.wire.Json.encode(message.attachment()), micros(message.createdAt()));
     }
 
     /**

@@ -79,7 +79,8 @@ class PersisterIT {
         ChatMessage first = message(channel, 7L, "send-1", "hello");
         ChatMessage secondIdSameSend = new ChatMessage(channel, IDS.next(), 7L, "send-1", "hello", "text", Instant.now(),
                 SEQ.incrementAndGet(), "e2");
-        ChatMessage other = message(channel, 7L, "send-2", "world");
+        ChatMessage other = message(channel, 7L, "send-2", "world").with(new dev.chat.common.wire.Attachment(UUID.randomUUID(),
+                "world.png", "image/png", 1234, 640, 480));
         ChatMessage marker = message(channel, 7L, "marker", "after everything else");
         for (ChatMessage m : List.of(first, first, secondIdSameSend, other, first, marker)) {
             produce(channel.toString(), Json.encode(m));
@@ -97,6 +98,8 @@ class PersisterIT {
         assertThat(stored.getInstant("created_at")).isNotNull();
         assertThat(stored.getLong("seq")).isEqualTo(first.seq());
         assertThat(stored.getString("epoch")).isEqualTo("e1");
+        Row withFile = rows.stream().filter(r -> r.getUuid("message_id").equals(other.messageId())).findFirst().orElseThrow();
+        assertThat(Json.decode(withFile.getString("attachment"), dev.chat.common.wire.Attachment.class)).isEqualTo(other.attachment());
     }
 
     @Test

@@ -88,7 +88,7 @@ public final class SendPath {
         long sequencing = System.nanoTime();
         try {
             message = (ChatMessage) channels.appendSend(ChatMessage.draft(send.channelId(), senderId, send.clientId(),
-                    send.content(), send.msgType()), senderId, send.clientId()).event();
+                    send.content(), send.msgType()).with(send.attachment()), senderId, send.clientId()).event();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "send to {0}: Redis step failed: {1}", send.channelId(), e.toString());
             return CompletableFuture.completedFuture(unavailable(send, "Redis is unavailable"));

@@ -21,7 +21,15 @@ import dev.chat.common.ChannelPosition;
  * @param epoch     the channel's sequence it belongs to
  */
 public record ChatMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content,
-                          String msgType, Instant createdAt, long seq, String epoch) implements ChannelEvent {
+                          String msgType, Instant createdAt, long seq, String epoch,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                          Attachment attachment) implements ChannelEvent {
+
+    /** A message without a file. */
+    public ChatMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content, String msgType,
+                       Instant createdAt, long seq, String epoch) {
+        this(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, null);
+    }
 
     /**
      * @param channelId the channel
@@ -32,12 +40,20 @@ public record ChatMessage(UUID channelId, UUID messageId, long senderId, String 
      * @return a message not yet placed in its channel
      */
     public static ChatMessage draft(UUID channelId, long senderId, String clientId, String content, String msgType) {
-        return new ChatMessage(channelId, null, senderId, clientId, content, msgType, null, 0, null);
+        return new ChatMessage(channelId, null, senderId, clientId, content, msgType, null, 0, null, null);
+    }
+
+    /**
+     * @param attachment the file it carries, or null
+     * @return this draft with a file
+     */
+    public ChatMessage with(Attachment attachment) {
+        return new ChatMessage(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, attachment);
     }
 
     @Override
     public ChatMessage at(ChannelPosition position) {
         return new ChatMessage(channelId, position.messageId(), senderId, clientId, content, msgType,
-                position.createdAt(), position.seq(), position.epoch());
+                position.createdAt(), position.seq(), position.epoch(), attachment);
     }
 }

@@ -14,7 +14,11 @@ public sealed interface ClientFrame {
      * @param content   the text
      * @param msgType   text, image or file
      */
-    record Send(UUID channelId, String clientId, String content, String msgType) implements ClientFrame {
+    record Send(UUID channelId, String clientId, String content, String msgType, Attachment attachment) implements ClientFrame {
+        /** A send without a file. */
+        public Send(UUID channelId, String clientId, String content, String msgType) {
+            this(channelId, clientId, content, msgType, null);
+        }
     }
 
     /**

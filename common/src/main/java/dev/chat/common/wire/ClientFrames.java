@@ -133,11 +133,53 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
         }
         UUID channelId = uuid(node, "channel_id", clientId);
         String content = content(node, clientId);
-        String msgType = node.hasNonNull("msg_type") ? string(node, "msg_type", clientId) : "text";
+        Attachment attachment = node.hasNonNull("attachment") ? attachment(node.get("attachment"), clientId) : null;
+        String fallback = attachment == null ? "text" : attachment.contentType().startsWith("image/") ? "image" : "file";
+        String msgType = node.hasNonNull("msg_type") ? string(node, "msg_type", clientId) : fallback;
         if (!MSG_TYPES.contains(msgType)) {
             throw new FrameException(ErrorCode.INVALID_FIELD, "'msg_type' must be text, image or file", clientId);
         }
-        return new ClientFrame.Send(channelId, clientId, content, msgType);
+        if (!"text".equals(msgType) && attachment == null) {
+            throw new FrameException(ErrorCode.MISSING_FIELD, "an " + msgType + " message needs 'attachment'", clientId);
+        }
+        return new ClientFrame.Send(channelId, clientId, content, msgType, attachment);
+    }
+
+    /** Largest image side accepted, in pixels. */
+    private static final int MAX_PIXELS = 20_000;
+
+    private static Attachment attachment(JsonNode node, String clientId) throws FrameException {
+        if (!node.isObject()) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'attachment' must be an object {file_id, name, content_type, size}",
+                    clientId);
+        }
+        UUID fileId = uuid(node, "file_id", clientId);
+        String name = string(node, "name", clientId);
+        String nameProblem = TextRules.problem(name, false);
+        if (name.isBlank() || name.length() > 255 || nameProblem != null || name.contains("/")) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'attachment.name' must be a file name of 1 to 255 characters", clientId);
+        }
+        String contentType = string(node, "content_type", clientId);
+        if (!contentType.matches("[a-z]+/[a-z0-9.+-]+") || contentType.length() > 100) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'attachment.content_type' is not a media type", clientId);
+        }
+        JsonNode size = node.get("size");
+        if (size == null || !size.canConvertToLong() || size.asLong() < 1) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'attachment.size' must be a positive number of bytes", clientId);
+        }
+        return new Attachment(fileId, name, contentType, size.asLong(), pixels(node, "width", clientId), pixels(node, "height", clientId));
+    }
+
+    private static Integer pixels(JsonNode node, String field, String clientId) throws FrameException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || value.asInt() < 1 || value.asInt() > MAX_PIXELS) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'attachment." + field + "' must be 1 to " + MAX_PIXELS + " pixels",
+                    clientId);
+        }
+        return value.asInt();
     }
 
     private static ClientFrame.Resume resume(JsonNode node) throws FrameException {
