@@ -132,6 +132,15 @@ test('two people chat in a group and a direct channel across two gateways', asyn
     'bob to catch up after the drop, in order and without duplicates');
   await bob.page.waitForSelector('#connection:text("online")', WAIT);
 
+  // bob sends an image (uploaded to the store with a signed URL): it shows inline on both sides, sized
+  // before it loads; each side fetches the file through the api's redirect
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAIAAAA2iEnWAAAAEElEQVR4nGP4z8AARAwoFABE0AX7pM/egAAAAABJRU5ErkJggg==', 'base64');
+  await bob.page.setInputFiles('#file', { name: `pic-${RUN}.png`, mimeType: 'image/png', buffer: png });
+  for (const page of [alice.page, bob.page]) {
+    await page.waitForFunction(() => [...document.querySelectorAll('#messages .attachment img')]
+      .some((image) => image.complete && image.naturalWidth === 2 && image.getAttribute('height') === '3'), null, WAIT);
+  }
+
   // presence: bob sees alice online, then offline with a last-seen time once her browser is gone
   await bob.page.waitForSelector(`#presence [data-user] .dot.online`, WAIT);
 
@@ -176,13 +185,6 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   await bob.page.waitForSelector('#presence [data-status="offline"]', WAIT);
   const presence = await bob.page.locator('#presence').textContent();
   assert.match(presence, /last seen|offline/);
-
-  // bob sends an image (uploaded to the store with a signed URL): it shows inline on bob's side, sized
-  // before it loads; the file comes through the api's redirect
-  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAIAAAA2iEnWAAAAEElEQVR4nGP4z8AARAwoFABE0AX7pM/egAAAAABJRU5ErkJggg==', 'base64');
-  await bob.page.setInputFiles('#file', { name: `pic-${RUN}.png`, mimeType: 'image/png', buffer: png });
-  await bob.page.waitForFunction(() => [...document.querySelectorAll('#messages .attachment img')]
-    .some((image) => image.complete && image.naturalWidth === 2 && image.getAttribute('height') === '3'), null, WAIT);
 
   // bob leaves the group: it is gone from his list
   await bob.page.click('#leave');

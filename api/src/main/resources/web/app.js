@@ -802,7 +802,9 @@ function showPresence(frame) {
   entry.dataset.status = frame.status;
   const seen = frame.status === 'online' ? 'online'
     : frame.last_seen_at ? 'last seen ' + new Date(frame.last_seen_at).toLocaleTimeString() : 'offline';
-  entry.innerHTML = `<span class="dot ${frame.status}"></span>`;
+  const dot = document.createElement('span');
+  dot.className = frame.status === 'online' ? 'dot online' : 'dot';
+  entry.replaceChildren(dot);
   const who = document.createElement('span');
   who.className = 'who';
   who.textContent = `${label(frame.user_id)}: ${seen} `;

@@ -139,9 +139,6 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
         if (!MSG_TYPES.contains(msgType)) {
             throw new FrameException(ErrorCode.INVALID_FIELD, "'msg_type' must be text, image or file", clientId);
         }
-        if (!"text".equals(msgType) && attachment == null) {
-            throw new FrameException(ErrorCode.MISSING_FIELD, "an " + msgType + " message needs 'attachment'", clientId);
-        }
         return new ClientFrame.Send(channelId, clientId, content, msgType, attachment);
     }
 
