@@ -134,11 +134,11 @@ test('two people chat in a group and a direct channel across two gateways', asyn
 
   // bob sends an image (uploaded to the store with a signed URL): it shows inline on both sides, sized
   // before it loads; each side fetches the file through the api's redirect
-  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAIAAAA2iEnWAAAAEElEQVR4nGP4z8AARAwoFABE0AX7pM/egAAAAABJRU5ErkJggg==', 'base64');
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAKAAAABkCAIAAACO1KzYAAABDklEQVR42u3cMQ0AIAxFwfrBAlIQjAXUUA8dOjSXsP/k3doQ67zy+3eXn92e3RAasNCAhQYMGLBdwHYB2wUMWGjAQgMWGrBdwHYB2wUMWGjAQgMWGjDgVmCxZu8CBiw0YKEBAwZsF7BdwHYBAxYasNCAhQZsF7BdwHYBAxYasNCAhQYMuBdYLFeVQgMWGjBgwHYB2wVsFzBgoQELDVhowHYB2wVsFzBgoQELDVhowIAB2/VPll1XlXYBAxYasNCAhQZsF7BdwHYBAxYasNCAhQZsF7BdwHYBAxYasNCAhfZPFiRXlXYB2wVsFzBgoQELDVhowHYB2wVsFzBgoQELDVhowIAB2wVsFzBgoUfvJmjv2+gxYopbAAAAAElFTkSuQmCC', 'base64');
   await bob.page.setInputFiles('#file', { name: `pic-${RUN}.png`, mimeType: 'image/png', buffer: png });
   for (const page of [alice.page, bob.page]) {
     await page.waitForFunction(() => [...document.querySelectorAll('#messages .attachment img')]
-      .some((image) => image.complete && image.naturalWidth === 2 && image.getAttribute('height') === '3'), null, WAIT);
+      .some((image) => image.complete && image.naturalWidth === 160 && image.getAttribute('height') === '100'), null, WAIT);
   }
 
   // presence: bob sees alice online, then offline with a last-seen time once her browser is gone

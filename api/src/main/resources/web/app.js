@@ -482,6 +482,7 @@ function showMessage(message) {
     element.reactions = new Map((message.reactions || []).map((r) => [r.emoji, { count: r.count, me: r.me }]));
     renderReactions(element);
   }
+  if (element === $('messages').lastElementChild) $('messages').scrollTop = $('messages').scrollHeight; // it grew
   element.dataset.messageId = message.message_id;
   element.dataset.sender = message.sender_id;
   element.lastChild.dataset.who = mine ? 'you' : `user ${message.sender_id}`;
