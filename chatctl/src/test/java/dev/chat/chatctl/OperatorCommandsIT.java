@@ -194,6 +194,25 @@ class OperatorCommandsIT {
         assertThat(chatctl("users", "deactivate", "999999999").code()).isEqualTo(ChatCtl.FAILED);
     }
 
+    @Test
+    void kickClosesEverySocketOfTheUserWithTheReason() throws Exception {
+        long user = Long.parseLong(chatctl("users", "create", "k-" + UUID.randomUUID().toString().substring(0, 8)).out().strip());
+        String token = chatctl("token", Long.toString(user)).out().strip();
+        try (WsProbe phone = new WsProbe(gateway.port(), token); WsProbe laptop = new WsProbe(gateway.port(), token)) {
+            phone.await(frame -> frame.path("type").asText().equals("hello"), WAIT);
+            laptop.await(frame -> frame.path("type").asText().equals("hello"), WAIT);
+            Run kicked = chatctl("kick", Long.toString(user), "--reason", "session reset", "--json");
+            assertThat(kicked.code()).as(kicked.err()).isZero();
+            assertThat(kicked.json().path("gateways").asLong()).isPositive();
+            assertThat(phone.awaitClose(Duration.ofSeconds(10))).isEqualTo(4002);
+            assertThat(laptop.awaitClose(Duration.ofSeconds(10))).isEqualTo(4002);
+        }
+        try (WsProbe again = new WsProbe(gateway.port(), token)) {
+            again.await(frame -> frame.path("type").asText().equals("hello"), WAIT); // not banned: deactivate for that
+        }
+        assertThat(chatctl("kick", "0").code()).isEqualTo(ChatCtl.USAGE);
+    }
+
     private static int apiStatus(String token) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/channels"))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();

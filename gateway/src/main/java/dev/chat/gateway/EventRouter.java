@@ -10,6 +10,7 @@ import dev.chat.common.wire.AccessChanged;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
+import dev.chat.common.wire.Kick;
 import dev.chat.common.wire.MemberJoined;
 import dev.chat.common.wire.MemberLeft;
 import dev.chat.common.wire.PresenceEvent;
@@ -24,6 +25,10 @@ import dev.chat.common.wire.TypingEvent;
  * fan-out dispatcher thread; membership changes, which subscribe in Redis, go to a virtual thread.
  */
 final class EventRouter {
+
+    /** Close code for the sockets of a user an operator disconnected ({@code chatctl kick}). */
+    static final int KICKED = 4002;
+
 
     private static final System.Logger LOG = System.getLogger(EventRouter.class.getName());
 
@@ -52,6 +57,12 @@ final class EventRouter {
         if (ChannelKeys.MEMBERSHIPS.equals(topic)) {
             if (event instanceof AccessChanged changed) {
                 memberships.forget(changed.userId());
+            }
+            if (event instanceof Kick kick) {
+                // an operator's disconnect (chatctl kick): the close reason is at most 123 bytes
+                String reason = kick.reason() == null || kick.reason().isBlank() ? "disconnected by an operator" : kick.reason();
+                registry.connectionsOf(kick.userId()).forEach(connection -> connection.outbox().close(KICKED,
+                        reason.length() > 60 ? reason.substring(0, 60) : reason));
             }
             if (event instanceof MemberLeft left) {
                 left(left, payload);

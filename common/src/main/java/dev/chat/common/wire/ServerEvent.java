@@ -21,11 +21,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = MemberLeft.class, name = "member_left"),
     @JsonSubTypes.Type(value = ChannelUpdated.class, name = "channel_updated"),
     @JsonSubTypes.Type(value = AccessChanged.class, name = "access_changed"),
+    @JsonSubTypes.Type(value = Kick.class, name = "kick"),
     @JsonSubTypes.Type(value = ErrorFrame.class, name = "error"),
     @JsonSubTypes.Type(value = Hello.class, name = "hello"),
     @JsonSubTypes.Type(value = Resumed.class, name = "resumed"),
     @JsonSubTypes.Type(value = Resync.class, name = "resync")
 })
 public sealed interface ServerEvent permits Ack, ChannelEvent, TypingEvent, ReadReceipt, PresenceEvent, MemberJoined, MemberLeft,
-        ChannelUpdated, AccessChanged, ErrorFrame, Hello, Resumed, Resync {
+        ChannelUpdated, AccessChanged, Kick, ErrorFrame, Hello, Resumed, Resync {
 }

@@ -1,0 +1,70 @@
+package dev.chat.chatctl;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.chat.common.BackendSettings;
+import dev.chat.common.ChannelKeys;
+import dev.chat.common.RedisConnection;
+import dev.chat.common.wire.Json;
+import dev.chat.common.wire.Kick;
+import org.redisson.client.codec.StringCodec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code chatctl kick USER_ID}: every gateway closes the user's sockets (4002, with the reason),
+ * told through the gateways' {@code memberships} topic in Redis. The user may connect again: to
+ * keep them out, {@code chatctl users deactivate}.
+ */
+@Command(name = "kick", mixinStandardHelpOptions = true,
+        description = {"Disconnect a user from every gateway (close code 4002 with the reason).",
+            "They may reconnect; 'chatctl users deactivate' keeps them out."},
+        footerHeading = "%nExamples:%n", footer = {"  chatctl kick 42", "  chatctl kick 42 --reason 'session reset by support'"})
+final class KickCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private BackendOptions backend;
+
+    @Mixin
+    private OutputOptions output;
+
+    @Parameters(paramLabel = "USER_ID", description = "The user.")
+    private long userId;
+
+    @Option(names = "--reason", defaultValue = "disconnected by an operator", paramLabel = "TEXT",
+            description = "Shown to the client as the close reason, up to 60 characters (default: ${DEFAULT-VALUE}).")
+    private String reason;
+
+    @Override
+    public Integer call() {
+        if (userId <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "USER_ID must be a positive integer");
+        }
+        if (reason.isBlank() || reason.length() > 60) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reason must have 1 to 60 characters");
+        }
+        BackendSettings backends = backend.backends();
+        try (RedisConnection redis = RedisConnection.open("chatctl", backends)) {
+            long gateways = redis.client().getTopic(ChannelKeys.MEMBERSHIPS, StringCodec.INSTANCE)
+                    .publish(Json.encode(new Kick(userId, reason)));
+            if (output.json()) {
+                output.printJson(spec.commandLine().getOut(), Map.of("user_id", userId, "gateways", gateways));
+            } else {
+                spec.commandLine().getOut().println("told " + gateways + " subscriber(s) (gateways) to disconnect user " + userId);
+            }
+            return ChatCtl.OK;
+        } catch (org.redisson.client.RedisException e) {
+            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisAddress() + " (redis.address / REDIS_ADDRESS"
+                    + " / --redis): " + e.getMessage());
+        }
+    }
+}
