@@ -42,6 +42,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The operator commands run in-process (picocli with captured output) against the real stack,
@@ -152,13 +153,7 @@ class OperatorCommandsIT {
             assertThat(socket.awaitClose(Duration.ofSeconds(15))).as("the open socket is closed").isEqualTo(4001);
         }
         // the api learns it from its own poll (auth.revocationpollmillis, 2 s)
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        int status = 200;
-        while (status != 401 && System.nanoTime() < deadline) {
-            status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/channels"))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        }
-        assertThat(status).as("the api refuses the revoked token").isEqualTo(401);
+        assertThat(awaitApiStatus(token, 401)).as("the api refuses the revoked token").isEqualTo(401);
         assertThat(chatctl("tokens", "list", "--json").json().path("tokens").findValuesAsText("token_id")).contains(tokenId);
         assertThat(chatctl("tokens", "revoke", UUID.randomUUID().toString()).code()).isEqualTo(ChatCtl.FAILED);
 
@@ -218,15 +213,10 @@ class OperatorCommandsIT {
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    /** @return the status, once it is the expected one or 15 s passed (changes reach the api by polling) */
-    private static int awaitApiStatus(String token, int expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        int status = apiStatus(token);
-        while (status != expected && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            status = apiStatus(token);
-        }
-        return status;
+    /** @return the status, once it is the expected one (changes reach the api by polling; fails after 15 s) */
+    private static int awaitApiStatus(String token, int expected) {
+        return await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> apiStatus(token), status -> status == expected);
     }
 
     @Test

@@ -46,6 +46,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The notifier on the real stack: the api and a gateway run as processes, the notifier in this
@@ -193,13 +194,11 @@ class NotifierIT {
             String first = send(owner, channel, "draft").path("message_id").asText();
             String second = send(owner, channel, "oops").path("message_id").asText();
             String path = "/api/v1/channels/" + channel + "/messages/";
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (status(owner, "PATCH", path + first, Map.of("content", "final")) == 404 && System.nanoTime() < deadline) {
-                Thread.sleep(100); // until the persister has stored it
-            }
-            while (status(owner, "DELETE", path + second, null) == 404 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            // 404 until the persister has stored the message
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> status(owner, "PATCH", path + first, Map.of("content", "final")), status -> status != 404);
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> status(owner, "DELETE", path + second, null), status -> status != 404);
             assertThat(status(fan, "PUT", path + first + "/reactions/" + java.net.URLEncoder.encode("🎉", StandardCharsets.UTF_8), null))
                     .isEqualTo(204);
             List<RecordingEndpoint.Request> got = receiver.await(requests -> ids(requests).size() >= 3, WAIT,
@@ -245,15 +244,9 @@ class NotifierIT {
             String webhookId = call(owner, "POST", "/api/v1/channels/" + channel + "/webhooks",
                     Map.of("url", receiver.url("/broken"), "events", List.of("message"))).path("webhook_id").asText();
             send(owner, channel, "never delivered");
-            long deadline = System.nanoTime() + Duration.ofSeconds(RETRY_SECONDS + 30).toNanos();
-            JsonNode webhook = null;
-            while (System.nanoTime() < deadline) {
-                webhook = call(owner, "GET", "/api/v1/channels/" + channel + "/webhooks", null).path("webhooks").get(0);
-                if (!webhook.path("disabled_at").isNull()) {
-                    break;
-                }
-                Thread.sleep(200);
-            }
+            JsonNode webhook = await().atMost(Duration.ofSeconds(RETRY_SECONDS + 30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> call(owner, "GET", "/api/v1/channels/" + channel + "/webhooks", null).path("webhooks").get(0),
+                            listed -> !listed.path("disabled_at").isNull());
             assertThat(webhook.path("disabled_at").isNull()).as("disabled after " + RETRY_SECONDS + " s of failures").isFalse();
             assertThat(webhook.path("disabled_reason").asText()).contains("answered 500");
             assertThat(webhook.path("pending").asLong()).isZero();
@@ -384,19 +377,12 @@ class NotifierIT {
     }
 
     /** Waits until the webhook's delivery log shows attempts that found nobody listening. */
-    private static void awaitFailedAttempts(long owner, String channel, String webhookId) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode deliveries = call(owner, "GET", "/api/v1/channels/" + channel + "/webhooks/" + webhookId + "/deliveries", null)
-                    .path("deliveries");
-            if (deliveries.size() >= 2) {
-                assertThat(deliveries.get(0).path("status").isNull()).isTrue();
-                assertThat(deliveries.get(0).path("error").asText()).contains("Connect");
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no failed attempts recorded");
+    private static void awaitFailedAttempts(long owner, String channel, String webhookId) {
+        JsonNode deliveries = await("failed attempts recorded").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> call(owner, "GET", "/api/v1/channels/" + channel + "/webhooks/" + webhookId + "/deliveries", null)
+                        .path("deliveries"), found -> found.size() >= 2);
+        assertThat(deliveries.get(0).path("status").isNull()).isTrue();
+        assertThat(deliveries.get(0).path("error").asText()).contains("Connect");
     }
 
     private static Set<String> ids(List<RecordingEndpoint.Request> requests) {

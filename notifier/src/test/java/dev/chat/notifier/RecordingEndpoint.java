@@ -86,16 +86,9 @@ final class RecordingEndpoint implements AutoCloseable {
     }
 
     /** @return the requests once {@code done} holds for them, failing after {@code timeout} */
-    List<Request> await(Predicate<List<Request>> done, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Request> now = requests();
-            if (done.test(now)) {
-                return now;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("within " + timeout + ": " + what + "; received " + requests().size() + " requests");
+    List<Request> await(Predicate<List<Request>> done, Duration timeout, String what) {
+        return org.awaitility.Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .until(this::requests, done::test);
     }
 
     @Override

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The persister, started as in production, against records written straight to Kafka. */
@@ -120,11 +121,8 @@ class PersisterIT {
         for (dev.chat.common.wire.ServerEvent event : List.of(first, second, edit, deletion, lateEdit, first, secondEdit)) {
             produce(channel.toString(), Json.encode(event));
         }
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline && rows(channel).stream().noneMatch(r -> "world, v2".equals(r.getString("content")))) {
-            Thread.sleep(200);
-        }
-        List<Row> rows = rows(channel);
+        List<Row> rows = await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> rows(channel),
+                found -> found.stream().anyMatch(r -> "world, v2".equals(r.getString("content"))));
         Row deleted = rows.stream().filter(r -> r.getUuid("message_id").equals(first.messageId())).findFirst().orElseThrow();
         assertThat(deleted.getString("status")).isEqualTo("deleted");
         assertThat(deleted.getString("content")).as("the content is gone, and stays gone after the message came again").isNull();
@@ -154,13 +152,10 @@ class PersisterIT {
         for (dev.chat.common.wire.ServerEvent event : List.of(message, add, remove, add, other)) {
             produce(channel.toString(), Json.encode(event));
         }
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<Row> reactions = List.of();
-        while (System.nanoTime() < deadline && reactions.stream().noneMatch(r -> r.getString("emoji").equals("🎉"))) {
-            Thread.sleep(200);
-            reactions = cassandra.session().execute("SELECT emoji, user_id FROM reactions WHERE channel_id = ? AND bucket = ?",
-                    channel, MessageBuckets.of(message.messageId())).all();
-        }
+        List<Row> reactions = await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> cassandra.session().execute("SELECT emoji, user_id FROM reactions WHERE channel_id = ? AND bucket = ?",
+                        channel, MessageBuckets.of(message.messageId())).all(),
+                        found -> found.stream().anyMatch(r -> r.getString("emoji").equals("🎉")));
         assertThat(reactions).extracting(r -> r.getString("emoji") + ":" + r.getLong("user_id"))
                 .as("the add read again after its removal stays removed").containsExactly("🎉:9");
     }

@@ -86,7 +86,8 @@ public final class ApiTokens implements AutoCloseable {
      * @throws IllegalStateException if PostgreSQL cannot be asked
      */
     public Tokens.Bearer check(String token) throws Tokens.InvalidToken {
-        String hash = hex(hash(token));
+        byte[] digest = hash(token);
+        String hash = hex(digest);
         Cached cached = cache.get(hash);
         if (cached != null && System.nanoTime() - cached.loadedNanos() < cacheTtl.toNanos()) {
             return cached.bearer();
@@ -96,7 +97,7 @@ public final class ApiTokens implements AutoCloseable {
              PreparedStatement use = connection.prepareStatement(
                      "UPDATE api_tokens t SET last_used_at = now() FROM users u WHERE t.token_hash = ? AND t.revoked_at IS NULL "
                              + "AND u.id = t.user_id AND u.deactivated_at IS NULL RETURNING t.id::text, t.user_id")) {
-            use.setBytes(1, hash(token));
+            use.setBytes(1, digest);
             try (ResultSet row = use.executeQuery()) {
                 if (!row.next()) {
                     cache.remove(hash);
