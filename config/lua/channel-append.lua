@@ -4,6 +4,8 @@
 -- ARGV[1] an epoch to start with if the channel has no state   ARGV[2] the event's draft (JSON)
 -- ARGV[3] the channel's Pub/Sub topic   ARGV[4] recovery log length   ARGV[5] recovery window (ms)
 -- ARGV[6] send entry TTL (ms)   ARGV[7] the TIMEUUID lower half of the writer (hex)
+-- ARGV[8] PUBLISH, or SPUBLISH when channel topics are shard channels (the topic carries the
+--         channel's hash tag, so in a cluster it belongs to this node's slot like KEYS)
 -- Returns {'new', header} or, for a send seen before, {'existing', header, envelope-or-nil}.
 -- header = "<epoch> <seq> <seconds> <fraction> <node>"; envelope = header .. " " .. draft.
 -- Times are kept as (seconds, 100 ns units) because Lua numbers are doubles (exact to 2^53).
@@ -49,7 +51,7 @@ local header = epoch .. ' ' .. seq .. ' ' .. ts .. ' ' .. tf .. ' ' .. ARGV[7]
 local envelope = header .. ' ' .. ARGV[2]
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-0', 't', nowS, 'e', envelope)
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
-redis.call('PUBLISH', ARGV[3], envelope)
+redis.call(ARGV[8], ARGV[3], envelope)
 if #KEYS == 3 then
   redis.call('SET', KEYS[3], header, 'PX', ARGV[6])
 end

@@ -76,7 +76,7 @@ public final class ApiMain {
             MessageLog log = runtime.own(MessageLog.open("api", backends, settings.kafkaSendTimeout(),
                     settings.kafkaRetryWindow(), kafka::lastKnownUp));
             ChannelStore store = new ChannelStore(database.client());
-            Events events = new Events(redis.client());
+            Events events = new Events(redis.topics());
             SendPath.Access access = new SendPath.Access() {
                 @Override
                 public boolean isMember(java.util.UUID channelId, long userId) {
@@ -88,7 +88,7 @@ public final class ApiMain {
                     return store.directBlocked(channelId, userId);
                 }
             };
-            ChannelLog channelLog = new ChannelLog(redis.client(), ChannelLog.Settings.create(config), new TimeUuids());
+            ChannelLog channelLog = new ChannelLog(redis, ChannelLog.Settings.create(config), new TimeUuids());
             SendPath sendPath = new SendPath(access, channelLog, log, SendPath.Meters.NONE);
             ClientFrames frames = new ClientFrames(settings.maxContentChars(), 1);
             MessageSender sender = new MessageSender(sendPath, frames, store);

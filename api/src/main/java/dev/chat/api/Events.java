@@ -10,8 +10,7 @@ import dev.chat.common.wire.MemberJoined;
 import dev.chat.common.wire.MemberLeft;
 import dev.chat.common.wire.ReadReceipt;
 import dev.chat.common.wire.ServerEvent;
-import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
+import dev.chat.common.PubSubTopics;
 
 /**
  * Publishes the api's real-time events through the gateways' Redis topics: {@code member_joined}
@@ -26,10 +25,10 @@ final class Events {
 
     private static final System.Logger LOG = System.getLogger(Events.class.getName());
 
-    private final RedissonClient redis;
+    private final PubSubTopics topics;
 
-    Events(RedissonClient redis) {
-        this.redis = redis;
+    Events(PubSubTopics topics) {
+        this.topics = topics;
     }
 
     void memberJoined(UUID channelId, long userId, boolean announce) {
@@ -60,7 +59,7 @@ final class Events {
 
     private void publish(String topic, ServerEvent event) {
         try {
-            redis.getTopic(topic, StringCodec.INSTANCE).publish(Json.encode(event));
+            topics.topic(topic).publish(Json.encode(event));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "api: publishing {0} failed: {1}", topic, e.getMessage());
         }

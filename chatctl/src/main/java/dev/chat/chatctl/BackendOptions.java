@@ -19,6 +19,10 @@ final class BackendOptions {
     @Option(names = "--redis", paramLabel = "URL", description = "Redis address, e.g. redis://127.0.0.1:16379")
     private String redis;
 
+    @Option(names = "--redis-cluster", paramLabel = "URL,...",
+            description = "Redis Cluster seed nodes (instead of --redis), e.g. redis://127.0.0.1:17001")
+    private String redisCluster;
+
     @Option(names = "--kafka", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers")
     private String kafka;
 
@@ -32,6 +36,7 @@ final class BackendOptions {
     Config config() {
         Map<String, String> overrides = new HashMap<>();
         put(overrides, "redis.address", redis);
+        put(overrides, "redis.cluster", redisCluster);
         put(overrides, "kafka.bootstrap", kafka);
         put(overrides, "cassandra.contactpoints", cassandra);
         put(overrides, "postgres.url", postgres);

@@ -8,7 +8,6 @@ import dev.chat.common.ChannelKeys;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.Kick;
-import org.redisson.client.codec.StringCodec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,7 +53,7 @@ final class KickCommand implements Callable<Integer> {
         }
         BackendSettings backends = backend.backends();
         try (RedisConnection redis = RedisConnection.open("chatctl", backends)) {
-            long gateways = redis.client().getTopic(ChannelKeys.MEMBERSHIPS, StringCodec.INSTANCE)
+            long gateways = redis.topics().topic(ChannelKeys.MEMBERSHIPS)
                     .publish(Json.encode(new Kick(userId, reason)));
             if (output.json()) {
                 output.printJson(spec.commandLine().getOut(), Map.of("user_id", userId, "gateways", gateways));
@@ -63,8 +62,8 @@ final class KickCommand implements Callable<Integer> {
             }
             return ChatCtl.OK;
         } catch (org.redisson.client.RedisException e) {
-            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisAddress() + " (redis.address / REDIS_ADDRESS"
-                    + " / --redis): " + e.getMessage());
+            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisDescription() + " (redis.address / REDIS_ADDRESS"
+                    + " / --redis, redis.cluster / --redis-cluster): " + e.getMessage());
         }
     }
 }

@@ -64,11 +64,11 @@ final class PresenceCommand implements Callable<Integer> {
         BackendSettings backends = backend.backends();
         try (RedisConnection redis = RedisConnection.open("chatctl", backends)) {
             if (!redis.client().getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).pingAll(3, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisAddress() + " (redis.address / REDIS_ADDRESS / --redis)");
+                throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisDescription() + " (redis.address / REDIS_ADDRESS / --redis)");
             }
             return online ? online(redis.client()) : users(redis.client());
         } catch (org.redisson.client.RedisException e) {
-            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisAddress() + ": " + e.getMessage());
+            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisDescription() + ": " + e.getMessage());
         }
     }
 

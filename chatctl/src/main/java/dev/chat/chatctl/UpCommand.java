@@ -36,10 +36,16 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  chatctl up                      api on 8080, one gateway on 8081",
             "  chatctl up --gateways 3         gateways on 8081, 8082, 8083",
+            "  chatctl up --gateways 3 --persisters 2 --apis 2",
+            "                                  apis on 8080, 8180; persisters on 8090, 8190",
+            "  chatctl up --redis-cluster      Redis as a 3-master cluster, sharded Pub/Sub",
             "  CHAT_STACK_DIR=/tmp/s chatctl up --api-port 9080 --gateway-port 9081"})
 final class UpCommand implements Callable<Integer> {
 
     private static final int MAX_GATEWAYS = 16;
+    private static final int MAX_INSTANCES = 4;
+    /** Further instances of the api and the persister listen this far above the one before. */
+    static final int INSTANCE_PORT_STEP = 100;
 
     @Spec
     private CommandSpec spec;
@@ -48,8 +54,20 @@ final class UpCommand implements Callable<Integer> {
             description = "How many gateways to start, on consecutive ports (default: ${DEFAULT-VALUE}).")
     private int gateways;
 
+    @Option(names = "--persisters", defaultValue = "1", paramLabel = "N",
+            description = "How many persisters (one consumer group: they share the partitions; default: ${DEFAULT-VALUE}).")
+    private int persisters;
+
+    @Option(names = "--apis", defaultValue = "1", paramLabel = "N",
+            description = "How many REST apis, each " + INSTANCE_PORT_STEP + " ports above the one before (default: ${DEFAULT-VALUE}).")
+    private int apis;
+
+    @Option(names = "--redis-cluster",
+            description = "Run Redis as a three-master cluster and point the services at it with sharded Pub/Sub.")
+    private boolean redisCluster;
+
     @Option(names = "--api-port", defaultValue = "8080", paramLabel = "PORT",
-            description = "Port of the REST api (default: ${DEFAULT-VALUE}).")
+            description = "Port of the (first) REST api (default: ${DEFAULT-VALUE}).")
     private int apiPort;
 
     @Option(names = "--gateway-port", defaultValue = "8081", paramLabel = "PORT",
@@ -57,7 +75,7 @@ final class UpCommand implements Callable<Integer> {
     private int gatewayPort;
 
     @Option(names = "--persister-port", defaultValue = "8090", paramLabel = "PORT",
-            description = "Port of the persister's health and metrics (default: ${DEFAULT-VALUE}).")
+            description = "Port of the (first) persister's health and metrics (default: ${DEFAULT-VALUE}).")
     private int persisterPort;
 
     @Option(names = "--notifier-port", defaultValue = "8091", paramLabel = "PORT",
@@ -90,7 +108,7 @@ final class UpCommand implements Callable<Integer> {
         // with --json, progress goes to stderr and stdout gets one JSON line once everything is up
         PrintWriter out = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
         long begin = System.nanoTime();
-        StackSettings settings = StackSettings.load();
+        StackSettings settings = StackSettings.load().withRedisCluster(redisCluster);
         out.printf("Starting the chat system (state and logs in %s)%n", settings.dir());
         out.flush();
 
@@ -98,9 +116,15 @@ final class UpCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(stack, out), "chatctl-up-stop"));
         stack.start(new ProgressPrinter(out));
 
-        Map<String, String> env = stack.endpoints().serviceEnvironment();
+        String redis = redisCluster ? "cluster " + String.join(",", stack.endpoints().redisCluster()) + " (sharded Pub/Sub)"
+                : stack.endpoints().redisAddress();
+        Map<String, String> env = (redisCluster ? stack.endpoints().onRedisCluster() : stack.endpoints())
+                .serviceEnvironment();
         List<ServiceProcess> services = new ArrayList<>();
-        services.add(launch(settings, "persister", "persister", persisterPort, env, "256m"));
+        for (int i = 0; i < persisters; i++) {
+            services.add(launch(settings, "persister", instanceName("persister", i, persisters),
+                    persisterPort + i * INSTANCE_PORT_STEP, env, "256m"));
+        }
         // Web Push: the notifier signs with the stack's VAPID key, the web client subscribes with its public half
         Map<String, String> pushEnv = new java.util.LinkedHashMap<>(env);
         pushEnv.putAll(LocalVapidKeys.environment(settings.dir()));
@@ -109,22 +133,30 @@ final class UpCommand implements Callable<Integer> {
         apiEnv.put("API_DEVLOGIN", "true"); // POST /api/v1/dev/login: the local stack only
         apiEnv.put("API_CLIENTGATEWAYS", String.join(",", java.util.stream.IntStream.range(0, gateways)
                 .mapToObj(i -> "ws://127.0.0.1:" + (gatewayPort + i) + "/ws").toList()));
-        services.add(launch(settings, "api", "api", apiPort, apiEnv, "384m"));
+        for (int i = 0; i < apis; i++) {
+            services.add(launch(settings, "api", instanceName("api", i, apis), apiPort + i * INSTANCE_PORT_STEP,
+                    apiEnv, "384m"));
+        }
         Map<String, String> gatewayEnv = new java.util.LinkedHashMap<>(env);
         // the web client is served by the api: its pages may open sockets on the gateways
-        gatewayEnv.put("GATEWAY_WEBORIGINS", "http://127.0.0.1:" + apiPort + ",http://localhost:" + apiPort);
+        gatewayEnv.put("GATEWAY_WEBORIGINS", String.join(",", instancePorts(apiPort, apis).stream()
+                .map(port -> "http://127.0.0.1:" + port + ",http://localhost:" + port).toList()));
         for (int i = 0; i < gateways; i++) {
             services.add(launch(settings, "gateway", "gateway-" + (i + 1), gatewayPort + i, gatewayEnv, "512m"));
         }
         awaitAll(services, out);
 
-        printSummary(out, settings, Duration.ofNanos(System.nanoTime() - begin));
+        printSummary(out, settings, redis, Duration.ofNanos(System.nanoTime() - begin));
         if (output.json()) {
             output.printJson(spec.commandLine().getOut(), Map.of(
                     "api", "http://127.0.0.1:" + apiPort + "/api/v1",
+                    "apis", instancePorts(apiPort, apis).stream().map(p -> "http://127.0.0.1:" + p + "/api/v1").toList(),
                     "gateways", java.util.stream.IntStream.range(0, gateways)
                             .mapToObj(i -> "ws://127.0.0.1:" + (gatewayPort + i) + "/ws").toList(),
                     "persister", "http://127.0.0.1:" + persisterPort + "/observe/health",
+                    "persisters", instancePorts(persisterPort, persisters).stream()
+                            .map(p -> "http://127.0.0.1:" + p + "/observe/health").toList(),
+                    "redis", redis,
                     "notifier", "http://127.0.0.1:" + notifierPort + "/observe/health",
                     "logs", settings.logDir().toString(),
                     "seconds", Duration.ofNanos(System.nanoTime() - begin).toMillis() / 1000.0));
@@ -137,17 +169,31 @@ final class UpCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--gateways must be between 1 and " + MAX_GATEWAYS + ", was " + gateways);
         }
-        for (int port : List.of(apiPort, gatewayPort, gatewayPort + gateways - 1, persisterPort, notifierPort)) {
+        if (persisters < 1 || persisters > MAX_INSTANCES || apis < 1 || apis > MAX_INSTANCES) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--persisters and --apis must be between 1 and " + MAX_INSTANCES);
+        }
+        List<Integer> ports = new ArrayList<>(instancePorts(apiPort, apis));
+        ports.addAll(instancePorts(persisterPort, persisters));
+        ports.add(notifierPort);
+        java.util.stream.IntStream.range(0, gateways).forEach(i -> ports.add(gatewayPort + i));
+        for (int port : ports) {
             if (port < 1 || port > 65535) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "not a port: " + port);
             }
         }
-        if (apiPort >= gatewayPort && apiPort < gatewayPort + gateways
-                || persisterPort >= gatewayPort && persisterPort < gatewayPort + gateways
-                || notifierPort >= gatewayPort && notifierPort < gatewayPort + gateways
-                || java.util.Set.of(apiPort, persisterPort, notifierPort).size() < 3) {
+        if (new java.util.HashSet<>(ports).size() < ports.size()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the api, persister, notifier and gateway ports overlap");
         }
+    }
+
+    private static List<Integer> instancePorts(int first, int count) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> first + i * INSTANCE_PORT_STEP).toList();
+    }
+
+    /** @return "api" for a single instance, "api-1", "api-2" … for several */
+    private static String instanceName(String module, int index, int count) {
+        return count == 1 ? module : module + "-" + (index + 1);
     }
 
     private ServiceProcess launch(StackSettings settings, String module, String name, int port,
@@ -184,13 +230,18 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private void printSummary(PrintWriter out, StackSettings settings, Duration took) {
+    private void printSummary(PrintWriter out, StackSettings settings, String redis, Duration took) {
         out.printf("%nThe chat system is up (%.1f s).%n", took.toMillis() / 1000.0);
-        out.printf("  REST api     http://127.0.0.1:%d/api/v1%n", apiPort);
+        for (int port : instancePorts(apiPort, apis)) {
+            out.printf("  REST api     http://127.0.0.1:%d/api/v1%n", port);
+        }
         for (int i = 0; i < gateways; i++) {
             out.printf("  WebSocket    ws://127.0.0.1:%d/ws%n", gatewayPort + i);
         }
-        out.printf("  Persister    http://127.0.0.1:%d/observe/health%n", persisterPort);
+        for (int port : instancePorts(persisterPort, persisters)) {
+            out.printf("  Persister    http://127.0.0.1:%d/observe/health%n", port);
+        }
+        out.printf("  Redis        %s%n", redis);
         out.printf("  Notifier     http://127.0.0.1:%d/observe/health (webhooks, Web Push)%n", notifierPort);
         out.printf("  Health       http://127.0.0.1:%d/observe/health (each service: /observe/health, /observe/metrics)%n",
                 apiPort);

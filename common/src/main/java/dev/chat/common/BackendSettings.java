@@ -9,7 +9,9 @@ import io.helidon.config.Config;
 /**
  * Where the backing services are, validated at start-up from {@code chat-common.yaml}.
  *
- * @param redisAddress          e.g. {@code redis://127.0.0.1:16379}
+ * @param redisAddress          e.g. {@code redis://127.0.0.1:16379} (used when there is no cluster)
+ * @param redisCluster          a Redis Cluster's seed nodes (empty: the single node above)
+ * @param redisSharded          whether channel and presence Pub/Sub use sharded Pub/Sub
  * @param redisTimeout          connect and command timeout
  * @param kafkaBootstrap        comma-separated broker list
  * @param messagesTopic         topic of every chat message
@@ -23,6 +25,8 @@ import io.helidon.config.Config;
  * @param postgresPoolSize      connection pool size
  */
 public record BackendSettings(String redisAddress,
+                              List<String> redisCluster,
+                              boolean redisSharded,
                               Duration redisTimeout,
                               String kafkaBootstrap,
                               String messagesTopic,
@@ -41,12 +45,12 @@ public record BackendSettings(String redisAddress,
      * @throws IllegalStateException naming the first missing or bad key
      */
     public static BackendSettings create(Config config) {
-        String redis = ServiceConfig.required(config, "redis.address");
-        if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
-            throw new IllegalStateException("Configuration 'redis.address' (REDIS_ADDRESS) must start with redis://"
-                    + " or rediss://, was '" + redis + "'");
-        }
-        return new BackendSettings(redis,
+        String redis = redisUrl("redis.address (REDIS_ADDRESS)", ServiceConfig.required(config, "redis.address"));
+        List<String> cluster = Arrays.stream(config.get("redis.cluster").asString().orElse("").split(","))
+                .map(String::strip).filter(s -> !s.isEmpty())
+                .map(node -> redisUrl("redis.cluster (REDIS_CLUSTER)", node)).toList();
+        return new BackendSettings(redis, cluster,
+                config.get("redis.sharded").asBoolean().orElse(false),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "redis.timeoutmillis", 3000)),
                 ServiceConfig.required(config, "kafka.bootstrap"),
                 ServiceConfig.required(config, "kafka.topic"),
@@ -59,5 +63,18 @@ public record BackendSettings(String redisAddress,
                 ServiceConfig.required(config, "postgres.username"),
                 config.get("postgres.password").asString().orElse(""),
                 ServiceConfig.positiveInt(config, "postgres.poolsize", 8));
+    }
+
+    /** @return where Redis is, for messages: the cluster's seeds or the single node */
+    public String redisDescription() {
+        return redisCluster.isEmpty() ? redisAddress : "cluster " + String.join(",", redisCluster);
+    }
+
+    private static String redisUrl(String key, String value) {
+        if (!value.startsWith("redis://") && !value.startsWith("rediss://")) {
+            throw new IllegalStateException("Configuration '" + key + "' must start with redis:// or rediss://, was '"
+                    + value + "'");
+        }
+        return value;
     }
 }

@@ -37,6 +37,7 @@ public final class ChannelLog {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RedissonClient redis;
+    private final String publishCommand;
     private final Settings settings;
     private final String node;
 
@@ -82,12 +83,13 @@ public final class ChannelLog {
     }
 
     /**
-     * @param redis    the client
+     * @param redis    the connection (and whether channel topics are sharded)
      * @param settings bounds
      * @param ids      the TIMEUUID generator whose clock sequence and node this instance's ids carry
      */
-    public ChannelLog(RedissonClient redis, Settings settings, TimeUuids ids) {
-        this.redis = redis;
+    public ChannelLog(RedisConnection redis, Settings settings, TimeUuids ids) {
+        this.redis = redis.client();
+        this.publishCommand = redis.topics().channelPublishCommand();
         this.settings = settings;
         this.node = Long.toHexString(ids.node());
     }
@@ -122,7 +124,8 @@ public final class ChannelLog {
         List<Object> reply = redis.getScript(StringCodec.INSTANCE).eval(ChannelKeys.state(draft.channelId()),
                 RScript.Mode.READ_WRITE, APPEND, RScript.ReturnType.LIST, keys,
                 newEpoch(), json, ChannelKeys.topic(draft.channelId()), Integer.toString(settings.logEvents()),
-                Long.toString(settings.logWindow().toMillis()), Long.toString(settings.sendTtl().toMillis()), node);
+                Long.toString(settings.logWindow().toMillis()), Long.toString(settings.sendTtl().toMillis()), node,
+                publishCommand);
         ChannelPosition position = ChannelPosition.parse((String) reply.get(1));
         if ("new".equals(reply.get(0))) {
             return new Appended(draft.at(position), false);

@@ -6,7 +6,10 @@ import io.helidon.health.HealthCheck;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
+import org.redisson.config.ReadMode;
+import org.redisson.config.ShardedSubscriptionMode;
 
 /**
  * Owns the service's one Redisson client: creates it, reports its health, closes it.
@@ -18,10 +21,14 @@ public final class RedisConnection implements AutoCloseable {
 
     private final String service;
     private final RedissonClient client;
+    private final boolean cluster;
+    private final PubSubTopics topics;
 
-    private RedisConnection(String service, RedissonClient client) {
+    private RedisConnection(String service, RedissonClient client, BackendSettings settings) {
         this.service = service;
         this.client = client;
+        this.cluster = !settings.redisCluster().isEmpty();
+        this.topics = new PubSubTopics(client, settings.redisSharded());
     }
 
     /**
@@ -32,23 +39,37 @@ public final class RedisConnection implements AutoCloseable {
      * @return the open connection
      */
     public static RedisConnection open(String service, BackendSettings settings) {
-        LOG.log(System.Logger.Level.INFO, "{0}: redis starting ({1})", service, settings.redisAddress());
+        LOG.log(System.Logger.Level.INFO, "{0}: redis starting ({1}{2})", service, settings.redisDescription(),
+                settings.redisSharded() ? ", sharded Pub/Sub" : "");
         Config config = new Config()
                 // start even while Redis is down; readiness reports it until it answers
                 .setLazyInitialization(true)
                 // scripts (the per-channel step) go as EVALSHA, not their whole text on every call
                 .setUseScriptCache(true);
         int timeout = (int) settings.redisTimeout().toMillis();
-        config.useSingleServer()
-                .setAddress(settings.redisAddress())
-                .setConnectTimeout(timeout)
-                .setTimeout(timeout)
-                // keep retrying in the background when Redis restarts; health shows it meanwhile
-                .setRetryAttempts(3)
-                .setConnectionMinimumIdleSize(2);
+        if (settings.redisCluster().isEmpty()) {
+            config.useSingleServer()
+                    .setAddress(settings.redisAddress())
+                    .setConnectTimeout(timeout)
+                    .setTimeout(timeout)
+                    // keep retrying in the background when Redis restarts; health shows it meanwhile
+                    .setRetryAttempts(3)
+                    .setConnectionMinimumIdleSize(2);
+        } else {
+            ClusterServersConfig cluster = config.useClusterServers();
+            cluster.setNodeAddresses(settings.redisCluster());
+            cluster.setConnectTimeout(timeout)
+                    .setTimeout(timeout)
+                    .setRetryAttempts(3)
+                    // the per-channel step reads and writes the channel's state: always on its master
+                    .setReadMode(ReadMode.MASTER)
+                    .setMasterConnectionMinimumIdleSize(2)
+                    .setShardedSubscriptionMode(settings.redisSharded() ? ShardedSubscriptionMode.ON
+                            : ShardedSubscriptionMode.OFF);
+        }
         RedissonClient client = Redisson.create(config);
         LOG.log(System.Logger.Level.INFO, "{0}: redis started", service);
-        return new RedisConnection(service, client);
+        return new RedisConnection(service, client, settings);
     }
 
     /** @return the client */
@@ -56,9 +77,16 @@ public final class RedisConnection implements AutoCloseable {
         return client;
     }
 
-    /** @return a readiness check that pings Redis */
+    /** @return where Pub/Sub topics are (sharded or not, as configured) */
+    public PubSubTopics topics() {
+        return topics;
+    }
+
+    /** @return a readiness check that pings Redis (every master and replica of a cluster) */
     public HealthCheck health() {
-        return new ReadinessCheck("redis", () -> client.getRedisNodes(RedisNodes.SINGLE).pingAll(2, TimeUnit.SECONDS));
+        return new ReadinessCheck("redis", () -> cluster
+                ? client.getRedisNodes(RedisNodes.CLUSTER).pingAll(2, TimeUnit.SECONDS)
+                : client.getRedisNodes(RedisNodes.SINGLE).pingAll(2, TimeUnit.SECONDS));
     }
 
     @Override

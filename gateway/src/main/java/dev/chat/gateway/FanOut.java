@@ -11,8 +11,8 @@ import java.util.function.BiConsumer;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.ServerEvent;
 import org.redisson.api.RTopic;
-import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
+import dev.chat.common.PubSubTopics;
+import dev.chat.common.RedisConnection;
 
 /**
  * Redis Pub/Sub between gateways. Subscribes only to the topics local sockets need (a channel's
@@ -29,18 +29,18 @@ final class FanOut implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
     private static final int DISPATCH_QUEUE = 10_000;
 
-    private final RedissonClient redis;
+    private final PubSubTopics topics;
     private final GatewayMetrics metrics;
     private final Map<String, Integer> listeners = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor[] dispatchers;
     private volatile BiConsumer<String, String> onMessage = (topic, payload) -> { };
 
     /**
-     * @param redis   the client
+     * @param redis   the connection (plain or sharded Pub/Sub)
      * @param metrics counts dropped payloads
      */
-    FanOut(RedissonClient redis, GatewayMetrics metrics) {
-        this.redis = redis;
+    FanOut(RedisConnection redis, GatewayMetrics metrics) {
+        this.topics = redis.topics();
         this.metrics = metrics;
         this.dispatchers = new ThreadPoolExecutor[Math.max(2, Runtime.getRuntime().availableProcessors())];
         for (int i = 0; i < dispatchers.length; i++) {
@@ -115,7 +115,7 @@ final class FanOut implements AutoCloseable {
     }
 
     private RTopic topic(String name) {
-        return redis.getTopic(name, StringCodec.INSTANCE);
+        return topics.topic(name);
     }
 
     @Override

@@ -9,7 +9,7 @@ import dev.chat.common.ChannelLog;
 import dev.chat.common.TimeUuids;
 import dev.chat.common.auth.Credentials;
 import dev.chat.common.wire.ClientFrames;
-import org.redisson.api.RedissonClient;
+import dev.chat.common.RedisConnection;
 
 /**
  * The gateway's real-time core, assembled once: registry, Redis fan-out, sessions, the frame
@@ -36,14 +36,14 @@ final class Gateway implements AutoCloseable {
     }
 
     static Gateway create(GatewaySettings settings, ChannelLog.Settings logSettings, Credentials credentials,
-                          RedissonClient redis, Memberships memberships, MessageLog log, GatewayMetrics metrics) {
+                          RedisConnection redis, Memberships memberships, MessageLog log, GatewayMetrics metrics) {
         FanOut fanOut = new FanOut(redis, metrics);
         ConnectionRegistry registry = new ConnectionRegistry(fanOut);
         fanOut.onMessage(new EventRouter(registry, memberships, metrics)::route);
         fanOut.subscribe(ChannelKeys.MEMBERSHIPS);
         metrics.connections(registry::size);
         ChannelLog channels = new ChannelLog(redis, logSettings, new TimeUuids());
-        Presence presence = new Presence(redis, fanOut, settings.presenceTtl());
+        Presence presence = new Presence(redis.client(), fanOut, settings.presenceTtl());
         Sessions sessions = new Sessions(settings, metrics, registry, memberships, presence, channels);
         credentials.apiTokens().onRevoked(sessions::tokenRevoked);
         credentials.deactivated().onDeactivated(sessions::userDeactivated);

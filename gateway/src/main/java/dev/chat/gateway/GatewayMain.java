@@ -64,7 +64,7 @@ public final class GatewayMain {
             kafka.probeEvery(java.time.Duration.ofSeconds(2));
             MessageLog log = runtime.own(MessageLog.open("gateway", backends, settings.kafkaSendTimeout(),
                     settings.kafkaRetryWindow(), kafka::lastKnownUp));
-            Gateway gateway = Gateway.create(settings, ChannelLog.Settings.create(config), credentials, redis.client(),
+            Gateway gateway = Gateway.create(settings, ChannelLog.Settings.create(config), credentials, redis,
                     memberships, log, metrics);
             // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
             runtime.beforeStop(gateway::close);

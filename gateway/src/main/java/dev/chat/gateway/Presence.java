@@ -18,7 +18,7 @@ import org.redisson.client.codec.StringCodec;
  * expire), and {@code presence:last_seen:<user>} holds epoch millis of the last sign of life.
  * A user is online while any device has not expired. Transitions are published on the
  * {@code presence:<user>} topic. Devices of a gateway that died are found in
- * {@code presence:expiries} by {@link #sweep} (any gateway runs it; each device is taken by one),
+ * {@code presence:expiries:<n>} by {@link #sweep} (any gateway runs it; each device is taken by one),
  * which publishes {@code offline} for users left without a device. Thread-safe.
  */
 final class Presence {
@@ -48,13 +48,13 @@ final class Presence {
         RScoredSortedSet<String> devices = devices(connection.userId());
         devices.add(now + ttl.toMillis(), connection.id());
         devices.expire(ttl);
-        expiries().add(now + ttl.toMillis(), connection.userId() + "/" + connection.id());
+        expiries(connection.userId()).add(now + ttl.toMillis(), connection.userId() + "/" + connection.id());
         lastSeen(connection.userId()).set(Long.toString(now), LAST_SEEN_TTL);
     }
 
     void disconnected(Connection connection) {
         devices(connection.userId()).remove(connection.id());
-        expiries().remove(connection.userId() + "/" + connection.id());
+        expiries(connection.userId()).remove(connection.userId() + "/" + connection.id());
         lastSeen(connection.userId()).set(Long.toString(System.currentTimeMillis()), LAST_SEEN_TTL);
         if (liveDevices(connection.userId()) == 0) {
             fanOut.publish(ChannelKeys.presenceTopic(connection.userId()), current(connection.userId()));
@@ -79,24 +79,27 @@ final class Presence {
      * @return how many users went offline
      */
     int sweep(int max) {
-        RScoredSortedSet<String> expiries = expiries();
         long now = System.currentTimeMillis();
         int offline = 0;
-        for (String device : expiries.valueRange(Double.NEGATIVE_INFINITY, true, now, true, 0, max)) {
-            if (!expiries.remove(device)) {
-                continue; // another gateway's sweeper took it
-            }
-            long userId = Long.parseLong(device.substring(0, device.indexOf('/')));
-            if (liveDevices(userId) == 0) {
-                fanOut.publish(ChannelKeys.presenceTopic(userId), current(userId));
-                offline++;
+        for (int shard = 0; shard < PresenceKeys.EXPIRY_SHARDS; shard++) {
+            RScoredSortedSet<String> expiries = redis.getScoredSortedSet(PresenceKeys.expiryShard(shard),
+                    StringCodec.INSTANCE);
+            for (String device : expiries.valueRange(Double.NEGATIVE_INFINITY, true, now, true, 0, max)) {
+                if (!expiries.remove(device)) {
+                    continue; // another gateway's sweeper took it
+                }
+                long userId = Long.parseLong(device.substring(0, device.indexOf('/')));
+                if (liveDevices(userId) == 0) {
+                    fanOut.publish(ChannelKeys.presenceTopic(userId), current(userId));
+                    offline++;
+                }
             }
         }
         return offline;
     }
 
-    private RScoredSortedSet<String> expiries() {
-        return redis.getScoredSortedSet(PresenceKeys.EXPIRIES, StringCodec.INSTANCE);
+    private RScoredSortedSet<String> expiries(long userId) {
+        return redis.getScoredSortedSet(PresenceKeys.expiries(userId), StringCodec.INSTANCE);
     }
 
     private int liveDevices(long userId) {

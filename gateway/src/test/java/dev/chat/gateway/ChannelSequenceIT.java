@@ -18,6 +18,7 @@ import dev.chat.common.TimeUuids;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,21 +27,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * process, real WebSocket clients. One order for everyone, contiguous seq, history in seq order,
  * resume from the recovery log, resync after Redis lost the sequence.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelSequenceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static TwoGateways stack;
-    private static Fixtures fixtures;
+    private TwoGateways stack;
+    private Fixtures fixtures;
+
+    /** @return whether the gateways use the Redis Cluster with sharded Pub/Sub ({@code Sharded…IT}) */
+    boolean sharded() {
+        return false;
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        stack = TwoGateways.start("persister-sequence-it");
+    void start() throws Exception {
+        stack = TwoGateways.start(sharded() ? "persister-sequence-it-sharded" : "persister-sequence-it", sharded());
         fixtures = stack.fixtures();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         stack.close();
     }
 
@@ -178,7 +185,7 @@ class ChannelSequenceIT {
     }
 
     /** @return the channel's stored rows, oldest first, once there are {@code count} */
-    private static List<Row> awaitHistory(UUID channel, int count) {
+    private List<Row> awaitHistory(UUID channel, int count) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<Row> rows = List.of();
         while (System.nanoTime() < deadline) {

@@ -32,10 +32,27 @@ import org.redisson.client.codec.StringCodec;
  */
 final class Fixtures implements AutoCloseable {
 
-    private final StackEndpoints endpoints = LocalStack.shared().endpoints();
-    private final Tokens tokens = Tokens.create(config(Map.of()));
-    private final CassandraConnection cassandra =
-            CassandraConnection.open("test", BackendSettings.create(config(Map.of())));
+    private final StackEndpoints endpoints;
+    private final Tokens tokens;
+    private final CassandraConnection cassandra;
+
+    /** Fixtures whose service configuration uses the stack's single Redis node. */
+    Fixtures() {
+        this(false);
+    }
+
+    /** @param sharded whether services use the stack's Redis Cluster with sharded Pub/Sub */
+    Fixtures(boolean sharded) {
+        StackEndpoints stack = LocalStack.shared().endpoints();
+        this.endpoints = sharded ? stack.onRedisCluster() : stack;
+        this.tokens = Tokens.create(config(Map.of()));
+        this.cassandra = CassandraConnection.open("test", BackendSettings.create(config(Map.of())));
+    }
+
+    /** @return the endpoints services are configured with */
+    StackEndpoints endpoints() {
+        return endpoints;
+    }
 
     /** Configuration of a service on the local stack, on a free port, with overrides. */
     Config config(Map<String, String> overrides) {

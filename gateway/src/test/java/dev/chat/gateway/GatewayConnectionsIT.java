@@ -169,7 +169,7 @@ class GatewayConnectionsIT {
              ChatClient watching = ChatClient.connect(gateway.port(), fixtures.token(watcher))) {
             redis.client().getScoredSortedSet(dev.chat.common.PresenceKeys.devices(ghost), org.redisson.client.codec.StringCodec.INSTANCE)
                     .add(expiresAt, "dead-gateway-1");
-            var expiries = redis.client().getScoredSortedSet(dev.chat.common.PresenceKeys.EXPIRIES,
+            var expiries = redis.client().getScoredSortedSet(dev.chat.common.PresenceKeys.expiries(ghost),
                     org.redisson.client.codec.StringCodec.INSTANCE);
             expiries.add(expiresAt, ghost + "/dead-gateway-1");
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,21 +18,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The messaging path end to end on the real stack: two gateways in this JVM (production wiring),
  * the persister as its own process, real WebSocket clients.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayMessagingIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static TwoGateways stack;
-    private static Fixtures fixtures;
+    private TwoGateways stack;
+    private Fixtures fixtures;
+
+    /** @return whether the gateways use the Redis Cluster with sharded Pub/Sub ({@code Sharded…IT}) */
+    boolean sharded() {
+        return false;
+    }
+
+    /** @return the running gateways and persister */
+    TwoGateways stack() {
+        return stack;
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        stack = TwoGateways.start("persister-messaging-it");
+    void start() throws Exception {
+        stack = TwoGateways.start(sharded() ? "persister-messaging-it-sharded" : "persister-messaging-it", sharded());
         fixtures = stack.fixtures();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         stack.close();
     }
 
@@ -174,7 +186,7 @@ class GatewayMessagingIT {
                 .map(m -> m.path("client_id").asText()).toList();
     }
 
-    private static void awaitStored(UUID channel, int count) {
+    private void awaitStored(UUID channel, int count) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline && fixtures.storedMessageIds(channel).size() < count) {
             try {

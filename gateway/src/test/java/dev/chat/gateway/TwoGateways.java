@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.chat.common.ServiceRuntime;
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.ServiceProcess;
+import dev.chat.localstack.StackEndpoints;
 import dev.chat.localstack.StackSettings;
 
 /**
@@ -27,9 +28,19 @@ record TwoGateways(Fixtures fixtures, ServiceRuntime a, ServiceRuntime b, Servic
      * @throws Exception if something does not start
      */
     static TwoGateways start(String persisterName) throws Exception {
-        Fixtures fixtures = new Fixtures();
+        return start(persisterName, false);
+    }
+
+    /**
+     * @param persisterName the persister's process and log name
+     * @param sharded       whether everything uses the stack's Redis Cluster with sharded Pub/Sub
+     * @return the running gateways and persister
+     * @throws Exception if something does not start
+     */
+    static TwoGateways start(String persisterName, boolean sharded) throws Exception {
+        Fixtures fixtures = new Fixtures(sharded);
         return new TwoGateways(fixtures, GatewayMain.start(fixtures.config(Map.of())),
-                GatewayMain.start(fixtures.config(Map.of())), startPersister(persisterName));
+                GatewayMain.start(fixtures.config(Map.of())), startPersister(persisterName, fixtures.endpoints()));
     }
 
     /**
@@ -38,13 +49,17 @@ record TwoGateways(Fixtures fixtures, ServiceRuntime a, ServiceRuntime b, Servic
      * @throws Exception if it does not become ready
      */
     static ServiceProcess startPersister(String name) throws Exception {
+        return startPersister(name, LocalStack.shared().endpoints());
+    }
+
+    private static ServiceProcess startPersister(String name, StackEndpoints endpoints) throws Exception {
         StackSettings settings = LocalStack.shared().settings();
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         ServiceProcess process = ServiceProcess.launch(settings.home(), "persister", name, port,
-                LocalStack.shared().endpoints().serviceEnvironment(), settings.logDir(), "256m");
+                endpoints.serviceEnvironment(), settings.logDir(), "256m");
         process.awaitReady(Duration.ofSeconds(60));
         return process;
     }

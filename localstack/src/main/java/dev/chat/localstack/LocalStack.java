@@ -34,8 +34,12 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack(StackSettings settings) {
         this.settings = settings;
-        this.services = List.of(new RedisNode(settings), new PostgresNode(settings),
-                new KafkaNode(settings), new CassandraNode(settings), new S3ProxyNode(settings));
+        List<BackingService> all = new ArrayList<>(List.of(RedisNode.single(settings), new PostgresNode(settings),
+                new KafkaNode(settings), new CassandraNode(settings), new S3ProxyNode(settings)));
+        if (settings.redisCluster()) {
+            all.add(new RedisCluster(settings));
+        }
+        this.services = List.copyOf(all);
     }
 
     /** Reports start-up progress, e.g. to an operator's terminal. */

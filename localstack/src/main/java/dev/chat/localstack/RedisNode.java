@@ -10,45 +10,69 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-
-import redis.embedded.core.ExecutableProvider;
+import java.util.Map;
 
 /**
- * Redis for the local stack: {@code redis-server} from the PATH where installed (e.g. Debian's
- * package), else the Redis 6.2 binary shipped inside the embedded-redis jar from Maven Central.
+ * One Redis 7 server of the local stack ({@link RedisBinaries}): the single node every service uses
+ * by default, or one master of the {@link RedisCluster}. Keeps nothing on disk: presence, dedupe
+ * and fan-out are rebuilt from Kafka, Cassandra and heartbeats.
  */
 final class RedisNode implements BackingService {
 
-    private final StackSettings settings;
+    private final String name;
+    private final int port;
+    private final List<String> extraArguments;
+    private final RedisBinaries binaries;
     private final Path dir;
+    private final Path logDir;
     private ManagedProcess process;
 
-    RedisNode(StackSettings settings) {
-        this.settings = settings;
-        this.dir = settings.dir().resolve("redis");
+    /**
+     * @param settings       the stack's settings (state and log directories)
+     * @param name           e.g. redis, redis-cluster-1 (its directory and log file)
+     * @param port           its port
+     * @param extraArguments more redis-server arguments (cluster mode)
+     */
+    RedisNode(StackSettings settings, String name, int port, List<String> extraArguments) {
+        this.name = name;
+        this.port = port;
+        this.extraArguments = List.copyOf(extraArguments);
+        this.binaries = new RedisBinaries(settings);
+        this.dir = settings.dir().resolve(name);
+        this.logDir = settings.logDir();
+    }
+
+    /** @return the single-node Redis on {@code redis.port} */
+    static RedisNode single(StackSettings settings) {
+        return new RedisNode(settings, "redis", settings.redisPort(), List.of());
     }
 
     @Override
     public String name() {
-        return "redis";
+        return name;
+    }
+
+    /** @return its port */
+    int port() {
+        return port;
     }
 
     @Override
     public void start(Duration timeout) throws Exception {
         Files.createDirectories(dir);
-        Path log = settings.logDir().resolve("redis.log");
-        process = launchRetryingBusyBinary(List.of(executable(),
-                        "--port", Integer.toString(settings.redisPort()),
-                        "--bind", "127.0.0.1",
-                        "--dir", dir.toString(),
-                        // presence, dedupe and fan-out are rebuilt from Kafka/Cassandra/heartbeats:
-                        // the local Redis keeps nothing on disk
-                        "--save", "",
-                        "--appendonly", "no"),
-                log);
-        Readiness.await("Redis on port " + settings.redisPort(), timeout, process, log, () -> {
-            ping(settings.redisPort());
+        Path log = logDir.resolve(name + ".log");
+        List<String> command = new ArrayList<>(List.of(binaries.server().toString(),
+                "--port", Integer.toString(port),
+                "--bind", "127.0.0.1",
+                "--dir", dir.toString(),
+                "--save", "",
+                "--appendonly", "no"));
+        command.addAll(extraArguments);
+        process = launchRetryingBusyBinary(command, log);
+        Readiness.await("Redis on port " + port, timeout, process, log, () -> {
+            ping(port);
             return null;
         });
     }
@@ -56,7 +80,7 @@ final class RedisNode implements BackingService {
     @Override
     public boolean isHealthy() {
         try {
-            ping(settings.redisPort());
+            ping(port);
             return true;
         } catch (IOException e) {
             return false;
@@ -83,7 +107,7 @@ final class RedisNode implements BackingService {
     private ManagedProcess launchRetryingBusyBinary(List<String> command, Path log) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
-                return ManagedProcess.launch(name(), command, java.util.Map.of(), dir, log);
+                return ManagedProcess.launch(name, command, Map.of(), dir, log);
             } catch (IOException e) {
                 if (attempt >= 10 || e.getMessage() == null || !e.getMessage().contains("Text file busy")) {
                     throw e;
@@ -95,27 +119,51 @@ final class RedisNode implements BackingService {
 
     /** Sends PING in the Redis protocol and expects PONG. */
     static void ping(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            socket.setSoTimeout(2000);
-            OutputStream out = socket.getOutputStream();
-            out.write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            if (!"+PONG".equals(reply)) {
-                throw new IOException("Redis answered PING with " + reply);
-            }
+        String reply = command(port, "PING");
+        if (!"PONG".equals(reply)) {
+            throw new IOException("Redis answered PING with " + reply);
         }
     }
 
-    private String executable() throws IOException {
-        for (String dirOnPath : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dirOnPath, "redis-server");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
+    /**
+     * Sends one command and reads a simple, error or bulk string reply (enough for PING and
+     * CLUSTER INFO; the stack needs no client library for that).
+     *
+     * @return the reply's text
+     * @throws IOException if Redis does not answer or answers with an error
+     */
+    static String command(int port, String... arguments) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(2000);
+            StringBuilder request = new StringBuilder("*").append(arguments.length).append("\r\n");
+            for (String argument : arguments) {
+                request.append('$').append(argument.length()).append("\r\n").append(argument).append("\r\n");
             }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line = in.readLine();
+            if (line == null || line.isEmpty()) {
+                throw new IOException("Redis on port " + port + " closed the connection");
+            }
+            return switch (line.charAt(0)) {
+                case '+' -> line.substring(1);
+                case '$' -> {
+                    char[] body = new char[Integer.parseInt(line.substring(1))];
+                    int read = 0;
+                    while (read < body.length) {
+                        int n = in.read(body, read, body.length - read);
+                        if (n < 0) {
+                            throw new IOException("Redis on port " + port + " closed the connection");
+                        }
+                        read += n;
+                    }
+                    yield new String(body);
+                }
+                default -> throw new IOException("Redis on port " + port + " answered " + line);
+            };
         }
-        return ExecutableProvider.newJarResourceProvider().get().getAbsolutePath();
     }
 }

@@ -1,6 +1,7 @@
 package dev.chat.localstack;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -8,6 +9,8 @@ import java.util.Map;
  * Where the running local stack can be reached, in the form the services' configuration expects.
  *
  * @param redisAddress          e.g. {@code redis://127.0.0.1:16379}
+ * @param redisCluster          the Redis Cluster's masters (empty when the stack runs none)
+ * @param sharded               whether services are pointed at the cluster with sharded Pub/Sub
  * @param kafkaBootstrap        e.g. {@code 127.0.0.1:19092}
  * @param cassandraContactPoint e.g. {@code 127.0.0.1:19042}
  * @param cassandraDatacenter   local data center name
@@ -16,6 +19,8 @@ import java.util.Map;
  * @param s3Endpoint            the S3-compatible store for uploads, e.g. {@code http://127.0.0.1:19000}
  */
 public record StackEndpoints(String redisAddress,
+                             List<String> redisCluster,
+                             boolean sharded,
                              String kafkaBootstrap,
                              String cassandraContactPoint,
                              String cassandraDatacenter,
@@ -25,12 +30,29 @@ public record StackEndpoints(String redisAddress,
 
     static StackEndpoints of(StackSettings settings) {
         return new StackEndpoints("redis://127.0.0.1:" + settings.redisPort(),
+                settings.redisCluster() ? RedisCluster.addresses(settings) : List.of(), false,
                 "127.0.0.1:" + settings.kafkaPort(),
                 "127.0.0.1:" + settings.cassandraPort(),
                 CassandraNode.DATACENTER,
                 "jdbc:postgresql://127.0.0.1:" + settings.postgresPort() + "/" + PostgresNode.DATABASE,
                 PostgresNode.USER,
                 "http://127.0.0.1:" + settings.s3Port());
+    }
+
+    /**
+     * The same stack with services pointed at its Redis Cluster, every channel's keys and Pub/Sub
+     * on the master that owns its hash tag ({@code SPUBLISH}/{@code SSUBSCRIBE}).
+     *
+     * @return the endpoints for sharded services
+     * @throws IllegalStateException if the stack runs no cluster ({@code redis.cluster=false})
+     */
+    public StackEndpoints onRedisCluster() {
+        if (redisCluster.isEmpty()) {
+            throw new IllegalStateException("the local stack runs no Redis Cluster: start it with chatctl up"
+                    + " --redis-cluster or CHAT_STACK_REDIS_CLUSTER=true");
+        }
+        return new StackEndpoints(redisAddress, redisCluster, true, kafkaBootstrap, cassandraContactPoint,
+                cassandraDatacenter, postgresUrl, postgresUser, s3Endpoint);
     }
 
     /**
@@ -42,6 +64,10 @@ public record StackEndpoints(String redisAddress,
     public Map<String, String> serviceConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("redis.address", redisAddress);
+        if (sharded) {
+            config.put("redis.cluster", String.join(",", redisCluster));
+            config.put("redis.sharded", "true");
+        }
         config.put("kafka.bootstrap", kafkaBootstrap);
         config.put("cassandra.contactpoints", cassandraContactPoint);
         config.put("cassandra.datacenter", cassandraDatacenter);

@@ -16,6 +16,8 @@ import java.util.Properties;
  * @param home                 repository root
  * @param dir                  state directory (data, logs, pids)
  * @param redisPort            Redis port
+ * @param redisCluster         whether the stack also runs a three-master Redis Cluster
+ * @param redisClusterPort     the first of the cluster's three ports
  * @param kafkaPort            Kafka client port
  * @param kafkaControllerPort  Kafka KRaft controller port
  * @param kafkaPartitions      partitions of the chat-messages topic
@@ -30,6 +32,8 @@ import java.util.Properties;
 public record StackSettings(Path home,
                             Path dir,
                             int redisPort,
+                            boolean redisCluster,
+                            int redisClusterPort,
                             int kafkaPort,
                             int kafkaControllerPort,
                             int kafkaPartitions,
@@ -68,6 +72,8 @@ public record StackSettings(Path home,
         return new StackSettings(home,
                 (dir.isAbsolute() ? dir : home.resolve(dir)).normalize(),
                 lookup.port("redis.port"),
+                lookup.bool("redis.cluster"),
+                lookup.port("redis.cluster.port"),
                 lookup.port("kafka.port"),
                 lookup.port("kafka.controller.port"),
                 lookup.positive("kafka.partitions"),
@@ -78,6 +84,16 @@ public record StackSettings(Path home,
                 lookup.port("postgres.port"),
                 lookup.port("s3.port"),
                 Duration.ofSeconds(lookup.positive("ready.timeout.seconds")));
+    }
+
+    /**
+     * @param cluster whether to run the Redis Cluster too
+     * @return these settings with that choice
+     */
+    public StackSettings withRedisCluster(boolean cluster) {
+        return new StackSettings(home, dir, redisPort, cluster, redisClusterPort, kafkaPort, kafkaControllerPort,
+                kafkaPartitions, kafkaHeap, cassandraPort, cassandraStoragePort, cassandraHeap, postgresPort, s3Port,
+                readyTimeout);
     }
 
     /** @return where the processes' logs go */
@@ -129,6 +145,15 @@ public record StackSettings(Path home,
             }
             throw new IllegalStateException("Local stack setting '" + key + "' must be a positive integer, was '"
                     + value + "' (" + path + " or " + envName(key) + ")");
+        }
+
+        boolean bool(String key) {
+            String value = string(key);
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new IllegalStateException("Local stack setting '" + key + "' must be true or false, was '"
+                        + value + "' (" + path + " or " + envName(key) + ")");
+            }
+            return Boolean.parseBoolean(value);
         }
 
         int port(String key) {

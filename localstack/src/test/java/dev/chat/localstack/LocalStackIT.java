@@ -67,6 +67,29 @@ class LocalStackIT {
     }
 
     @Test
+    void redisClusterDeliversShardedPublishOnTheNodeOfItsHashTag() throws Exception {
+        assertThat(endpoints.redisCluster()).hasSize(3);
+        Config config = new Config();
+        config.useClusterServers().setNodeAddresses(endpoints.redisCluster());
+        RedissonClient redis = Redisson.create(config);
+        try {
+            String tag = "{" + UUID.randomUUID() + "}";
+            redis.getBucket("it:" + tag + ":a", StringCodec.INSTANCE).set("1");
+            redis.getBucket("it:" + tag + ":b", StringCodec.INSTANCE).set("2");
+            int slot = redis.getKeys().getSlot("it:" + tag + ":a");
+            assertThat(redis.getKeys().getSlot("it:" + tag + ":b")).isEqualTo(slot);
+
+            RTopic topic = redis.getShardedTopic("channel:" + tag, StringCodec.INSTANCE);
+            CompletableFuture<String> received = new CompletableFuture<>();
+            topic.addListener(String.class, (channel, message) -> received.complete(message));
+            assertThat(topic.publish("sharded hello")).isEqualTo(1L);
+            assertThat(received.get(5, TimeUnit.SECONDS)).isEqualTo("sharded hello");
+        } finally {
+            redis.shutdown();
+        }
+    }
+
+    @Test
     void kafkaDeliversProducedRecordToConsumerGroup() throws Exception {
         String key = UUID.randomUUID().toString();
         Properties producerProps = new Properties();
