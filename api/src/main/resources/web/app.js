@@ -107,11 +107,14 @@ function register(subscription) {
 
 // ---- WebSocket with reconnect and catch-up -----------------------------------------------------
 function connect() {
-  const index = Number(new URLSearchParams(location.search).get('gateway') || 0) % state.gateways.length;
+  const first = Number(new URLSearchParams(location.search).get('gateway') || 0);
+  const index = (first + (state.gatewayShift || 0)) % state.gateways.length;
   const socket = new WebSocket(state.gateways[index] + '?token=' + encodeURIComponent(state.session.token));
   state.socket = socket;
   $('connection').textContent = 'connecting…';
+  let opened = false;
   socket.onopen = async () => {
+    opened = true;
     state.backoff = 500;
     $('connection').textContent = 'online';
     send({ type: 'heartbeat' });
@@ -120,10 +123,12 @@ function connect() {
     await loadChannels();
   };
   socket.onmessage = (event) => onFrame(JSON.parse(event.data));
-  socket.onclose = () => {
+  socket.onclose = (event) => {
     if (state.socket !== socket) return;
     $('connection').textContent = 'offline — reconnecting';
-    setTimeout(connect, state.backoff);
+    // 1012: the gateway drains (or restarts); a socket that never opened: it is down. Try the next one.
+    if (event.code === 1012 || !opened) state.gatewayShift = (state.gatewayShift || 0) + 1;
+    setTimeout(connect, event.code === 1012 ? Math.random() * 1000 : state.backoff);
     state.backoff = Math.min(state.backoff * 2, 10000);
   };
 }
@@ -285,6 +290,12 @@ function onFrame(frame) {
       break;
     case 'member_joined':
       if (frame.channel_id === state.current) notice(`${label(frame.user_id)} joined`);
+      if (frame.user_id === state.session.user_id && !state.positions.has(frame.channel_id)) {
+        // we were added: the socket receives the channel from now on; ask for what it had before
+        const known = { epoch: null, seq: 0 };
+        state.positions.set(frame.channel_id, known);
+        resume(frame.channel_id, known);
+      }
       loadChannels();
       break;
     case 'channel_updated': {
@@ -439,10 +450,24 @@ function subscribeMembers() {
 }
 
 async function loadLatest() {
-  const page = await api('GET', `/api/v1/channels/${state.current}/messages?limit=50`);
+  const channel = state.current;
+  const page = await api('GET', `/api/v1/channels/${channel}/messages?limit=50`);
   page.messages.slice().reverse().forEach(showMessage);
   state.hasOlder = page.has_more;
   $('messages').scrollTop = $('messages').scrollHeight;
+  // the socket saw a later seq than history holds: messages still on their way to storage
+  const known = state.positions.get(channel);
+  const newest = page.messages.length ? page.messages[0].seq : 0;
+  if (known && known.seq > newest && state.current === channel) setTimeout(() => behind(channel, known.seq), 300);
+}
+
+/** History was behind the socket when the channel opened: read again until it has caught up (~10 s). */
+async function behind(channel, seq, tries = 0) {
+  if (state.current !== channel || tries > 30) return;
+  const page = await api('GET', `/api/v1/channels/${channel}/messages?limit=50`);
+  if (state.current !== channel) return;
+  page.messages.slice().reverse().forEach(showMessage);
+  if (!page.messages.length || page.messages[0].seq < seq) setTimeout(() => behind(channel, seq, tries + 1), 300);
 }
 
 $('messages').addEventListener('scroll', async () => {

@@ -68,6 +68,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connections", paramLabel = "N", description = "Instead of the fan-out run: hold N idle connections.")
     private Integer connections;
 
+    @Option(names = "--gateway-pid", paramLabel = "PID",
+            description = "With --connections: the first gateway's process id on this machine; its RSS and CPU are read from /proc.")
+    private Long gatewayPid;
+
+    @Option(names = "--hold", defaultValue = "PT30S",
+            description = "With --connections: how long to hold the sockets open, idle, while the gateway's CPU is measured (default: ${DEFAULT-VALUE}).")
+    private String hold;
+
     @Option(names = "--persister", paramLabel = "N",
             description = "Instead of the fan-out run: produce N messages straight to Kafka and time the persister storing them.")
     private Integer persister;
@@ -302,6 +310,7 @@ final class BenchCommand implements Callable<Integer> {
         Tokens tokens = Tokens.create(backend.config());
         URI metrics = URI.create(gateways.getFirst().toString().replaceFirst("^ws", "http").replaceFirst("/ws$", "/observe/metrics"));
         double heapBefore = heapUsed(metrics);
+        ProcessSample before = gatewayPid == null ? null : ProcessSample.of(gatewayPid);
         long base = 9_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
         long start = System.nanoTime();
         List<CompletableFuture<BenchSocket>> opening = new ArrayList<>();
@@ -324,6 +333,10 @@ final class BenchCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         Thread.sleep(2000);
         double heapAfter = heapUsed(metrics);
+        ProcessSample opened = gatewayPid == null ? null : ProcessSample.of(gatewayPid);
+        Duration holding = Duration.parse(hold);
+        Thread.sleep(holding.toMillis()); // idle: only the gateway's pings and the clients' pongs
+        ProcessSample held = gatewayPid == null ? null : ProcessSample.of(gatewayPid);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("gateways", gateways.stream().map(URI::toString).toList());
         report.put("requested", count);
@@ -331,8 +344,16 @@ final class BenchCommand implements Callable<Integer> {
         report.put("failed", failed);
         report.put("seconds", Math.round(seconds * 10) / 10.0);
         report.put("first_gateway_heap_growth_bytes", Math.round(heapAfter - heapBefore));
-        report.put("heap_bytes_per_connection", open.isEmpty() ? null
-                : Math.round((heapAfter - heapBefore) / Math.max(1, open.size() / gateways.size())));
+        int onFirst = Math.max(1, open.size() / gateways.size());
+        report.put("heap_bytes_per_connection", open.isEmpty() ? null : Math.round((heapAfter - heapBefore) / onFirst));
+        if (gatewayPid != null) {
+            report.put("gateway_rss_before_bytes", before.rssBytes());
+            report.put("gateway_rss_open_bytes", opened.rssBytes());
+            report.put("gateway_rss_held_bytes", held.rssBytes());
+            report.put("rss_bytes_per_connection", Math.round((held.rssBytes() - before.rssBytes()) / (double) onFirst));
+            report.put("held_seconds", holding.toSeconds());
+            report.put("gateway_cpu_cores_while_idle", Math.round(held.coresSince(opened) * 10_000) / 10_000.0);
+        }
         open.forEach(BenchSocket::close);
         print(report);
         return failed == 0 ? ChatCtl.OK : ChatCtl.FAILED;

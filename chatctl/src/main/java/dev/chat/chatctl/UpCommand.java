@@ -142,7 +142,9 @@ final class UpCommand implements Callable<Integer> {
         gatewayEnv.put("GATEWAY_WEBORIGINS", String.join(",", instancePorts(apiPort, apis).stream()
                 .map(port -> "http://127.0.0.1:" + port + ",http://localhost:" + port).toList()));
         for (int i = 0; i < gateways; i++) {
-            services.add(launch(settings, "gateway", "gateway-" + (i + 1), gatewayPort + i, gatewayEnv, "512m"));
+            Map<String, String> named = new java.util.LinkedHashMap<>(gatewayEnv);
+            named.put("GATEWAY_NAME", "gateway-" + (i + 1)); // chatctl connections / chatctl drain gateway-1
+            services.add(launch(settings, "gateway", "gateway-" + (i + 1), gatewayPort + i, named, "512m"));
         }
         awaitAll(services, out);
 
@@ -272,8 +274,13 @@ final class UpCommand implements Callable<Integer> {
                         : min(delays.get(name).multipliedBy(2), MAX_RESTART_DELAY);
                 delays.put(name, delay);
                 restartAt.put(name, now + delay.toNanos());
-                out.printf("%s exited unexpectedly (see %s); starting it again in %d s. The others keep running.%n",
-                        name, service.log(), delay.toSeconds());
+                if (service.process().exitCode().orElse(-1) == 0) {
+                    // a drained gateway exits 0 (chatctl drain): starting it again makes a rolling restart
+                    out.printf("%s stopped (drained); starting it again in %d s.%n", name, delay.toSeconds());
+                } else {
+                    out.printf("%s exited unexpectedly (see %s); starting it again in %d s. The others keep running.%n",
+                            name, service.log(), delay.toSeconds());
+                }
                 out.flush();
             }
             for (var due : List.copyOf(restartAt.entrySet())) {

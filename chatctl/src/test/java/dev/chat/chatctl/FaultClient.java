@@ -195,6 +195,9 @@ final class FaultClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                if (statusCode == 1012) {
+                    next.incrementAndGet(); // the gateway drains: reconnect to the next one
+                }
                 partial.setLength(0);
                 closing.complete(null);
                 return null;

@@ -161,6 +161,11 @@ final class FaultLoad implements AutoCloseable {
     }
 
     private boolean allDelivered() {
+        return undelivered() == 0;
+    }
+
+    /** @return how many (member, acked message) pairs of the run have not reached that member's socket */
+    long undelivered() {
         java.util.Set<String> received = new java.util.HashSet<>();
         List<RunRecord.Acked> acked = new ArrayList<>();
         for (RunRecord.Event event : record.events()) {
@@ -170,14 +175,15 @@ final class FaultLoad implements AutoCloseable {
                 acked.add(a);
             }
         }
+        long missing = 0;
         for (RunRecord.Acked ack : acked) {
             for (FaultClient member : members.get(channels.indexOf(ack.channelId()))) {
                 if (!received.contains(member.userId() + "/" + ack.messageId())) {
-                    return false;
+                    missing++;
                 }
             }
         }
-        return true;
+        return missing;
     }
 
     /**

@@ -208,6 +208,41 @@ class OperatorCommandsIT {
         assertThat(chatctl("kick", "0").code()).isEqualTo(ChatCtl.USAGE);
     }
 
+    @Test
+    void connectionsListsTheGatewayWithItsSocketsAndWhereAUsersSocketsAre() throws Exception {
+        long user = Long.parseLong(chatctl("users", "create", "c-" + UUID.randomUUID().toString().substring(0, 8)).out().strip());
+        String token = chatctl("token", Long.toString(user)).out().strip();
+        try (WsProbe phone = new WsProbe(gateway.port(), token); WsProbe laptop = new WsProbe(gateway.port(), token)) {
+            phone.await(frame -> frame.path("type").asText().equals("hello"), WAIT);
+            laptop.await(frame -> frame.path("type").asText().equals("hello"), WAIT);
+            // gateways report every 5 s
+            JsonNode mine = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> ourGateway(chatctl("connections", "--json").json()), row -> row != null
+                            && row.path("sockets").asInt() >= 2);
+            assertThat(mine.path("users").asInt()).isPositive();
+            assertThat(mine.path("draining").asBoolean()).isFalse();
+            Run table = chatctl("connections");
+            assertThat(table.code()).isZero();
+            assertThat(table.out()).contains("GATEWAY").contains(mine.path("name").asText()).contains("serving");
+
+            Run users = chatctl("connections", "--user", Long.toString(user), "--json");
+            assertThat(users.code()).as(users.err()).isZero();
+            JsonNode row = users.json().path("users").get(0);
+            assertThat(row.path("sockets").asInt()).isEqualTo(2);
+            assertThat(row.path("gateways").path(mine.path("name").asText()).asInt()).isEqualTo(2);
+        }
+    }
+
+    /** @return this test's gateway in a connections --json listing, or null */
+    private static JsonNode ourGateway(JsonNode listing) {
+        for (JsonNode row : listing.path("gateways")) {
+            if (row.path("address").asText().endsWith(":" + gateway.port() + "/ws")) {
+                return row;
+            }
+        }
+        return null;
+    }
+
     private static int apiStatus(String token) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/channels"))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Runs {@code bin/chatctl up --gateways 2} as an operator would, on its own stack directory and
- * free ports: every service answers, users chat across two gateways, {@code chatctl bench} runs
- * against it, the browser client works in Chromium (Playwright), and Ctrl-C (SIGINT) leaves no
+ * Runs {@code bin/chatctl up --gateways 2 --persisters 2 --apis 2 --redis-cluster} as an operator
+ * would, on its own stack directory and free ports: every service answers, users chat across two
+ * gateways (on the Redis Cluster, sharded Pub/Sub), {@code chatctl bench} runs against it, the browser client works in Chromium (Playwright), and Ctrl-C (SIGINT) leaves no
  * process behind.
  */
 class UpCommandIT {
@@ -54,9 +54,9 @@ class UpCommandIT {
         stackDir = home.resolve("chatctl/target/up-it-stack");
         output = home.resolve("chatctl/target/up-it.out");
         Set<Integer> taken = new HashSet<>();
-        api = freePort(taken);
-        gateway = freeConsecutivePorts(taken);
-        persister = freePort(taken);
+        api = freePorts(taken, UpCommand.INSTANCE_PORT_STEP);
+        gateway = freePorts(taken, 1);
+        persister = freePorts(taken, UpCommand.INSTANCE_PORT_STEP);
         notifier = freePort(taken);
         env = new HashMap<>();
         env.put("JAVA_HOME", System.getProperty("java.home"));
@@ -65,8 +65,10 @@ class UpCommandIT {
                 "CASSANDRA_STORAGE_PORT", "POSTGRES_PORT", "S3_PORT")) {
             env.put("CHAT_STACK_" + key, Integer.toString(freePort(taken)));
         }
+        // three cluster nodes and their cluster bus ports (+ 10000)
+        env.put("CHAT_STACK_REDIS_CLUSTER_PORT", Integer.toString(freePorts(taken, 1, 2, 10_000, 10_001, 10_002)));
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/chatctl").toString(), "up",
-                "--gateways", "2", "--api-port", Integer.toString(api), "--gateway-port", Integer.toString(gateway),
+                "--gateways", "2", "--persisters", "2", "--apis", "2", "--redis-cluster", "--api-port", Integer.toString(api), "--gateway-port", Integer.toString(gateway),
                 "--persister-port", Integer.toString(persister), "--notifier-port", Integer.toString(notifier))
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
@@ -77,7 +79,8 @@ class UpCommandIT {
 
     @Test
     void everyServiceAnswersItsHealthCheck() throws Exception {
-        for (int port : List.of(api, gateway, gateway + 1, persister, notifier)) {
+        for (int port : List.of(api, api + UpCommand.INSTANCE_PORT_STEP, gateway, gateway + 1, persister,
+                persister + UpCommand.INSTANCE_PORT_STEP, notifier)) {
             assertThat(status("http://127.0.0.1:" + port + "/observe/health")).as("health on " + port).isEqualTo(200);
         }
     }
@@ -89,18 +92,24 @@ class UpCommandIT {
                 .findFirst().orElseThrow(() -> new AssertionError("no persister process under chatctl up"));
         victim.destroyForcibly(); // SIGKILL, as a crash
         victim.onExit().get(10, TimeUnit.SECONDS);
-        awaitOutput(up, output, "persister exited unexpectedly", Duration.ofSeconds(30));
+        awaitOutput(up, output, "exited unexpectedly", Duration.ofSeconds(30));
+        String name = Files.readString(output).lines().filter(l -> l.contains("exited unexpectedly")).findFirst()
+                .orElseThrow().split(" ")[0];
+        assertThat(name).startsWith("persister-");
         for (int port : List.of(api, gateway, gateway + 1)) {
             assertThat(status("http://127.0.0.1:" + port + "/observe/health")).as("still up: " + port).isEqualTo(200);
         }
-        awaitOutput(up, output, "persister is back", Duration.ofSeconds(120));
-        assertThat(status("http://127.0.0.1:" + persister + "/observe/health")).isEqualTo(200);
+        awaitOutput(up, output, name + " is back", Duration.ofSeconds(120));
+        for (int port : List.of(persister, persister + UpCommand.INSTANCE_PORT_STEP)) {
+            assertThat(status("http://127.0.0.1:" + port + "/observe/health")).isEqualTo(200);
+        }
         assertThat(up.isAlive()).isTrue();
     }
 
     @Test
     void usersChatThroughTheRunningSystem() throws Exception {
-        chatAcrossTheRunningSystem(api, gateway, gateway + 1);
+        // through the second api: the first serves the bot, bench and browser tests
+        chatAcrossTheRunningSystem(api + UpCommand.INSTANCE_PORT_STEP, gateway, gateway + 1);
     }
 
     @Test
@@ -185,8 +194,8 @@ class UpCommandIT {
             Files.readAllLines(stackDir.resolve("postgres/postmaster.pid")).stream().findFirst()
                     .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.strip())))
                     .ifPresent(children::add);
-            assertThat(children).as("redis, kafka, cassandra, postgres, persister, api, 2 gateways")
-                    .hasSizeGreaterThanOrEqualTo(8);
+            assertThat(children).as("redis, 3 cluster nodes, kafka, cassandra, postgres, s3proxy, 2 persisters,"
+                    + " notifier, 2 apis, 2 gateways").hasSizeGreaterThanOrEqualTo(15);
             new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
             assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("chatctl up exits after SIGINT").isTrue();
         } finally {
@@ -359,15 +368,28 @@ class UpCommandIT {
         }
     }
 
-    private static int freeConsecutivePorts(Set<Integer> taken) throws IOException {
+    /** @return a free port p such that p + each offset is free too (all taken afterwards) */
+    private static int freePorts(Set<Integer> taken, int... offsets) throws IOException {
         while (true) {
             int first = freePort(taken);
-            try (ServerSocket ignored = new ServerSocket(first + 1)) {
-                if (taken.add(first + 1)) {
-                    return first;
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                for (int offset : offsets) {
+                    if (taken.contains(first + offset)) {
+                        throw new IOException("taken");
+                    }
+                    held.add(new ServerSocket(first + offset));
                 }
+                for (int offset : offsets) {
+                    taken.add(first + offset);
+                }
+                return first;
             } catch (IOException busy) {
-                // try another pair
+                // try another
+            } finally {
+                for (ServerSocket socket : held) {
+                    socket.close();
+                }
             }
         }
     }

@@ -171,6 +171,11 @@ final class ConnectionRegistry {
         return byUser.values().stream().flatMap(Set::stream).toList();
     }
 
+    /** @return how many users have a socket open */
+    int users() {
+        return byUser.size();
+    }
+
     /** @return how many sockets are open */
     int size() {
         return byUser.values().stream().mapToInt(Set::size).sum();

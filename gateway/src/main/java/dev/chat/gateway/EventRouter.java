@@ -9,6 +9,7 @@ import dev.chat.common.ChannelKeys;
 import dev.chat.common.wire.AccessChanged;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
+import dev.chat.common.wire.Drain;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.Kick;
 import dev.chat.common.wire.MemberJoined;
@@ -35,11 +36,20 @@ final class EventRouter {
     private final ConnectionRegistry registry;
     private final Memberships memberships;
     private final GatewayMetrics metrics;
+    private final java.util.function.Consumer<Drain> drains;
 
-    EventRouter(ConnectionRegistry registry, Memberships memberships, GatewayMetrics metrics) {
+    /**
+     * @param registry    the local sockets
+     * @param memberships the membership cache
+     * @param metrics     fan-out latency
+     * @param drains      told of every drain request (each gateway acts only on its own name)
+     */
+    EventRouter(ConnectionRegistry registry, Memberships memberships, GatewayMetrics metrics,
+                java.util.function.Consumer<Drain> drains) {
         this.registry = registry;
         this.memberships = memberships;
         this.metrics = metrics;
+        this.drains = drains;
     }
 
     void route(String topic, String payload) {
@@ -64,13 +74,14 @@ final class EventRouter {
                 registry.connectionsOf(kick.userId()).forEach(connection -> connection.outbox().close(KICKED,
                         reason.length() > 60 ? reason.substring(0, 60) : reason));
             }
+            if (event instanceof Drain drain) {
+                drains.accept(drain);
+            }
             if (event instanceof MemberLeft left) {
                 left(left, payload);
             }
             if (event instanceof MemberJoined joined) {
-                joined(joined);
-                // the new member's own devices learn about the channel (their client lists it at once)
-                registry.connectionsOf(joined.userId()).forEach(connection -> connection.outbox().send(payload, false));
+                joined(joined, payload);
             }
             return;
         }
@@ -103,9 +114,16 @@ final class EventRouter {
         }));
     }
 
-    private void joined(MemberJoined joined) {
+    /**
+     * The new member's sockets start receiving the channel, then learn about it (their client lists
+     * it and asks for the events so far with a resume from seq 0): subscribed first, so whatever
+     * the channel publishes after member_joined reaches them.
+     */
+    private void joined(MemberJoined joined, String payload) {
         memberships.joined(joined.channelId(), joined.userId());
-        Thread.ofVirtual().start(() -> registry.connectionsOf(joined.userId())
-                .forEach(connection -> registry.listen(connection, ChannelKeys.topic(joined.channelId()))));
+        Thread.ofVirtual().start(() -> registry.connectionsOf(joined.userId()).forEach(connection -> {
+            registry.listen(connection, ChannelKeys.topic(joined.channelId()));
+            connection.outbox().send(payload, false);
+        }));
     }
 }

@@ -13,8 +13,8 @@ import dev.chat.common.RedisConnection;
 
 /**
  * The gateway's real-time core, assembled once: registry, Redis fan-out, sessions, the frame
- * handlers and heartbeats. Makes one {@link ChatSocket} per connection and closes every socket
- * (1001) on shutdown. Thread-safe.
+ * handlers and heartbeats. Makes one {@link ChatSocket} per connection; on shutdown it drains
+ * ({@link GatewayDrain}: readiness off, 1012 spread over the window). Thread-safe.
  */
 final class Gateway implements AutoCloseable {
 
@@ -23,15 +23,19 @@ final class Gateway implements AutoCloseable {
     private final Heartbeats heartbeats;
     private final PresenceSweeper sweeper;
     private final Sessions sessions;
+    private final ConnectionRegistry registry;
+    private final GatewayDrain drain;
     private final ChatSocket.Handlers handlers;
 
     private Gateway(GatewaySettings settings, FanOut fanOut, Heartbeats heartbeats, PresenceSweeper sweeper,
-                    Sessions sessions, ChatSocket.Handlers handlers) {
+                    Sessions sessions, ConnectionRegistry registry, GatewayDrain drain, ChatSocket.Handlers handlers) {
         this.settings = settings;
         this.fanOut = fanOut;
         this.heartbeats = heartbeats;
         this.sweeper = sweeper;
         this.sessions = sessions;
+        this.registry = registry;
+        this.drain = drain;
         this.handlers = handlers;
     }
 
@@ -39,12 +43,13 @@ final class Gateway implements AutoCloseable {
                           RedisConnection redis, Memberships memberships, MessageLog log, GatewayMetrics metrics) {
         FanOut fanOut = new FanOut(redis, metrics);
         ConnectionRegistry registry = new ConnectionRegistry(fanOut);
-        fanOut.onMessage(new EventRouter(registry, memberships, metrics)::route);
-        fanOut.subscribe(ChannelKeys.MEMBERSHIPS);
-        metrics.connections(registry::size);
         ChannelLog channels = new ChannelLog(redis, logSettings, new TimeUuids());
         Presence presence = new Presence(redis.client(), fanOut, settings.presenceTtl());
         Sessions sessions = new Sessions(settings, metrics, registry, memberships, presence, channels);
+        GatewayDrain drain = new GatewayDrain(sessions, settings);
+        fanOut.onMessage(new EventRouter(registry, memberships, metrics, drain::requested)::route);
+        fanOut.subscribe(ChannelKeys.MEMBERSHIPS);
+        metrics.connections(registry::size);
         credentials.apiTokens().onRevoked(sessions::tokenRevoked);
         credentials.deactivated().onDeactivated(sessions::userDeactivated);
         ChatSocket.Handlers handlers = new ChatSocket.Handlers(credentials,
@@ -54,7 +59,42 @@ final class Gateway implements AutoCloseable {
                 new PresenceWatch(registry, presence, memberships, settings.maxPresenceUsers()),
                 new ResumeService(memberships, channels, metrics));
         return new Gateway(settings, fanOut, new Heartbeats(registry, settings, metrics),
-                new PresenceSweeper(presence, settings.presenceSweep()), sessions, handlers);
+                new PresenceSweeper(presence, settings.presenceSweep()), sessions, registry, drain, handlers);
+    }
+
+    /**
+     * Names this gateway for drain requests and says what follows one.
+     *
+     * @param name                its name in the directory
+     * @param afterRequestedDrain e.g. exit the process
+     */
+    void identify(String name, Runnable afterRequestedDrain) {
+        drain.identify(name, afterRequestedDrain);
+    }
+
+    /** @return readiness: down from the moment a drain starts */
+    GatewayDrain drainCheck() {
+        return drain;
+    }
+
+    /** @return whether it drains */
+    boolean draining() {
+        return drain.draining();
+    }
+
+    /** @return open sockets */
+    int sockets() {
+        return registry.size();
+    }
+
+    /** @return users with an open socket */
+    int users() {
+        return registry.users();
+    }
+
+    /** @return the prefix of this process's socket ids */
+    String instanceId() {
+        return sessions.instanceId();
     }
 
     /** @return a listener for a new connection */
@@ -68,6 +108,7 @@ final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        drain.run(settings.drainWindow());
         heartbeats.close();
         sweeper.close();
         sessions.closeAll();

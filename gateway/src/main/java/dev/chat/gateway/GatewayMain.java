@@ -39,7 +39,8 @@ public final class GatewayMain {
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        start(ServiceConfig.load());
+        // after an operator's drain the process exits; the shutdown hook stops the rest (Kafka flushed)
+        start(ServiceConfig.load(), () -> System.exit(0));
     }
 
     /**
@@ -50,6 +51,15 @@ public final class GatewayMain {
      * @return the running service
      */
     static ServiceRuntime start(Config config) {
+        return start(config, null);
+    }
+
+    /**
+     * @param config     configuration root
+     * @param afterDrain what follows an operator's drain (null: stop this runtime, not the JVM)
+     * @return the running service
+     */
+    static ServiceRuntime start(Config config, Runnable afterDrain) {
         BackendSettings backends = BackendSettings.create(config);
         GatewaySettings settings = GatewaySettings.create(config);
         ServiceRuntime runtime = new ServiceRuntime("gateway");
@@ -68,13 +78,26 @@ public final class GatewayMain {
                     memberships, log, metrics);
             // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
             runtime.beforeStop(gateway::close);
-            List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health());
+            List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health(), gateway.drainCheck());
             ObserveFeature observe = ServiceRuntime.observe(config, checks);
             runtime.start(config.get("server"), server -> setup(server, gateway, observe));
+            String host = hostName();
+            String name = config.get("gateway.name").asString().filter(s -> !s.isBlank())
+                    .orElse(host + ":" + runtime.port());
+            gateway.identify(name, afterDrain != null ? afterDrain : () -> runtime.close());
+            runtime.own(new GatewayDirectory(redis.client(), name, "ws://" + host + ":" + runtime.port() + "/ws", gateway));
             return runtime;
         } catch (RuntimeException e) {
             runtime.close(); // whatever was opened before the failure
             throw e;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
         }
     }
 

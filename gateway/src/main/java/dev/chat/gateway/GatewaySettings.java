@@ -26,6 +26,9 @@ import io.helidon.config.Config;
  * @param typingExpiry       how long clients show a typing indicator without a refresh
  * @param membershipCacheTtl how long a user's channel list is trusted without reloading
  * @param shutdownGrace      how long sockets get to close on SIGTERM
+ * @param drainWindow        a drain (SIGTERM, chatctl drain) spreads its closes over at most this long
+ * @param drainRatePerSecond a drain closes no faster than this many sockets per second unless the
+ *                           window is too short for it
  * @param webOrigins         origins whose pages may open sockets (empty: same origin only)
  */
 record GatewaySettings(int maxFrameChars,
@@ -46,6 +49,8 @@ record GatewaySettings(int maxFrameChars,
                        Duration typingExpiry,
                        Duration membershipCacheTtl,
                        Duration shutdownGrace,
+                       Duration drainWindow,
+                       int drainRatePerSecond,
                        java.util.Set<String> webOrigins) {
 
     static GatewaySettings create(Config config) {
@@ -68,6 +73,8 @@ record GatewaySettings(int maxFrameChars,
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.typingexpirymillis", 4_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.membershipcachettlmillis", 60_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.shutdowngracemillis", 5_000)),
+                Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.drainwindowmillis", 10_000)),
+                ServiceConfig.positiveInt(config, "gateway.drainratepersecond", 1_000),
                 java.util.Arrays.stream(config.get("gateway.weborigins").asString().orElse("").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty())
                         .collect(java.util.stream.Collectors.toUnmodifiableSet()));

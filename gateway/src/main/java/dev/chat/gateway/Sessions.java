@@ -32,7 +32,11 @@ final class Sessions {
     private final Memberships memberships;
     private final Presence presence;
     private final ChannelLog channels;
-    private volatile boolean closing;
+    /** Set once the gateway takes no new sockets: how a socket that still arrives is closed. */
+    private volatile Refusal refusal;
+
+    private record Refusal(int code, String reason) {
+    }
 
     Sessions(GatewaySettings settings, GatewayMetrics metrics, ConnectionRegistry registry, Memberships memberships,
              Presence presence, ChannelLog channels) {
@@ -59,8 +63,9 @@ final class Sessions {
         long userId = bearer.userId();
         Connection connection = new Connection(id, userId, bearer.expiresAt(), bearer.tokenId(),
                 new Outbox(session, settings.outboxCapacity(), metrics, id, onClosed), settings.outboxCapacity());
-        if (closing) {
-            connection.outbox().close(Outbox.GOING_AWAY, "gateway shutting down");
+        Refusal refused = refusal;
+        if (refused != null) {
+            connection.outbox().close(refused.code(), refused.reason());
             return connection;
         }
         registry.add(connection);
@@ -139,9 +144,29 @@ final class Sessions {
         registry.connectionsOf(userId).forEach(connection -> connection.outbox().close(DEACTIVATED, "account deactivated"));
     }
 
+    /** @return this gateway process's id, the prefix of its sockets' ids (in presence) */
+    String instanceId() {
+        return instanceId;
+    }
+
+    /** @return every open socket */
+    List<Connection> all() {
+        return registry.all();
+    }
+
+    /**
+     * From now on, a new socket is closed at once with this code (a drain: 1012).
+     *
+     * @param code   close code
+     * @param reason close reason
+     */
+    void refuseNew(int code, String reason) {
+        refusal = new Refusal(code, reason);
+    }
+
     /** Closes every socket with 1001 (going away) and waits up to the shutdown grace for them. */
     void closeAll() {
-        closing = true;
+        refuseNew(Outbox.GOING_AWAY, "gateway shutting down");
         List<Connection> all = registry.all();
         LOG.log(System.Logger.Level.INFO, "gateway: closing {0} sockets (1001)", all.size());
         all.forEach(c -> c.outbox().close(Outbox.GOING_AWAY, "gateway shutting down"));

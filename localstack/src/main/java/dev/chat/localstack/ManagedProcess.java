@@ -19,10 +19,13 @@ public final class ManagedProcess {
 
     private final String name;
     private final ProcessHandle handle;
+    /** The process when this JVM started it (its exit code can be read), else null. */
+    private final Process process;
 
-    private ManagedProcess(String name, ProcessHandle handle) {
+    private ManagedProcess(String name, ProcessHandle handle, Process process) {
         this.name = name;
         this.handle = handle;
+        this.process = process;
     }
 
     /**
@@ -47,7 +50,7 @@ public final class ManagedProcess {
         builder.environment().putAll(env);
         Process process = builder.start();
         LOG.log(System.Logger.Level.DEBUG, "started {0} pid {1}: {2}", name, process.pid(), command);
-        return new ManagedProcess(name, process.toHandle());
+        return new ManagedProcess(name, process.toHandle(), process);
     }
 
     /**
@@ -58,12 +61,17 @@ public final class ManagedProcess {
      * @return the live process, or empty
      */
     public static Optional<ManagedProcess> find(String name, long pid) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> new ManagedProcess(name, h));
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> new ManagedProcess(name, h, null));
     }
 
     /** @return process id */
     public long pid() {
         return handle.pid();
+    }
+
+    /** @return its exit code once it has exited, if this JVM started it */
+    public Optional<Integer> exitCode() {
+        return process == null || process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
     /** @return whether it still runs */

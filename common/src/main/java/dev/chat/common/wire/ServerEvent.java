@@ -22,11 +22,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ChannelUpdated.class, name = "channel_updated"),
     @JsonSubTypes.Type(value = AccessChanged.class, name = "access_changed"),
     @JsonSubTypes.Type(value = Kick.class, name = "kick"),
+    @JsonSubTypes.Type(value = Drain.class, name = "drain"),
     @JsonSubTypes.Type(value = ErrorFrame.class, name = "error"),
     @JsonSubTypes.Type(value = Hello.class, name = "hello"),
     @JsonSubTypes.Type(value = Resumed.class, name = "resumed"),
     @JsonSubTypes.Type(value = Resync.class, name = "resync")
 })
 public sealed interface ServerEvent permits Ack, ChannelEvent, TypingEvent, ReadReceipt, PresenceEvent, MemberJoined, MemberLeft,
-        ChannelUpdated, AccessChanged, Kick, ErrorFrame, Hello, Resumed, Resync {
+        ChannelUpdated, AccessChanged, Kick, Drain, ErrorFrame, Hello, Resumed, Resync {
 }
