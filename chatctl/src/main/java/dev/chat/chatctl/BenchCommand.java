@@ -72,6 +72,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --connections: the first gateway's process id on this machine; its RSS and CPU are read from /proc.")
     private Long gatewayPid;
 
+    @Option(names = "--redis-pid", paramLabel = "PID",
+            description = "With --connections: Redis's process id on this machine; its CPU while the sockets are held is reported.")
+    private Long redisPid;
+
     @Option(names = "--hold", defaultValue = "PT30S",
             description = "With --connections: how long to hold the sockets open, idle, while the gateway's CPU is measured (default: ${DEFAULT-VALUE}).")
     private String hold;
@@ -334,9 +338,30 @@ final class BenchCommand implements Callable<Integer> {
         Thread.sleep(2000);
         double heapAfter = heapUsed(metrics);
         ProcessSample opened = gatewayPid == null ? null : ProcessSample.of(gatewayPid);
+        ProcessSample redisOpened = redisPid == null ? null : ProcessSample.of(redisPid);
         Duration holding = Duration.parse(hold);
-        Thread.sleep(holding.toMillis()); // idle: only the gateway's pings and the clients' pongs
+        // idle as real clients are: a heartbeat every 15 s per socket (presence refresh), spread
+        // evenly; the gateway's pings (every 30 s) and the clients' pongs
+        Thread heartbeats = Thread.ofVirtual().start(() -> {
+            long period = Duration.ofSeconds(15).toNanos() / Math.max(1, open.size());
+            long due = System.nanoTime();
+            for (int i = 0; !open.isEmpty() && !Thread.currentThread().isInterrupted(); i = (i + 1) % open.size()) {
+                open.get(i).heartbeat();
+                due += period;
+                long wait = due - System.nanoTime();
+                if (wait > 1_000_000) {
+                    try {
+                        Thread.sleep(Duration.ofNanos(wait));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        });
+        Thread.sleep(holding.toMillis());
+        heartbeats.interrupt();
         ProcessSample held = gatewayPid == null ? null : ProcessSample.of(gatewayPid);
+        ProcessSample redisHeld = redisPid == null ? null : ProcessSample.of(redisPid);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("gateways", gateways.stream().map(URI::toString).toList());
         report.put("requested", count);
@@ -353,6 +378,9 @@ final class BenchCommand implements Callable<Integer> {
             report.put("rss_bytes_per_connection", Math.round((held.rssBytes() - before.rssBytes()) / (double) onFirst));
             report.put("held_seconds", holding.toSeconds());
             report.put("gateway_cpu_cores_while_idle", Math.round(held.coresSince(opened) * 10_000) / 10_000.0);
+        }
+        if (redisPid != null) {
+            report.put("redis_cpu_cores_while_idle", Math.round(redisHeld.coresSince(redisOpened) * 10_000) / 10_000.0);
         }
         open.forEach(BenchSocket::close);
         print(report);

@@ -87,6 +87,11 @@ final class BenchSocket {
         socket.sendText(frame, true).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
+    /** Sends a heartbeat, as clients do every heartbeat_ms (it refreshes the socket's presence). */
+    void heartbeat() {
+        socket.sendText("{\"type\":\"heartbeat\"}", true);
+    }
+
     synchronized Percentiles delivery() {
         return delivery;
     }

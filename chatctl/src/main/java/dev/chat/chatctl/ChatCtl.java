@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ChatCtl.Version.class,
         description = "Operate the chat system: run it locally, inspect it, benchmark it.",
-        subcommands = {UpCommand.class, UsersCommand.class, TokenCommand.class, BotsCommand.class, TokensCommand.class, DlqCommand.class, KickCommand.class, ConnectionsCommand.class, DrainCommand.class, PresenceCommand.class, ReplayCommand.class,
+        subcommands = {UpCommand.class, UsersCommand.class, TokenCommand.class, BotsCommand.class, TokensCommand.class, DlqCommand.class, KickCommand.class, ConnectionsCommand.class, DrainCommand.class, CapacityCommand.class, PresenceCommand.class, ReplayCommand.class,
             PartitionsCommand.class, BenchCommand.class, VerifyCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -196,8 +196,11 @@ class UpCommandIT {
                     .ifPresent(children::add);
             assertThat(children).as("redis, 3 cluster nodes, kafka, cassandra, postgres, s3proxy, 2 persisters,"
                     + " notifier, 2 apis, 2 gateways").hasSizeGreaterThanOrEqualTo(15);
-            new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
-            assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("chatctl up exits after SIGINT").isTrue();
+            // Ctrl-C; but a process started from a background job inherits SIGINT ignored (the JVM then
+            // cannot see it), and chatctl up stops the same way on SIGTERM: send that one there
+            String signal = ignoresSigint(up.pid()) ? "-TERM" : "-INT";
+            new ProcessBuilder("kill", signal, Long.toString(up.pid())).start().waitFor();
+            assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("chatctl up exits after kill " + signal).isTrue();
         } finally {
             up.descendants().forEach(ProcessHandle::destroyForcibly);
             up.destroyForcibly();
@@ -208,6 +211,13 @@ class UpCommandIT {
         }
         assertThat(Files.readString(output)).contains("Stopped.");
         assertThat(stackDir.resolve("stack.properties")).doesNotExist();
+    }
+
+    /** @return whether the process ignores SIGINT (bit 2 of SigIgn in /proc/PID/status) */
+    private static boolean ignoresSigint(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                .filter(line -> line.startsWith("SigIgn:"))
+                .anyMatch(line -> (Long.parseLong(line.substring(7).strip(), 16) & 0x2) != 0);
     }
 
     /**

@@ -19,6 +19,8 @@ import io.helidon.config.Config;
  * @param cassandraContactPoints host:port list
  * @param cassandraDatacenter   local data center of the driver
  * @param cassandraKeyspace     keyspace of the message store
+ * @param cassandraConsistency  consistency level of every read and write (LOCAL_QUORUM: with RF=3
+ *                              an acked write is on two replicas and every read sees it)
  * @param postgresUrl           JDBC URL
  * @param postgresUsername      database user
  * @param postgresPassword      database password (may be empty)
@@ -34,6 +36,7 @@ public record BackendSettings(String redisAddress,
                               List<String> cassandraContactPoints,
                               String cassandraDatacenter,
                               String cassandraKeyspace,
+                              String cassandraConsistency,
                               String postgresUrl,
                               String postgresUsername,
                               String postgresPassword,
@@ -59,6 +62,7 @@ public record BackendSettings(String redisAddress,
                         .map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 ServiceConfig.required(config, "cassandra.datacenter"),
                 ServiceConfig.required(config, "cassandra.keyspace"),
+                consistency(config.get("cassandra.consistency").asString().orElse("LOCAL_QUORUM")),
                 ServiceConfig.required(config, "postgres.url"),
                 ServiceConfig.required(config, "postgres.username"),
                 config.get("postgres.password").asString().orElse(""),
@@ -68,6 +72,15 @@ public record BackendSettings(String redisAddress,
     /** @return where Redis is, for messages: the cluster's seeds or the single node */
     public String redisDescription() {
         return redisCluster.isEmpty() ? redisAddress : "cluster " + String.join(",", redisCluster);
+    }
+
+    private static String consistency(String value) {
+        try {
+            return com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(value.strip()).name();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Configuration 'cassandra.consistency' (CASSANDRA_CONSISTENCY) must be a"
+                    + " consistency level such as LOCAL_QUORUM, LOCAL_ONE or QUORUM, was '" + value + "'");
+        }
     }
 
     private static String redisUrl(String key, String value) {

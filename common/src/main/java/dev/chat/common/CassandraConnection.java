@@ -38,6 +38,7 @@ public final class CassandraConnection implements AutoCloseable {
                 .withKeyspace(settings.cassandraKeyspace())
                 .withConfigLoader(DriverConfigLoader.programmaticBuilder()
                         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
+                        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, settings.cassandraConsistency())
                         // keep trying at start-up if Cassandra is not up yet
                         .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, true)
                         .build());
