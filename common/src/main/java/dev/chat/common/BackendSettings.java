@@ -75,12 +75,13 @@ public record BackendSettings(String redisAddress,
     }
 
     private static String consistency(String value) {
-        try {
-            return com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(value.strip()).name();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Configuration 'cassandra.consistency' (CASSANDRA_CONSISTENCY) must be a"
-                    + " consistency level such as LOCAL_QUORUM, LOCAL_ONE or QUORUM, was '" + value + "'");
+        // named here, not through the driver: services without Cassandra (notifier) read these settings too
+        List<String> levels = List.of("ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM");
+        if (!levels.contains(value.strip())) {
+            throw new IllegalStateException("Configuration 'cassandra.consistency' (CASSANDRA_CONSISTENCY) must be one of "
+                    + levels + ", was '" + value + "'");
         }
+        return value.strip();
     }
 
     private static String redisUrl(String key, String value) {
