@@ -76,6 +76,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --connections: Redis's process id on this machine; its CPU while the sockets are held is reported.")
     private Long redisPid;
 
+    @Option(names = "--ramp", defaultValue = "500", paramLabel = "PER_SECOND",
+            description = "With --connections: open this many sockets per second (default: ${DEFAULT-VALUE}).")
+    private int ramp;
+
     @Option(names = "--hold", defaultValue = "PT30S",
             description = "With --connections: how long to hold the sockets open, idle, while the gateway's CPU is measured (default: ${DEFAULT-VALUE}).")
     private String hold;
@@ -321,8 +325,8 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
             opening.add(BenchSocket.connect(http, gateways.get(i % gateways.size()), base + i,
                     tokens.issue(base + i, Duration.ofMinutes(30)), null));
-            if (i % 200 == 199) {
-                Thread.sleep(50); // a steady ramp, not a SYN flood
+            if (i % 50 == 49) {
+                Thread.sleep(50_000L / Math.max(1, ramp)); // a steady ramp, not a connect storm
             }
         }
         List<BenchSocket> open = new ArrayList<>();

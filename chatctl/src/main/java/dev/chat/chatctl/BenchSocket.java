@@ -205,6 +205,18 @@ final class BenchSocket {
                 webSocket.request(1);
                 return null;
             }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                // refused before hello (e.g. 1013 while the gateway cannot set sockets up): not connected
+                hello.completeExceptionally(new IllegalStateException("closed " + statusCode + " " + reason));
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                hello.completeExceptionally(error);
+            }
         };
     }
 }

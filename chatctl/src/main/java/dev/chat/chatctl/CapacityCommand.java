@@ -37,7 +37,8 @@ final class CapacityCommand implements Callable<Integer> {
      * @param persisterMessagesPerSecond stored per second by one persister (batches of 2000)
      * @param kafkaCpuPerMessage        broker CPU seconds per message, per replica
      * @param cassandraCpuPerMessage    Cassandra CPU seconds per message, per replica
-     * @param storedBytesPerMessage     bytes on disk per stored message, per replica (100-char text)
+     * @param storedBytesPerMessage     bytes on disk per stored message, per replica (not measured here: the
+     *                                  design study's 500 bytes)
      */
     record UnitCosts(double gatewayBytesPerConnection, double gatewayCpuPerIdleSocket, double gatewayCpuPerDelivery,
                      double gatewayBaseBytes, double redisCpuPerMessage, double redisCpuPerHeartbeat,
@@ -48,14 +49,20 @@ final class CapacityCommand implements Callable<Integer> {
     /** Measured: see docs/scaling.md, "Unit costs", for each number's run. */
     static final UnitCosts MEASURED = new UnitCosts(
             MeasuredIdle.BYTES_PER_CONNECTION, MeasuredIdle.GATEWAY_CORES_PER_SOCKET, 51e-6,
-            300e6, 56e-6, MeasuredIdle.REDIS_SECONDS_PER_HEARTBEAT,
-            9_784, 11e-6, 127e-6, 250);
+            MeasuredIdle.GATEWAY_BASE_BYTES, 56e-6, MeasuredIdle.REDIS_SECONDS_PER_HEARTBEAT,
+            9_784, 11e-6, 127e-6, 500);
 
-    /** The idle-connection run ({@code bench --connections 18000 --gateway-pid --redis-pid}). */
+    /**
+     * The idle-connection runs ({@code bench --connections 18000 --gateway-pid --redis-pid --hold
+     * PT90S}, heartbeats every 15 s): RSS growth per socket with the heap sized to the load
+     * ({@code -Xmx400m}, live heap 371 MB), the gateway's RSS before the sockets, CPU per socket
+     * (0.171 cores / 18,000 with {@code -Xmx1g}), Redis CPU per heartbeat (0.0524 cores / 1,200/s).
+     */
     static final class MeasuredIdle {
-        static final double BYTES_PER_CONNECTION = 10_000;
-        static final double GATEWAY_CORES_PER_SOCKET = 1e-6;
-        static final double REDIS_SECONDS_PER_HEARTBEAT = 20e-6;
+        static final double BYTES_PER_CONNECTION = 17_852;
+        static final double GATEWAY_BASE_BYTES = 360e6;
+        static final double GATEWAY_CORES_PER_SOCKET = 0.1708 / 18_000;
+        static final double REDIS_SECONDS_PER_HEARTBEAT = 0.0524 / 1_200;
 
         private MeasuredIdle() {
         }
@@ -73,7 +80,7 @@ final class CapacityCommand implements Callable<Integer> {
     @Option(names = "--connections", required = true, paramLabel = "N", description = "Concurrent sockets.")
     private long connections;
 
-    @Option(names = "--messages-per-second", required = true, paramLabel = "M", description = "Messages sent per second, peak.")
+    @Option(names = "--messages-per-second", required = true, paramLabel = "M", description = "Messages sent per second at peak.")
     private long messagesPerSecond;
 
     @Option(names = "--members", required = true, paramLabel = "K",
@@ -96,10 +103,22 @@ final class CapacityCommand implements Callable<Integer> {
     @Option(names = "--retention-days", defaultValue = "365", description = "Days of history kept (default: ${DEFAULT-VALUE}).")
     private int retentionDays;
 
+    @Option(names = "--max-per-gateway", defaultValue = "100000", paramLabel = "SOCKETS",
+            description = "Most sockets one gateway may hold whatever its size: how many clients reconnect at once when one"
+                    + " fails or drains (default: ${DEFAULT-VALUE}).")
+    private long maxPerGateway;
+
+    @Option(names = "--peak-to-average", defaultValue = "3",
+            description = "Peak rate over the daily average, for storage (default: ${DEFAULT-VALUE}, as in the design study).")
+    private double peakToAverage;
+
+    @Option(names = "--disk-tb", defaultValue = "4", description = "Usable disk per Cassandra node, TB (default: ${DEFAULT-VALUE}).")
+    private double diskTb;
+
     @Override
     public Integer call() {
         if (connections < 0 || messagesPerSecond < 0 || members < 0 || cores < 1 || gatewayMemoryGib < 1
-                || utilization <= 0 || utilization > 1 || replication < 1 || retentionDays < 1) {
+                || utilization <= 0 || utilization > 1 || replication < 1 || retentionDays < 1 || diskTb <= 0 || peakToAverage < 1 || maxPerGateway < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "every number must be positive (utilization in (0, 1])");
         }
         Map<String, Object> fleet = plan(MEASURED);
@@ -120,22 +139,26 @@ final class CapacityCommand implements Callable<Integer> {
         long byMemory = ceil(connections * unit.gatewayBytesPerConnection() / Math.max(1, usableBytes));
         double gatewayCores = connections * unit.gatewayCpuPerIdleSocket() + deliveries * unit.gatewayCpuPerDelivery();
         long byCpu = ceil(gatewayCores / (cores * utilization));
-        long gateways = Math.max(1, Math.max(byMemory, byCpu));
+        long byBlastRadius = ceil(connections / (double) maxPerGateway);
+        long gateways = Math.max(1, Math.max(Math.max(byMemory, byCpu), byBlastRadius));
         // Redis runs commands on one thread: a shard is planned at `utilization` of one core
         double redisCores = messagesPerSecond * unit.redisCpuPerMessage() + heartbeats * unit.redisCpuPerHeartbeat();
         long shards = Math.max(1, ceil(redisCores / utilization));
         long persisters = Math.max(1, ceil(messagesPerSecond / (unit.persisterMessagesPerSecond() * utilization)));
         long partitions = Math.max(6, Long.highestOneBit(Math.max(1, persisters * 4 - 1)) << 1);
         long brokers = Math.max(replication, ceil(messagesPerSecond * unit.kafkaCpuPerMessage() * replication / (cores * utilization)));
-        long cassandra = Math.max(replication,
-                ceil(messagesPerSecond * unit.cassandraCpuPerMessage() * replication / (cores * utilization)));
-        double storedTb = messagesPerSecond * 86_400.0 * retentionDays * unit.storedBytesPerMessage() * replication / 1e12;
+        double storedTb = messagesPerSecond / peakToAverage * 86_400.0 * retentionDays * unit.storedBytesPerMessage() * replication / 1e12;
+        long cassandraByCpu = ceil(messagesPerSecond * unit.cassandraCpuPerMessage() * replication / (cores * utilization));
+        // compaction needs free space: plan disks half full
+        long cassandraByDisk = ceil(storedTb / (diskTb * 0.5));
+        long cassandra = Math.max(replication, Math.max(cassandraByCpu, cassandraByDisk));
 
         Map<String, Object> plan = new LinkedHashMap<>();
         plan.put("deliveries_per_second", Math.round(deliveries));
         plan.put("gateways", gateways);
         plan.put("gateways_by_memory", byMemory);
         plan.put("gateways_by_cpu", byCpu);
+        plan.put("gateways_by_max_per_gateway", byBlastRadius);
         plan.put("connections_per_gateway", connections / gateways);
         plan.put("redis_shards (masters, +1 replica each)", shards);
         plan.put("redis_cores_total", round(redisCores));
@@ -143,6 +166,8 @@ final class CapacityCommand implements Callable<Integer> {
         plan.put("kafka_partitions (chat-messages)", partitions);
         plan.put("kafka_brokers", brokers);
         plan.put("cassandra_nodes", cassandra);
+        plan.put("cassandra_nodes_by_cpu", cassandraByCpu);
+        plan.put("cassandra_nodes_by_disk", cassandraByDisk);
         plan.put("cassandra_stored_tb (all replicas)", round(storedTb));
         plan.put("consistency", "writes LOCAL_QUORUM, reads LOCAL_QUORUM (RF=" + replication + ")");
         return plan;

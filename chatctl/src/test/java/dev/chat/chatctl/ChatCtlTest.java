@@ -41,6 +41,31 @@ class ChatCtlTest {
     }
 
     @Test
+    void upRefusesAnApiPortThatCollidesWithASecondPersister() {
+        assertThat(run("up", "--persisters", "2", "--api-port", "8190")).isEqualTo(ChatCtl.USAGE);
+        assertThat(err.toString()).contains("ports overlap");
+        assertThat(run("up", "--apis", "5")).isEqualTo(ChatCtl.USAGE);
+    }
+
+    @Test
+    void capacityPlansMoreMachinesForMoreLoadAndRefusesNonsense() throws Exception {
+        assertThat(run("capacity", "--connections", "1000000", "--messages-per-second", "5000", "--members", "10",
+                "--json")).isEqualTo(ChatCtl.OK);
+        var small = dev.chat.common.wire.Json.tree(out.toString());
+        out.getBuffer().setLength(0);
+        assertThat(run("capacity", "--connections", "25000000", "--messages-per-second", "100000", "--members", "10",
+                "--json")).isEqualTo(ChatCtl.OK);
+        var large = dev.chat.common.wire.Json.tree(out.toString());
+        assertThat(large.path("gateways").asLong()).isGreaterThan(small.path("gateways").asLong());
+        assertThat(large.path("persisters").asLong()).isGreaterThan(small.path("persisters").asLong());
+        assertThat(large.path("cassandra_nodes").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(large.path("deliveries_per_second").asLong()).isEqualTo(1_000_000);
+        assertThat(run("capacity", "--connections", "-1", "--messages-per-second", "1", "--members", "1"))
+                .isEqualTo(ChatCtl.USAGE);
+        assertThat(run("capacity", "--connections", "10")).isEqualTo(ChatCtl.USAGE);
+    }
+
+    @Test
     void upRefusesOverlappingPorts() {
         assertThat(run("up", "--api-port", "8082", "--gateways", "2")).isEqualTo(ChatCtl.USAGE);
         assertThat(err.toString()).contains("ports overlap");

@@ -47,10 +47,11 @@ final class ChatSocket implements WsListener {
      * @param presence      {@code heartbeat}
      * @param watch         {@code subscribe_presence}
      * @param resume        {@code resume}
+     * @param setup         where the upgrade's token check and the socket's set-up run
      */
     record Handlers(Credentials credentials, ClientFrames frames, GatewaySettings settings, GatewayMetrics metrics, Sessions sessions,
                     SendPath send, TypingRelay typing, Presence presence, PresenceWatch watch,
-                    ResumeService resume) {
+                    ResumeService resume, SetupThreads setup) {
     }
 
     /** Close code for a socket that keeps sending after being told to slow down (RFC 6455 policy violation). */
@@ -78,7 +79,7 @@ final class ChatSocket implements WsListener {
                 .or(() -> queryToken(prologue))
                 .orElse(null);
         try {
-            bearer = handlers.credentials().check(token);
+            bearer = handlers.setup().call(() -> handlers.credentials().check(token), Tokens.InvalidToken.class);
         } catch (Tokens.InvalidToken e) {
             // answered by the server as it is: 401 before any upgrade
             throw RequestException.builder()
@@ -122,7 +123,8 @@ final class ChatSocket implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        connection = handlers.sessions().open(session, bearer, this::cleanUp);
+        connection = handlers.setup().call(() -> handlers.sessions().open(session, bearer, this::cleanUp),
+                RuntimeException.class);
     }
 
     @Override

@@ -57,7 +57,7 @@ final class Gateway implements AutoCloseable {
                 metrics, sessions, new SendPath(memberships, channels, log, metrics),
                 new TypingRelay(memberships, fanOut, settings.typingExpiry(), settings.typingInterval()), presence,
                 new PresenceWatch(registry, presence, memberships, settings.maxPresenceUsers()),
-                new ResumeService(memberships, channels, metrics));
+                new ResumeService(memberships, channels, metrics), new SetupThreads());
         return new Gateway(settings, fanOut, new Heartbeats(registry, settings, metrics),
                 new PresenceSweeper(presence, settings.presenceSweep()), sessions, registry, drain, handlers);
     }
@@ -112,6 +112,7 @@ final class Gateway implements AutoCloseable {
         heartbeats.close();
         sweeper.close();
         sessions.closeAll();
+        handlers.setup().close();
         fanOut.close();
     }
 }

@@ -1,18 +1,23 @@
 package dev.chat.gateway;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsSession;
 
 /**
- * One socket's bounded send queue, drained by exactly one writer (a virtual thread), so a slow
- * socket never delays others and memory never grows without bound. When the queue passes half
- * full, droppable frames (typing, presence) are dropped; when it is full the socket is closed as a
- * slow consumer ({@link #SLOW_CONSUMER}) and the client resyncs on reconnect.
- * Thread-safe: many producers, one writer.
+ * One socket's bounded send queue, written by at most one writer at a time, so a slow socket never
+ * delays others and memory never grows without bound. The writer is a virtual thread started when
+ * frames arrive and ended when the queue is empty: an idle socket holds no thread and no
+ * preallocated array, only an empty queue (this is most of what an idle connection costs). When
+ * the queue passes half full, droppable frames (typing, presence) are dropped; when it is full
+ * the socket is closed as a slow consumer ({@link #SLOW_CONSUMER}) and the client resyncs on
+ * reconnect. Thread-safe: many producers, one writer at a time.
  */
 final class Outbox {
 
@@ -24,11 +29,17 @@ final class Outbox {
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
 
     private final WsSession session;
-    private final BlockingQueue<Item> queue;
+    private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
     private final int capacity;
     private final GatewayMetrics metrics;
+    private final String name;
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final Thread writer;
+    /** Whether a writer runs (or is about to): at most one does. */
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile Thread writer;
     private final Runnable onClosed;
 
     private sealed interface Item {
@@ -48,15 +59,14 @@ final class Outbox {
      * @param capacity frames queued before it counts as a slow consumer
      * @param metrics  meters
      * @param name     for the writer thread's name
-     * @param onClosed run once when the writer stops (socket closed by us, or a write failed)
+     * @param onClosed run once when the socket is done (closed by us, a write failed, or the peer left)
      */
     Outbox(WsSession session, int capacity, GatewayMetrics metrics, String name, Runnable onClosed) {
         this.session = session;
         this.onClosed = onClosed;
         this.capacity = capacity;
-        this.queue = new ArrayBlockingQueue<>(capacity + 1); // +1: room for the final close
         this.metrics = metrics;
-        this.writer = Thread.ofVirtual().name("outbox-" + name).start(this::drain);
+        this.name = name;
     }
 
     /**
@@ -69,14 +79,16 @@ final class Outbox {
         if (closing.get()) {
             return;
         }
-        if (droppable && queue.size() >= capacity / 2) {
+        if (droppable && size.get() >= capacity / 2) {
             metrics.dropped();
             return;
         }
-        if (queue.size() >= capacity || !queue.offer(new Text(text, System.nanoTime()))) {
+        if (size.get() >= capacity) {
             metrics.overflow();
             close(SLOW_CONSUMER, "slow consumer");
+            return;
         }
+        enqueue(new Text(text, System.nanoTime()));
     }
 
     /**
@@ -90,7 +102,7 @@ final class Outbox {
      */
     boolean sendPaced(String text, java.time.Duration maxWait) {
         long deadline = System.nanoTime() + maxWait.toNanos();
-        while (!closing.get() && queue.size() >= capacity / 2) {
+        while (!closing.get() && size.get() >= capacity / 2) {
             if (System.nanoTime() > deadline) {
                 metrics.overflow();
                 close(SLOW_CONSUMER, "slow consumer");
@@ -109,8 +121,8 @@ final class Outbox {
 
     /** Queues a WebSocket ping. */
     void ping() {
-        if (!closing.get() && queue.size() < capacity) {
-            queue.offer(new Ping());
+        if (!closing.get() && size.get() < capacity) {
+            enqueue(new Ping());
         }
     }
 
@@ -125,50 +137,80 @@ final class Outbox {
             return;
         }
         if (code == SLOW_CONSUMER) {
-            queue.clear();
+            clear();
         }
-        if (!queue.offer(new Close(code, reason))) {
-            queue.clear();
-            queue.offer(new Close(code, reason));
-        }
+        enqueue(new Close(code, reason));
         // a writer blocked on a socket that does not read never reaches the close frame:
         // interrupting a virtual thread blocked in socket I/O closes the socket
         Thread.ofVirtual().start(() -> {
             try {
-                writer.join(java.time.Duration.ofSeconds(5));
+                if (!done.await(5, TimeUnit.SECONDS)) {
+                    Thread blocked = writer;
+                    if (blocked != null) {
+                        blocked.interrupt();
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-            if (writer.isAlive()) {
-                writer.interrupt();
             }
         });
     }
 
     /**
-     * Waits for the writer to finish after {@link #close}.
+     * Waits until the socket is done after {@link #close}.
      *
      * @param timeoutMillis how long
      * @throws InterruptedException if interrupted
      */
     void awaitClosed(long timeoutMillis) throws InterruptedException {
-        writer.join(timeoutMillis);
+        done.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Stops the writer when the socket is already closed by the peer. */
+    /** The peer closed the socket: nothing more is written. */
     void stop() {
         closing.set(true);
+        clear();
+        Thread blocked = writer;
         // the writer itself runs the clean-up that calls this: it must not interrupt itself
-        if (Thread.currentThread() != writer) {
-            writer.interrupt();
+        if (blocked != null && blocked != Thread.currentThread()) {
+            blocked.interrupt();
+        }
+        finish();
+    }
+
+    private void enqueue(Item item) {
+        queue.add(item);
+        size.incrementAndGet();
+        if (writing.compareAndSet(false, true)) {
+            writer = Thread.ofVirtual().name("outbox-" + name).start(this::drain);
         }
     }
 
+    private void clear() {
+        while (queue.poll() != null) {
+            size.decrementAndGet();
+        }
+    }
+
+    /** Writes until the queue is empty, then ends (a frame queued meanwhile starts a new writer). */
     private void drain() {
         try {
             while (true) {
-                // untimed: a timed wait would put a timer in the scheduler for every frame of every socket
-                Item item = queue.take();
+                Item item = queue.poll();
+                if (item == null) {
+                    writer = null;
+                    writing.set(false);
+                    // a frame queued after the poll, before the flag was cleared, needs a writer: this one
+                    if (queue.isEmpty() || !writing.compareAndSet(false, true)) {
+                        return;
+                    }
+                    writer = Thread.currentThread();
+                    continue;
+                }
+                size.decrementAndGet();
+                if (finished.get()) {
+                    continue; // the peer left: drop what is queued
+                }
                 switch (item) {
                     case Text text -> {
                         session.send(text.text(), true);
@@ -178,19 +220,28 @@ final class Outbox {
                     case Close close -> {
                         // a peer that never replies is dropped by the server's idle timeout
                         session.close(close.code(), close.reason());
+                        finish();
                         return;
                     }
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "socket write failed: {0}", e.getMessage());
-        } finally {
-            closing.set(true);
+            finish();
+        }
+    }
+
+    /** Runs the clean-up once: the socket is done. */
+    private void finish() {
+        closing.set(true);
+        if (finished.compareAndSet(false, true)) {
             // the clean-up talks to Redis: it must not run with this thread's interrupt flag set
             Thread.interrupted();
-            onClosed.run();
+            try {
+                onClosed.run();
+            } finally {
+                done.countDown();
+            }
         }
     }
 }

@@ -6,7 +6,9 @@ import java.time.Instant;
 import dev.chat.common.ChannelKeys;
 import dev.chat.common.PresenceKeys;
 import dev.chat.common.wire.PresenceEvent;
+import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
+import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -43,13 +45,18 @@ final class Presence {
         }
     }
 
+    /** Refreshes the socket's device, its expiry entry and last-seen: one pipelined round trip. */
     void heartbeat(Connection connection) {
         long now = System.currentTimeMillis();
-        RScoredSortedSet<String> devices = devices(connection.userId());
-        devices.add(now + ttl.toMillis(), connection.id());
-        devices.expire(ttl);
-        expiries(connection.userId()).add(now + ttl.toMillis(), connection.userId() + "/" + connection.id());
-        lastSeen(connection.userId()).set(Long.toString(now), LAST_SEEN_TTL);
+        long userId = connection.userId();
+        RBatch batch = redis.createBatch();
+        RScoredSortedSetAsync<String> devices = batch.getScoredSortedSet(PresenceKeys.devices(userId), StringCodec.INSTANCE);
+        devices.addAsync(now + ttl.toMillis(), connection.id());
+        devices.expireAsync(ttl);
+        batch.<String>getScoredSortedSet(PresenceKeys.expiries(userId), StringCodec.INSTANCE)
+                .addAsync(now + ttl.toMillis(), userId + "/" + connection.id());
+        batch.<String>getBucket(PresenceKeys.lastSeen(userId), StringCodec.INSTANCE).setAsync(Long.toString(now), LAST_SEEN_TTL);
+        batch.execute();
     }
 
     void disconnected(Connection connection) {

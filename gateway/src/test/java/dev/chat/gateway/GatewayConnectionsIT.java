@@ -203,7 +203,7 @@ class GatewayConnectionsIT {
     }
 
     @Test
-    void sigtermClosesSocketsWith1001AndTheProcessExitsWithinTheBound() throws Exception {
+    void sigtermDrainsSocketsWith1012AndTheProcessExitsWithinTheBound() throws Exception {
         StackSettings settings = LocalStack.shared().settings();
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -219,8 +219,8 @@ class GatewayConnectionsIT {
                 client.await(f -> "presence".equals(f.path("type").asText()), WAIT); // registered
                 long start = System.nanoTime();
                 ProcessHandle handle = ProcessHandle.of(process.process().pid()).orElseThrow();
-                handle.destroy(); // SIGTERM
-                assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(1001);
+                handle.destroy(); // SIGTERM: a drain (readiness off, 1012 "service restart": reconnect elsewhere)
+                assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(1012);
                 handle.onExit().get(15, TimeUnit.SECONDS);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
             }
