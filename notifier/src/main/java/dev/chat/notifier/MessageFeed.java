@@ -21,6 +21,7 @@ import dev.chat.common.wire.Reaction;
 import dev.chat.common.wire.ServerEvent;
 import dev.chat.common.wire.Json;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,7 +63,11 @@ final class MessageFeed implements Runnable, AutoCloseable {
                 Consumer<List<ChatMessage>> push, NotifierMetrics metrics) {
         // committed by hand once the batch's webhook events are queued; a new group reads what the topic
         // still holds: webhooks only get messages sent after they were created, push skips old messages
-        this.consumer = MessageConsumers.create(backends.kafkaBootstrap(), settings.group(), "notifier", settings.maxBatch(), Map.of());
+        this.consumer = MessageConsumers.create(backends.kafkaBootstrap(), settings.group(), "notifier", settings.maxBatch(), Map.of(
+                // each poll costs two PostgreSQL queries (webhooks, push subscriptions of the batch's
+                // channels): wait up to 100 ms for 16 KiB rather than polling every few records
+                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 16_384,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100));
         this.topic = settings.topic();
         this.outbox = outbox;
         this.queued = queued;
