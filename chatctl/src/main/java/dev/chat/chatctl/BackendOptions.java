@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.chat.common.BackendSettings;
 import dev.chat.common.CassandraConnection;
+import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import io.helidon.config.Config;
 import picocli.CommandLine.Option;
@@ -69,6 +70,29 @@ final class BackendOptions {
             }
             throw new ChatCtl.Unreachable("cannot reach Cassandra at " + backends.cassandraContactPoints()
                     + " (cassandra.contactpoints / CASSANDRA_CONTACTPOINTS / --cassandra): " + e.getMessage());
+        }
+    }
+
+    /** Work done with a Redis connection. */
+    interface RedisWork<T> {
+        T apply(RedisConnection redis) throws InterruptedException;
+    }
+
+    /**
+     * Runs the work with a Redis connection that is closed afterwards.
+     *
+     * @param work what to do
+     * @return its result
+     * @throws ChatCtl.Unreachable naming where it looked, when Redis does not answer
+     * @throws InterruptedException if the work was interrupted
+     */
+    <T> T withRedis(RedisWork<T> work) throws InterruptedException {
+        BackendSettings backends = backends();
+        try (RedisConnection redis = RedisConnection.open("chatctl", backends)) {
+            return work.apply(redis);
+        } catch (org.redisson.client.RedisException e) {
+            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisDescription()
+                    + " (redis.address / REDIS_ADDRESS / --redis, redis.cluster / --redis-cluster): " + e.getMessage());
         }
     }
 

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-import dev.chat.common.BackendSettings;
 import dev.chat.common.PresenceKeys;
 import dev.chat.common.RedisConnection;
 import org.redisson.client.codec.StringCodec;
@@ -42,9 +41,8 @@ final class ConnectionsCommand implements Callable<Integer> {
     private List<Long> users = new ArrayList<>();
 
     @Override
-    public Integer call() {
-        BackendSettings backends = backend.backends();
-        try (RedisConnection redis = RedisConnection.open("chatctl", backends)) {
+    public Integer call() throws InterruptedException {
+        return backend.withRedis(redis -> {
             GatewayReports directory = new GatewayReports(redis.client());
             List<GatewayReports.Report> gateways = directory.all();
             PrintWriter out = spec.commandLine().getOut();
@@ -54,9 +52,7 @@ final class ConnectionsCommand implements Callable<Integer> {
                 printUsers(out, redis, gateways);
             }
             return ChatCtl.OK;
-        } catch (org.redisson.client.RedisException e) {
-            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisDescription() + ": " + e.getMessage());
-        }
+        });
     }
 
     private void printGateways(PrintWriter out, List<GatewayReports.Report> gateways) {

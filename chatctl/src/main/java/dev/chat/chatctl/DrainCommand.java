@@ -6,9 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import dev.chat.common.BackendSettings;
 import dev.chat.common.ChannelKeys;
-import dev.chat.common.RedisConnection;
 import dev.chat.common.wire.Drain;
 import dev.chat.common.wire.Json;
 import picocli.CommandLine;
@@ -60,9 +58,8 @@ final class DrainCommand implements Callable<Integer> {
         if (windowSeconds != null && (windowSeconds < 0 || windowSeconds > 3600)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--window must be between 0 and 3600 seconds");
         }
-        BackendSettings backends = backend.backends();
         PrintWriter out = spec.commandLine().getOut();
-        try (RedisConnection redis = RedisConnection.open("chatctl", backends)) {
+        return backend.withRedis(redis -> {
             GatewayReports directory = new GatewayReports(redis.client());
             Optional<GatewayReports.Report> found = directory.resolve(gateway);
             if (found.isEmpty()) {
@@ -88,9 +85,7 @@ final class DrainCommand implements Callable<Integer> {
                         : "still there after " + timeoutSeconds + " s: check its log");
             }
             return gone ? ChatCtl.OK : ChatCtl.FAILED;
-        } catch (org.redisson.client.RedisException e) {
-            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisDescription() + ": " + e.getMessage());
-        }
+        });
     }
 
     private boolean awaitGone(GatewayReports directory, String name, PrintWriter out) throws InterruptedException {

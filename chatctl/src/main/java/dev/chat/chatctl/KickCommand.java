@@ -3,9 +3,7 @@ package dev.chat.chatctl;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.chat.common.BackendSettings;
 import dev.chat.common.ChannelKeys;
-import dev.chat.common.RedisConnection;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.Kick;
 import picocli.CommandLine;
@@ -44,15 +42,14 @@ final class KickCommand implements Callable<Integer> {
     private String reason;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         if (userId <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "USER_ID must be a positive integer");
         }
         if (reason.isBlank() || reason.length() > 60) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reason must have 1 to 60 characters");
         }
-        BackendSettings backends = backend.backends();
-        try (RedisConnection redis = RedisConnection.open("chatctl", backends)) {
+        return backend.withRedis(redis -> {
             long gateways = redis.topics().topic(ChannelKeys.MEMBERSHIPS)
                     .publish(Json.encode(new Kick(userId, reason)));
             if (output.json()) {
@@ -61,9 +58,6 @@ final class KickCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("told " + gateways + " subscriber(s) (gateways) to disconnect user " + userId);
             }
             return ChatCtl.OK;
-        } catch (org.redisson.client.RedisException e) {
-            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisDescription() + " (redis.address / REDIS_ADDRESS"
-                    + " / --redis, redis.cluster / --redis-cluster): " + e.getMessage());
-        }
+        });
     }
 }

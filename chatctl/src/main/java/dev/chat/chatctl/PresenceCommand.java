@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.chat.common.BackendSettings;
 import dev.chat.common.PresenceKeys;
-import dev.chat.common.RedisConnection;
 import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -54,22 +52,19 @@ final class PresenceCommand implements Callable<Integer> {
     private int limit;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         if (online == !userIds.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give USER_IDs or --online (not both)");
         }
         if (limit < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be positive");
         }
-        BackendSettings backends = backend.backends();
-        try (RedisConnection redis = RedisConnection.open("chatctl", backends)) {
-            if (!redis.client().getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).pingAll(3, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisDescription() + " (redis.address / REDIS_ADDRESS / --redis)");
+        return backend.withRedis(redis -> {
+            if (!redis.ping()) {
+                throw new org.redisson.client.RedisException("it does not answer PING");
             }
             return online ? online(redis.client()) : users(redis.client());
-        } catch (org.redisson.client.RedisException e) {
-            throw new ChatCtl.Unreachable("cannot reach Redis at " + backends.redisDescription() + ": " + e.getMessage());
-        }
+        });
     }
 
     private int users(RedissonClient redis) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code chatctl drain} under load, as an operator runs it: three gateways and a persister as
@@ -70,22 +71,25 @@ class DrainIT {
             String name = "drain-" + run + "-2";
 
             try (FaultLoad load = FaultLoad.start(endpoints, Tokens.create(config), gateways, 9, 30)) {
-                Thread.sleep(6_000); // the directory has a report with the sockets
-                int socketsBefore = reportedSockets(name);
-                assertThat(socketsBefore).as("sockets on the gateway to drain").isGreaterThanOrEqualTo(6);
+                // gateways report every 5 s: wait for a report that has the sockets
+                int socketsBefore = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> reportedSockets(name), sockets -> sockets >= 6);
 
                 CompletableFuture<Run> draining = CompletableFuture.supplyAsync(
                         () -> chatctl(endpoints, "drain", name, "--window", "20", "--json"));
                 // readiness goes down while its sockets are told to leave
-                assertThat(awaitReadiness(drained.port(), 503)).isTrue();
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> readiness(drained.port()), status -> status == 503);
                 Run drain = draining.get(60, TimeUnit.SECONDS);
                 assertThat(drain.code()).as(drain.err()).isZero();
                 JsonNode answer = Json.tree(drain.out());
                 assertThat(answer.path("drained").asBoolean()).isTrue();
                 assertThat(answer.path("waited_ms").asLong()).as("spread over seconds, not at once").isGreaterThan(1_000);
-                assertThat(waitExit(drained)).as("the drained gateway exits 0").isEqualTo(0);
+                ProcessHandle.of(drained.process().pid()).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+                assertThat(drained.process().exitCode()).as("the drained gateway exits 0").contains(0);
 
-                Thread.sleep(3_000); // load goes on through the two others
+                long afterDrain = load.acked(); // load goes on through the two others
+                await().atMost(Duration.ofSeconds(30)).until(load::acked, acked -> acked >= afterDrain + 60);
                 FaultLoad.Result result = load.finish(cassandra.session(), Duration.ofSeconds(60));
                 Verification.Report report = result.report();
                 System.out.printf("DRAIN sockets %d reconnects %d sent %d acked %d stored %d findings %s%n", socketsBefore,
@@ -123,29 +127,14 @@ class DrainIT {
         return -1;
     }
 
-    private static boolean awaitReadiness(int port, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                int got = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (got == status) {
-                    return true;
-                }
-            } catch (java.io.IOException gone) {
-                return false;
-            }
-            Thread.sleep(50);
+    /** @return the readiness status, or -1 once the gateway no longer answers */
+    private static int readiness(int port) throws Exception {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException gone) {
+            return -1;
         }
-        return false;
-    }
-
-    private static int waitExit(ServiceProcess process) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (process.process().isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        return process.process().exitCode().orElse(-1);
     }
 
     private static int freePort() throws Exception {

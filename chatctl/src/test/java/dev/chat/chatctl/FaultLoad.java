@@ -164,6 +164,11 @@ final class FaultLoad implements AutoCloseable {
         return undelivered() == 0;
     }
 
+    /** @return how many sends of the run have been acked so far */
+    long acked() {
+        return record.events().stream().filter(RunRecord.Acked.class::isInstance).count();
+    }
+
     /** @return how many (member, acked message) pairs of the run have not reached that member's socket */
     long undelivered() {
         java.util.Set<String> received = new java.util.HashSet<>();

@@ -82,11 +82,16 @@ public final class RedisConnection implements AutoCloseable {
         return topics;
     }
 
-    /** @return a readiness check that pings Redis (every master and replica of a cluster) */
-    public HealthCheck health() {
-        return new ReadinessCheck("redis", () -> cluster
+    /** @return whether Redis answers a PING (every master and replica of a cluster) */
+    public boolean ping() {
+        return cluster
                 ? client.getRedisNodes(RedisNodes.CLUSTER).pingAll(2, TimeUnit.SECONDS)
-                : client.getRedisNodes(RedisNodes.SINGLE).pingAll(2, TimeUnit.SECONDS));
+                : client.getRedisNodes(RedisNodes.SINGLE).pingAll(2, TimeUnit.SECONDS);
+    }
+
+    /** @return a readiness check that pings Redis */
+    public HealthCheck health() {
+        return new ReadinessCheck("redis", this::ping);
     }
 
     @Override
