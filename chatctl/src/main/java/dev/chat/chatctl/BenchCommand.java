@@ -1,28 +1,24 @@
 package dev.chat.chatctl;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.common.Tokens;
 import dev.chat.common.wire.Json;
+import dev.chat.localstack.StackProcesses;
+import dev.chat.localstack.StackSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,24 +27,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code chatctl bench}: load against a running system. The fan-out run creates its own users
- * (local-stack login) and group channels through the api, connects every member to the gateways
- * in turn, has senders send at a fixed total rate, and reports delivered messages per second,
- * send→receive and send→ack latency, and messages lost, duplicated and out of order. The
- * connections run holds N idle sockets and reports how many opened and the gateway's heap growth.
+ * {@code chatctl bench}: load against a running system. Three modes: the fan-out run
+ * ({@link FanOutBench}, the default; with {@code --find-capacity} it steps the rate until the
+ * latency or the deliveries give), idle connections ({@link IdleBench}) and the persister alone
+ * ({@link PersisterBench}). Next to the latencies it reports the CPU each process of the local
+ * stack spent per message, and compares that with a saved run ({@code --compare}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Load a running system (127.0.0.1 only by default) and report throughput, latency and losses.",
+        description = {"Load a running system (127.0.0.1 only by default) and report throughput, latency, losses and",
+            "the CPU each process of the local stack spent per message.",
             "The fan-out run needs the api's local-stack login (chatctl up turns it on)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  chatctl bench                                          10 channels x 5 members, 100 msg/s, 10 s",
-            "  chatctl bench --gateway ws://127.0.0.1:8081/ws --gateway ws://127.0.0.1:8082/ws --rate 500 --duration PT30S",
+        footer = {"  chatctl bench                      10 channels x 5 members, 100 msg/s, 10 s",
+            "  chatctl bench --gateway ws://127.0.0.1:8081/ws \\",
+            "      --gateway ws://127.0.0.1:8082/ws --channels 100 --members 10 \\",
+            "      --rate 500 --duration PT30S --json > run.json",
+            "  chatctl bench --rate 500 --compare run.json     CPU per message against it",
+            "  chatctl bench --rate 200 --find-capacity        the highest rate with p99 <= 50",
             "  chatctl bench --connections 5000 --json",
-            "  chatctl bench --persister 100000 --channels 100           the persister alone: messages stored per second"})
+            "  chatctl bench --persister 100000 --channels 100 the persister alone"})
 final class BenchCommand implements Callable<Integer> {
 
-    /** The api's default api.maxmembersperrequest: a channel is created with this many, the owner adds the rest. */
-    private static final int MEMBERS_AT_CREATION = 100;
+    /** A capacity step holds when its send→receive p99 is at most this. */
+    private static final double CAPACITY_P99_MS = 50;
+    /** ... and it delivered at least this share of what was offered. */
+    private static final double CAPACITY_DELIVERED = 0.99;
 
     @Spec
     private CommandSpec spec;
@@ -81,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
     private int ramp;
 
     @Option(names = "--hold", defaultValue = "PT30S",
-            description = "With --connections: how long to hold the sockets open, idle, while the gateway's CPU is measured (default: ${DEFAULT-VALUE}).")
+            description = "With --connections: how long to hold the sockets open, idle (default: ${DEFAULT-VALUE}).")
     private String hold;
 
     @Option(names = "--persister", paramLabel = "N",
@@ -100,18 +103,33 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "100", description = "Messages per second, all senders together (default: ${DEFAULT-VALUE}).")
     private int rate;
 
-    @Option(names = "--duration", defaultValue = "PT10S", description = "How long to send, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", defaultValue = "PT10S", description = "How long to send, ISO-8601; per step with --find-capacity (default: ${DEFAULT-VALUE}).")
     private String duration;
 
     @Option(names = "--warmup", defaultValue = "PT15S",
             description = "Send at the same rate this long first, not counted: fresh JVMs compile for a minute (default: ${DEFAULT-VALUE}; PT0S for none).")
     private String warmup;
 
+    @Option(names = "--find-capacity",
+            description = "Step the rate up from --rate by --step until send-to-receive p99 > 50 ms or fewer than 99 %% of the deliveries arrive; report the highest rate that held.")
+    private boolean findCapacity;
+
+    @Option(names = "--step", defaultValue = "1.25", description = "With --find-capacity: each step's rate is the last one's times this (default: ${DEFAULT-VALUE}).")
+    private double step;
+
+    @Option(names = "--max-rate", defaultValue = "20000", description = "With --find-capacity: stop at this rate (default: ${DEFAULT-VALUE}).")
+    private int maxRate;
+
+    @Option(names = "--compare", paramLabel = "FILE",
+            description = "A fan-out run saved with --json: print each process's CPU per message against it.")
+    private Path compare;
+
+    @Option(names = "--no-cpu", description = "Do not read the CPU of the local stack's processes.")
+    private boolean noCpu;
+
     @Option(names = "--record", paramLabel = "FILE",
             description = "Write every send, ack and delivery (JSON Lines) for chatctl verify.")
-    private java.nio.file.Path recordFile;
-
-    private final RunRecord record = new RunRecord();
+    private Path recordFile;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -129,10 +147,12 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration and --warmup must be ISO-8601, e.g. PT10S");
         }
         if (channels < 1 || members < 1 || senders < 1 || senders > members || rate < 1 || length.isNegative() || length.isZero()
-                || (connections != null && connections < 1)) {
+                || (connections != null && connections < 1) || step <= 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--channels, --members, --rate, --duration and --connections must be positive, 1 <= --senders <= --members");
+                    "--channels, --members, --rate, --duration and --connections must be positive, 1 <= --senders <= --members,"
+                            + " --step > 1");
         }
+        JsonNode baseline = compare == null ? null : baseline(compare);
         if (persister != null) {
             if (persister < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--persister must be positive");
@@ -141,285 +161,130 @@ final class BenchCommand implements Callable<Integer> {
             print(report);
             return (long) report.get("lag_at_end") == 0 ? ChatCtl.OK : ChatCtl.FAILED;
         }
-        return connections != null ? idle(connections) : fanOut(length, warmUp.isNegative() ? Duration.ZERO : warmUp);
-    }
-
-    private int fanOut(Duration length, Duration warmUp) throws Exception {
-        String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
-        List<List<JsonNode>> channelMembers = new ArrayList<>();
-        List<String> channelIds = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<List<Future<JsonNode>>> logins = new ArrayList<>();
-            for (int c = 0; c < channels; c++) {
-                List<Future<JsonNode>> list = new ArrayList<>();
-                for (int m = 0; m < members; m++) {
-                    String name = "bench-" + run + "-" + c + "-" + m;
-                    list.add(pool.submit(() -> post("/api/v1/dev/login", null, Map.of("name", name))));
-                }
-                logins.add(list);
-            }
-            for (List<Future<JsonNode>> list : logins) {
-                List<JsonNode> users = new ArrayList<>();
-                for (Future<JsonNode> login : list) {
-                    users.add(login.get());
-                }
-                channelMembers.add(users);
-            }
+        if (connections != null) {
+            Map<String, Object> report = new IdleBench(http, Tokens.create(backend.config()), gateways, gatewayPid, redisPid)
+                    .run(connections, ramp, Duration.parse(hold));
+            print(report);
+            return (long) report.get("failed") == 0 ? ChatCtl.OK : ChatCtl.FAILED;
         }
-        for (int c = 0; c < channels; c++) {
-            List<JsonNode> users = channelMembers.get(c);
-            String owner = users.getFirst().path("token").asText();
-            List<Long> ids = users.stream().map(u -> u.path("user_id").asLong()).toList();
-            // the api takes at most api.maxmembersperrequest (100) members at creation; the owner adds the rest
-            String channelId = post("/api/v1/channels", owner, Map.of("type", "group", "name", "bench-" + run + "-" + c,
-                    "member_ids", ids.subList(0, Math.min(ids.size(), MEMBERS_AT_CREATION)))).path("channel_id").asText();
-            for (long member : ids.subList(Math.min(ids.size(), MEMBERS_AT_CREATION), ids.size())) {
-                post("/api/v1/channels/" + channelId + "/members", owner, Map.of("user_id", member));
+        RunRecord record = recordFile == null ? null : new RunRecord();
+        try (FanOutBench bench = new FanOutBench(http, new BenchApi(http, api), gateways, channels, members, senders, record)) {
+            bench.connect();
+            Map<String, List<Long>> processes = processes();
+            if (!warmUp.isZero() && !warmUp.isNegative()) {
+                bench.warmUp(rate, warmUp);
             }
-            channelIds.add(channelId);
-        }
-        List<List<BenchSocket>> sockets = new ArrayList<>();
-        List<CompletableFuture<BenchSocket>> opening = new ArrayList<>();
-        int next = 0;
-        for (List<JsonNode> users : channelMembers) {
-            for (JsonNode user : users) {
-                opening.add(BenchSocket.connect(http, gateways.get(next++ % gateways.size()), user.path("user_id").asLong(),
-                        user.path("token").asText(), recordFile == null ? null : record));
+            Map<String, Object> report = findCapacity ? capacity(bench, length, processes) : bench.phase(rate, length, processes);
+            if (record != null) {
+                record.write(recordFile);
+                report.put("record", recordFile.toString());
             }
-        }
-        CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        for (int c = 0; c < channels; c++) {
-            sockets.add(opening.subList(c * members, (c + 1) * members).stream().map(CompletableFuture::join).toList());
-        }
-        // every socket has had its hello: its channels are subscribed on its gateway
-        if (!warmUp.isZero()) {
-            send(sockets, channelIds, warmUp, true);
-        }
-        long start = System.nanoTime();
-        long sent = send(sockets, channelIds, length, false);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long expected = sent * members;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline && (deliveries(sockets) < expected || acks(sockets) < sent)) {
-            Thread.sleep(100);
-        }
-        Map<String, Object> report = report(sockets, sent, expected, seconds);
-        sockets.stream().flatMap(List::stream).forEach(BenchSocket::close);
-        if (recordFile != null) {
-            record.write(recordFile);
-            report.put("record", recordFile.toString());
-        }
-        print(report);
-        return (long) report.get("lost") == 0 && (long) report.get("duplicated") == 0 && (long) report.get("seq_gaps") == 0
-                ? ChatCtl.OK : ChatCtl.FAILED;
-    }
-
-    /** Every sender sends at its share of the rate for {@code length}; returns how many were sent. */
-    private long send(List<List<BenchSocket>> sockets, List<String> channelIds, Duration length, boolean warmUp)
-            throws Exception {
-        long sent = 0;
-        int loopCount = channels * senders;
-        double perSender = (double) rate / loopCount;
-        long period = (long) (1e9 / perSender);
-        long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Long>> loops = new ArrayList<>();
-            for (int c = 0; c < channels; c++) {
-                for (int s = 0; s < senders; s++) {
-                    BenchSocket sender = sockets.get(c).get(s);
-                    String channelId = channelIds.get(c);
-                    // senders start evenly spread over one period: together a steady stream at --rate,
-                    // not every sender firing at the same instant (a burst of channels × senders sends)
-                    long phase = period * (c * senders + s) / loopCount;
-                    loops.add(pool.submit(() -> sendLoop(sender, channelId, perSender, start + phase, start, length, warmUp)));
-                }
+            print(report);
+            if (baseline != null && report.get("cpu") instanceof Map<?, ?> cpu) {
+                printComparison(baseline, cpu);
             }
-            for (Future<Long> loop : loops) {
-                sent += loop.get();
-            }
-        }
-        return sent;
-    }
-
-    private static long sendLoop(BenchSocket sender, String channelId, double perSecond, long first, long start,
-                                 Duration length, boolean warmUp) throws InterruptedException {
-        long sequence = 0;
-        long end = start + length.toNanos();
-        while (true) {
-            long due = first + (long) (sequence / perSecond * 1e9);
-            if (due >= end) {
-                return sequence;
-            }
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            sender.send(channelId, ++sequence, warmUp);
+            return findCapacity || clean(report) ? ChatCtl.OK : ChatCtl.FAILED;
         }
     }
 
-    private static long acks(List<List<BenchSocket>> sockets) {
-        return sockets.stream().flatMap(List::stream).mapToLong(s -> s.acks().count()).sum();
-    }
-
-    private static long deliveries(List<List<BenchSocket>> sockets) {
-        return sockets.stream().flatMap(List::stream).mapToLong(s -> s.received().values().stream().mapToLong(Integer::longValue).sum()).sum();
-    }
-
-    private Map<String, Object> report(List<List<BenchSocket>> sockets, long sent, long expected, double seconds) {
-        Percentiles delivery = new Percentiles();
-        Percentiles acks = new Percentiles();
-        Percentiles inbound = new Percentiles();
-        Percentiles outbound = new Percentiles();
-        long unique = 0;
-        long duplicated = 0;
-        long outOfOrder = 0;
-        long seqGaps = 0;
-        long errors = 0;
-        for (BenchSocket socket : sockets.stream().flatMap(List::stream).toList()) {
-            delivery.addAll(socket.delivery());
-            acks.addAll(socket.acks());
-            inbound.addAll(socket.inbound());
-            outbound.addAll(socket.outbound());
-            for (int count : socket.received().values()) {
-                unique++;
-                duplicated += count - 1;
+    /** Steps the rate until a step does not hold; the report lists every step and the highest that held. */
+    private Map<String, Object> capacity(FanOutBench bench, Duration length, Map<String, List<Long>> processes) throws Exception {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        Integer held = null;
+        PrintWriter err = spec.commandLine().getErr();
+        for (int current = rate; current <= maxRate; current = (int) Math.ceil(current * step)) {
+            Map<String, Object> result = bench.phase(current, length, processes);
+            boolean holds = holds(result);
+            result.put("held", holds);
+            steps.add(result);
+            err.printf("  %6d msg/s: p99 %s ms, delivered %s of %s%s%n", current, p99(result, "send_to_receive"),
+                    result.get("delivered"), result.get("expected_deliveries"), holds ? "" : "  (did not hold)");
+            err.flush();
+            if (!holds) {
+                break;
             }
-            outOfOrder += socket.outOfOrder();
-            seqGaps += socket.seqGaps();
-            errors += socket.errors();
+            held = current;
         }
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("gateways", gateways.stream().map(URI::toString).toList());
-        report.put("channels", channels);
-        report.put("members_per_channel", members);
-        report.put("senders_per_channel", senders);
-        report.put("target_rate_per_s", rate);
-        report.put("seconds", Math.round(seconds * 10) / 10.0);
-        report.put("sent", sent);
-        report.put("acked", (long) acks.count());
-        report.put("expected_deliveries", expected);
-        report.put("delivered", unique);
-        report.put("delivered_per_s", Math.round(unique / seconds));
-        report.put("lost", expected - unique);
-        report.put("duplicated", duplicated);
-        report.put("out_of_order", outOfOrder);
-        report.put("seq_gaps", seqGaps);
-        report.put("errors", errors);
-        report.put("send_to_receive", delivery.summary());
-        report.put("send_to_ack", acks.summary());
-        // where the time goes, by the wall clock (1 ms resolution): before and after the Redis step
-        report.put("send_to_sequenced", inbound.summary());
-        report.put("sequenced_to_receive", outbound.summary());
+        report.put("capacity_msgs_per_s", held);
+        report.put("criterion", "send_to_receive p99 <= " + (int) CAPACITY_P99_MS + " ms and >= "
+                + (int) (CAPACITY_DELIVERED * 100) + " % delivered within the step");
+        report.put("steps", steps);
         return report;
     }
 
-    private int idle(int count) throws Exception {
-        Tokens tokens = Tokens.create(backend.config());
-        URI metrics = URI.create(gateways.getFirst().toString().replaceFirst("^ws", "http").replaceFirst("/ws$", "/observe/metrics"));
-        double heapBefore = heapUsed(metrics);
-        ProcessSample before = gatewayPid == null ? null : ProcessSample.of(gatewayPid);
-        long base = 9_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
-        long start = System.nanoTime();
-        List<CompletableFuture<BenchSocket>> opening = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            opening.add(BenchSocket.connect(http, gateways.get(i % gateways.size()), base + i,
-                    tokens.issue(base + i, Duration.ofMinutes(30)), null));
-            if (i % 50 == 49) {
-                Thread.sleep(50_000L / Math.max(1, ramp)); // a steady ramp, not a connect storm
-            }
+    private static boolean holds(Map<String, Object> result) {
+        Object p99 = p99(result, "send_to_receive");
+        long expected = (long) result.get("expected_deliveries");
+        return p99 instanceof Double ms && ms <= CAPACITY_P99_MS
+                && (long) result.get("delivered") >= CAPACITY_DELIVERED * expected && (long) result.get("duplicated") == 0;
+    }
+
+    private static Object p99(Map<String, Object> result, String key) {
+        return result.get(key) instanceof Map<?, ?> summary ? summary.get("p99_ms") : null;
+    }
+
+    private static boolean clean(Map<String, Object> report) {
+        return (long) report.get("lost") == 0 && (long) report.get("duplicated") == 0 && (long) report.get("seq_gaps") == 0;
+    }
+
+    /** @return the local stack's processes (empty with --no-cpu or when no stack runs here) */
+    private Map<String, List<Long>> processes() {
+        if (noCpu) {
+            return Map.of();
         }
-        List<BenchSocket> open = new ArrayList<>();
-        long failed = 0;
-        for (CompletableFuture<BenchSocket> future : opening) {
-            try {
-                open.add(future.get(60, TimeUnit.SECONDS));
-            } catch (Exception e) {
-                failed++;
+        try {
+            Map<String, List<Long>> found = StackProcesses.find(StackSettings.load());
+            if (found.isEmpty()) {
+                spec.commandLine().getErr().println("chatctl bench: no local stack found: CPU per process is not reported");
             }
+            return found;
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("chatctl bench: cannot read the local stack's processes (" + e.getMessage()
+                    + "): CPU per process is not reported");
+            return Map.of();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Thread.sleep(2000);
-        double heapAfter = heapUsed(metrics);
-        ProcessSample opened = gatewayPid == null ? null : ProcessSample.of(gatewayPid);
-        ProcessSample redisOpened = redisPid == null ? null : ProcessSample.of(redisPid);
-        Duration holding = Duration.parse(hold);
-        // idle as real clients are: a heartbeat every 15 s per socket (presence refresh), spread
-        // evenly; the gateway's pings (every 30 s) and the clients' pongs
-        Thread heartbeats = Thread.ofVirtual().start(() -> {
-            long period = Duration.ofSeconds(15).toNanos() / Math.max(1, open.size());
-            long due = System.nanoTime();
-            for (int i = 0; !open.isEmpty() && !Thread.currentThread().isInterrupted(); i = (i + 1) % open.size()) {
-                open.get(i).heartbeat();
-                due += period;
-                long wait = due - System.nanoTime();
-                if (wait > 1_000_000) {
-                    try {
-                        Thread.sleep(Duration.ofNanos(wait));
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
+    }
+
+    private JsonNode baseline(Path file) {
+        try {
+            JsonNode saved = Json.tree(Files.readString(file));
+            if (!saved.path("cpu").path("processes").isObject()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--compare: " + file
+                        + " is not a fan-out run saved with --json (no cpu.processes)");
+            }
+            return saved;
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--compare: cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private void printComparison(JsonNode baseline, Map<?, ?> cpu) {
+        // beside --json's document (stdout), the comparison goes to stderr
+        PrintWriter out = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        out.printf("%nCPU per message against %s (%s msg/s then, %s now):%n", compare,
+                baseline.path("target_rate_per_s").asText("?"), rate);
+        out.printf("  %-22s %10s %10s %10s%n", "process", "then µs", "now µs", "change");
+        Map<?, ?> now = (Map<?, ?>) cpu.get("processes");
+        List<String> names = new ArrayList<>();
+        baseline.path("cpu").path("processes").fieldNames().forEachRemaining(names::add);
+        now.keySet().forEach(name -> {
+            if (!names.contains(name.toString())) {
+                names.add(name.toString());
             }
         });
-        Thread.sleep(holding.toMillis());
-        heartbeats.interrupt();
-        ProcessSample held = gatewayPid == null ? null : ProcessSample.of(gatewayPid);
-        ProcessSample redisHeld = redisPid == null ? null : ProcessSample.of(redisPid);
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("gateways", gateways.stream().map(URI::toString).toList());
-        report.put("requested", count);
-        report.put("open", open.size());
-        report.put("failed", failed);
-        report.put("seconds", Math.round(seconds * 10) / 10.0);
-        report.put("first_gateway_heap_growth_bytes", Math.round(heapAfter - heapBefore));
-        int onFirst = Math.max(1, open.size() / gateways.size());
-        report.put("heap_bytes_per_connection", open.isEmpty() ? null : Math.round((heapAfter - heapBefore) / onFirst));
-        if (gatewayPid != null) {
-            report.put("gateway_rss_before_bytes", before.rssBytes());
-            report.put("gateway_rss_open_bytes", opened.rssBytes());
-            report.put("gateway_rss_held_bytes", held.rssBytes());
-            report.put("rss_bytes_per_connection", Math.round((held.rssBytes() - before.rssBytes()) / (double) onFirst));
-            report.put("held_seconds", holding.toSeconds());
-            report.put("gateway_cpu_cores_while_idle", Math.round(held.coresSince(opened) * 10_000) / 10_000.0);
+        for (String name : names) {
+            compareLine(out, name, baseline.path("cpu").path("processes").path(name), now.get(name));
         }
-        if (redisPid != null) {
-            report.put("redis_cpu_cores_while_idle", Math.round(redisHeld.coresSince(redisOpened) * 10_000) / 10_000.0);
-        }
-        open.forEach(BenchSocket::close);
-        print(report);
-        return failed == 0 ? ChatCtl.OK : ChatCtl.FAILED;
+        compareLine(out, "total", baseline.path("cpu").path("total"), cpu.get("total"));
+        out.flush();
     }
 
-    private double heapUsed(URI metrics) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
-        return response.body().lines().filter(l -> l.startsWith("memory_usedHeap_bytes"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(Double.NaN);
-    }
-
-    private JsonNode post(String path, String token, Object body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.encode(body)));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (java.io.IOException e) {
-                throw new ChatCtl.Unreachable("cannot reach the api at " + api + " (--api): " + e.getMessage());
-            }
-            if (response.statusCode() != 429 || attempt == 30) {
-                break;
-            }
-            // rate limited (the local-stack login is limited per address): wait as told
-            Thread.sleep(1000L * response.headers().firstValueAsLong("Retry-After").orElse(1));
-        }
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return Json.tree(response.body());
+    private static void compareLine(PrintWriter out, String name, JsonNode then, Object now) {
+        Long before = then.path("us_per_message").isNumber() ? then.path("us_per_message").asLong() : null;
+        Long after = now instanceof Map<?, ?> usage && usage.get("us_per_message") instanceof Number n ? n.longValue() : null;
+        String change = before == null || after == null || before == 0 ? "" : String.format("%+.0f %%", 100.0 * (after - before) / before);
+        out.printf("  %-22s %10s %10s %10s%n", name, before == null ? "-" : before, after == null ? "-" : after, change);
     }
 
     private void print(Map<String, Object> report) {
@@ -428,7 +293,46 @@ final class BenchCommand implements Callable<Integer> {
             output.printJson(out, report);
             return;
         }
-        report.forEach((key, value) -> out.printf("%-22s %s%n", key, value));
+        report.forEach((key, value) -> {
+            if (key.equals("cpu") && value instanceof Map<?, ?> cpu) {
+                printCpu(out, cpu);
+            } else if (key.equals("steps") && value instanceof List<?> steps) {
+                printSteps(out, steps);
+            } else {
+                out.printf("%-22s %s%n", key, value);
+            }
+        });
         out.flush();
+    }
+
+    private static void printCpu(PrintWriter out, Map<?, ?> cpu) {
+        out.printf("cpu over %s s (machine %s %% busy):%n", cpu.get("window_seconds"), cpu.get("machine_busy_percent"));
+        out.printf("  %-22s %12s %12s%n", "process", "% of a core", "µs/message");
+        ((Map<?, ?>) cpu.get("processes")).forEach((name, usage) -> cpuLine(out, name.toString(), usage));
+        cpuLine(out, "total (stack)", cpu.get("total"));
+        cpuLine(out, "load generator", cpu.get("load_generator"));
+    }
+
+    private static void cpuLine(PrintWriter out, String name, Object usage) {
+        Map<?, ?> u = (Map<?, ?>) usage;
+        out.printf("  %-22s %12s %12s%n", name, u.get("core_percent"), u.get("us_per_message"));
+    }
+
+    private static void printSteps(PrintWriter out, List<?> steps) {
+        out.printf("%8s %12s %10s %10s %10s %12s %8s %6s%n", "msg/s", "delivered/s", "p50 ms", "p99 ms", "ack p99",
+                "cpu µs/msg", "busy %", "held");
+        for (Object item : steps) {
+            Map<?, ?> s = (Map<?, ?>) item;
+            Map<String, Object> cpu = s.get("cpu") instanceof Map<?, ?> c ? cast(c) : Map.of();
+            Object total = cpu.get("total") instanceof Map<?, ?> t ? t.get("us_per_message") : "-";
+            out.printf("%8s %12s %10s %10s %10s %12s %8s %6s%n", s.get("target_rate_per_s"), s.get("delivered_per_s"),
+                    ((Map<?, ?>) s.get("send_to_receive")).get("p50_ms"), p99(cast(s), "send_to_receive"),
+                    p99(cast(s), "send_to_ack"), total, cpu.getOrDefault("machine_busy_percent", "-"), s.get("held"));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> map) {
+        return (Map<String, Object>) map;
     }
 }

@@ -18,8 +18,9 @@ import dev.chat.common.wire.Json;
  * One benchmark WebSocket: sends messages stamped with the send time (this JVM's nanoTime, so
  * latency needs no clock sync) and records every delivery and ack, and every gap or repeat in a
  * channel's seq. Counts as connected once the gateway's {@code hello} arrived (its channels are
- * subscribed then). Messages of the warm-up ({@code client_id} starting with "w") are not
- * counted. Thread-safe: the JDK client calls the listener sequentially; results are read after
+ * subscribed then). A run has phases (a warm-up, then one per rate): a {@code client_id} starts
+ * with its phase's tag, and only the current phase's messages are counted ({@link #startPhase}
+ * forgets the previous one's). Thread-safe: the JDK client calls the listener sequentially; results are read after
  * the run under this object's lock.
  */
 final class BenchSocket {
@@ -43,6 +44,7 @@ final class BenchSocket {
     private long outOfOrder;
     private long seqGaps;
     private long errors;
+    private String phase = "w.";
     private WebSocket socket;
 
     private BenchSocket(long userId, RunRecord record) {
@@ -69,14 +71,32 @@ final class BenchSocket {
     }
 
     /**
-     * Sends one message.
+     * Starts counting a new phase: what earlier phases received is forgotten.
+     *
+     * @param tag the phase's name (letters and digits)
+     */
+    synchronized void startPhase(String tag) {
+        phase = tag + ".";
+        delivery.clear();
+        acks.clear();
+        inbound.clear();
+        outbound.clear();
+        received.clear();
+        lastSequence.clear();
+        outOfOrder = 0;
+        seqGaps = 0;
+        errors = 0;
+    }
+
+    /**
+     * Sends one message of a phase.
      *
      * @param channelId the channel
-     * @param sequence  increases per sender
-     * @param warmUp    a warm-up message (not counted)
+     * @param tag       the phase
+     * @param sequence  increases per sender within the phase
      */
-    void send(String channelId, long sequence, boolean warmUp) {
-        String clientId = (warmUp ? "w" : "b") + userId + "-" + sequence;
+    void send(String channelId, String tag, long sequence) {
+        String clientId = tag + "." + userId + "-" + sequence;
         if (record != null) {
             record.add(new RunRecord.Sent(UUID.fromString(channelId), userId, clientId));
         }
@@ -144,7 +164,7 @@ final class BenchSocket {
                 }
                 long sender = frame.path("sender_id").asLong();
                 String clientId = frame.path("client_id").asText();
-                if (clientId.startsWith("w")) {
+                if (!clientId.startsWith(phase)) {
                     return;
                 }
                 received.merge(sender + ":" + clientId, 1, Integer::sum);
@@ -163,7 +183,7 @@ final class BenchSocket {
                             frame.path("client_id").asText(), UUID.fromString(frame.path("message_id").asText()),
                             frame.path("seq").asLong(), frame.path("epoch").asText()));
                 }
-                if (frame.path("client_id").asText().startsWith("w")) {
+                if (!frame.path("client_id").asText().startsWith(phase)) {
                     return;
                 }
                 Long sent = sentAt.remove(frame.path("client_id").asText());
@@ -177,7 +197,7 @@ final class BenchSocket {
                 }
             }
             case "error" -> {
-                if (!frame.path("client_id").asText().startsWith("w")) {
+                if (frame.path("client_id").asText().startsWith(phase)) {
                     errors++;
                 }
             }

@@ -23,6 +23,11 @@ final class Percentiles {
         }
     }
 
+    /** Forgets every sample. */
+    void clear() {
+        count = 0;
+    }
+
     int count() {
         return count;
     }

@@ -53,8 +53,10 @@ public record ServiceProcess(String name, int port, ManagedProcess process, Path
         Map<String, String> environment = new java.util.LinkedHashMap<>(env);
         environment.put("SERVER_PORT", Integer.toString(port));
         Path log = logDir.resolve(name + ".log");
-        return new ServiceProcess(name, port,
-                ManagedProcess.launch(name, command, environment, home, log), log);
+        ManagedProcess process = ManagedProcess.launch(name, command, environment, home, log);
+        // beside its log: how chatctl bench finds the service's process to read its CPU
+        Files.writeString(StackProcesses.pidFile(logDir, name), Long.toString(process.pid()));
+        return new ServiceProcess(name, port, process, log);
     }
 
     /** @return the service's readiness URL */

@@ -1,0 +1,104 @@
+package dev.chat.chatctl;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The CPU the processes of a running stack spend over a bench's measured window: each process
+ * (with its children: PostgreSQL's backends) read from {@code /proc/<pid>/stat} at the start and
+ * the end, the machine's busy share from {@code /proc/stat}, and the load generator (this JVM)
+ * apart, so "µs of CPU per message" can be reported per process. One thread.
+ */
+final class StackCpu {
+
+    private final Map<String, List<Long>> processes;
+    private final Map<String, Long> startTicks = new LinkedHashMap<>();
+    private final long startNanos;
+    private final long[] startMachine;
+    private final long startSelf;
+
+    private StackCpu(Map<String, List<Long>> processes) throws IOException {
+        this.processes = processes;
+        processes.forEach((name, pids) -> startTicks.put(name, ticks(pids)));
+        this.startSelf = ticks(List.of(ProcessHandle.current().pid()));
+        this.startMachine = machine();
+        this.startNanos = System.nanoTime();
+    }
+
+    /**
+     * @param processes name → pids of the processes to follow (from the stack's state directory)
+     * @return a window starting now
+     * @throws IOException if /proc cannot be read
+     */
+    static StackCpu start(Map<String, List<Long>> processes) throws IOException {
+        return new StackCpu(processes);
+    }
+
+    /**
+     * Ends the window.
+     *
+     * @param messages messages sent in the window
+     * @return per process {@code {cores, us_per_message}}, their total, the load generator's and the
+     *         machine's busy percentage
+     * @throws IOException if /proc cannot be read
+     */
+    Map<String, Object> finish(long messages) throws IOException {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        long[] machine = machine();
+        Map<String, Object> perProcess = new LinkedHashMap<>();
+        double totalTicks = 0;
+        for (var entry : processes.entrySet()) {
+            long used = Math.max(0, ticks(entry.getValue()) - startTicks.get(entry.getKey()));
+            totalTicks += used;
+            perProcess.put(entry.getKey(), usage(used, seconds, messages));
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("window_seconds", Math.round(seconds * 10) / 10.0);
+        report.put("machine_busy_percent", Math.round(1000.0 * (1 - (double) (machine[1] - startMachine[1])
+                / Math.max(1, machine[0] - startMachine[0]))) / 10.0);
+        report.put("processes", perProcess);
+        report.put("total", usage(Math.round(totalTicks), seconds, messages));
+        report.put("load_generator", usage(ticks(List.of(ProcessHandle.current().pid())) - startSelf, seconds, messages));
+        return report;
+    }
+
+    private static Map<String, Object> usage(long ticks, double seconds, long messages) {
+        double cpuSeconds = ticks / (double) ProcessSample.TICKS_PER_SECOND;
+        Map<String, Object> usage = new LinkedHashMap<>();
+        usage.put("core_percent", Math.round(1000 * cpuSeconds / seconds) / 10.0);
+        usage.put("us_per_message", messages == 0 ? null : Math.round(cpuSeconds * 1e6 / messages));
+        return usage;
+    }
+
+    /** @return user + system ticks of these processes and their live descendants (0 for gone ones) */
+    private static long ticks(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            List<Long> tree = Stream.concat(Stream.of(pid), ProcessHandle.of(pid).stream()
+                    .flatMap(ProcessHandle::descendants).map(ProcessHandle::pid)).toList();
+            for (long member : tree) {
+                try {
+                    sum += ProcessSample.of(member).cpuTicks();
+                } catch (IOException | RuntimeException e) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** @return {all ticks, idle + iowait ticks} of the whole machine */
+    private static long[] machine() throws IOException {
+        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < Math.min(cpu.length, 9); i++) { // user nice system idle iowait irq softirq steal
+            total += Long.parseLong(cpu[i]);
+        }
+        return new long[] {total, Long.parseLong(cpu[4]) + Long.parseLong(cpu[5])};
+    }
+}
