@@ -13,6 +13,7 @@ import io.helidon.config.Config;
  * @param redisCluster          a Redis Cluster's seed nodes (empty: the single node above)
  * @param redisSharded          whether channel and presence Pub/Sub use sharded Pub/Sub
  * @param redisTimeout          connect and command timeout
+ * @param redisThreads          Redisson's I/O threads (and as many for its callbacks and listeners)
  * @param kafkaBootstrap        comma-separated broker list
  * @param messagesTopic         topic of every chat message
  * @param deadLetterTopic       where the persister parks records it cannot store
@@ -30,6 +31,7 @@ public record BackendSettings(String redisAddress,
                               List<String> redisCluster,
                               boolean redisSharded,
                               Duration redisTimeout,
+                              int redisThreads,
                               String kafkaBootstrap,
                               String messagesTopic,
                               String deadLetterTopic,
@@ -55,6 +57,7 @@ public record BackendSettings(String redisAddress,
         return new BackendSettings(redis, cluster,
                 config.get("redis.sharded").asBoolean().orElse(false),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "redis.timeoutmillis", 3000)),
+                ServiceConfig.positiveInt(config, "redis.threads", 2 * Runtime.getRuntime().availableProcessors()),
                 ServiceConfig.required(config, "kafka.bootstrap"),
                 ServiceConfig.required(config, "kafka.topic"),
                 ServiceConfig.required(config, "kafka.deadlettertopic"),

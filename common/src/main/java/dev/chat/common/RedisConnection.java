@@ -45,7 +45,11 @@ public final class RedisConnection implements AutoCloseable {
                 // start even while Redis is down; readiness reports it until it answers
                 .setLazyInitialization(true)
                 // scripts (the per-channel step) go as EVALSHA, not their whole text on every call
-                .setUseScriptCache(true);
+                .setUseScriptCache(true)
+                // Redisson's defaults (32 I/O threads, 16 for callbacks) spread a few connections' traffic
+                // over many threads that each wake up for little work: as many as the cores do it cheaper
+                .setNettyThreads(settings.redisThreads())
+                .setThreads(settings.redisThreads());
         int timeout = (int) settings.redisTimeout().toMillis();
         if (settings.redisCluster().isEmpty()) {
             config.useSingleServer()

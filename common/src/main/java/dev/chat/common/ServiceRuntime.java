@@ -22,6 +22,15 @@ public final class ServiceRuntime implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ServiceRuntime.class.getName());
 
+    static {
+        // Netty (under Redisson and the Cassandra driver) samples buffers for leak reports by default,
+        // filling a stack trace for each sampled one: a cost on every Redis reply, for a debugging aid.
+        // -Dio.netty.leakDetection.level=simple turns it back on.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
+    }
+
     private final String service;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final java.util.List<Runnable> beforeStop = new java.util.ArrayList<>();

@@ -165,6 +165,10 @@ final class KafkaNode implements BackingService {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                // a development node on a small machine: a few request threads, not one per expected core
+                "num.network.threads=2",
+                "num.io.threads=2",
+                "background.threads=2",
                 "log.retention.hours=168",
                 "");
         Path file = dir.resolve("server.properties");
