@@ -101,6 +101,30 @@ public final class ServiceConfig {
     }
 
     /**
+     * An integer within bounds, failing fast with the key's name.
+     *
+     * @param config       configuration
+     * @param key          dotted key
+     * @param defaultValue value when absent
+     * @param min          smallest value allowed
+     * @param max          largest value allowed
+     * @return the value
+     */
+    public static int intBetween(Config config, String key, int defaultValue, int min, int max) {
+        String raw = config.get(key).asString().orElse(Integer.toString(defaultValue));
+        try {
+            int value = Integer.parseInt(raw.strip());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalStateException("Configuration '" + key + "' (" + envName(key) + ") must be an integer from "
+                + min + " to " + max + ", was '" + raw + "'");
+    }
+
+    /**
      * @param key dotted key
      * @return the environment variable that overrides it
      */

@@ -13,6 +13,8 @@ import dev.chat.common.ReadinessCheck;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.ServiceRuntime;
+import dev.chat.common.feed.ChannelFeed;
+import dev.chat.common.feed.MessageConsumers;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;
@@ -36,17 +38,19 @@ public final class NotifierMain {
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        start(ServiceConfig.load());
+        // a fatal error of the feed (Kafka authorization, a bug) stops the process: exit non-zero
+        start(ServiceConfig.load(), () -> Thread.ofPlatform().start(() -> System.exit(1)));
     }
 
     /**
      * Connects the clients, starts the feed and the dispatcher and the server; closing the result
      * stops it all as SIGTERM does. Tests start notifiers through here.
      *
-     * @param config configuration root
+     * @param config  configuration root
+     * @param onFatal what to do when the feed stops on a fatal error
      * @return the running service
      */
-    static ServiceRuntime start(Config config) {
+    static ServiceRuntime start(Config config, Runnable onFatal) {
         BackendSettings backends = BackendSettings.create(config);
         NotifierSettings settings = NotifierSettings.create(config, backends);
         OutboundTargets targets = OutboundTargets.create(config);
@@ -67,7 +71,12 @@ public final class NotifierMain {
                 push = runtime.own(new PushNotifier(new PushSubscriptions(postgres), providers, redis.client(),
                         settings.push(), metrics));
             }
-            MessageFeed feed = runtime.own(new MessageFeed(settings, backends, outbox, dispatcher::wake, push, metrics));
+            // committed by hand once the batch's webhook events are queued; a new group reads what the topic
+            // still holds: webhooks only get messages sent after they were created, push skips old messages.
+            // No dead-letter sink: the persister's group parks poison, the notifier logs and skips it
+            ChannelFeed feed = runtime.own(new ChannelFeed("notifier",
+                    MessageConsumers.create(backends.kafkaBootstrap(), "notifier", settings.feed(), Map.of()), settings.feed(),
+                    new NotifyHandler(outbox, dispatcher::wake, push, metrics), null, metrics, onFatal));
             feed.start();
             List<HealthCheck> checks = List.of(new ReadinessCheck("postgres", () -> ping(postgres)), redis.health(), kafka,
                     new ReadinessCheck("message-feed", feed::running));

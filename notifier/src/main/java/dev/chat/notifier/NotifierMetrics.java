@@ -1,5 +1,8 @@
 package dev.chat.notifier;
 
+import java.time.Duration;
+
+import dev.chat.common.feed.FeedMetrics;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Timer;
@@ -8,7 +11,7 @@ import io.helidon.metrics.api.Timer;
  * The notifier's meters: records read, webhook events queued, deliveries (with their latency),
  * failed attempts and disabled webhooks, push notifications sent, skipped and failed. Thread-safe.
  */
-final class NotifierMetrics {
+final class NotifierMetrics implements FeedMetrics {
 
     private final Counter records;
     private final Counter queued;
@@ -32,7 +35,8 @@ final class NotifierMetrics {
                 .description("successful deliveries and how long each took").percentiles(0.5, 0.99));
     }
 
-    void records(int count) {
+    @Override
+    public void batch(int count, Duration took) {
         records.increment(count);
     }
 
@@ -41,7 +45,7 @@ final class NotifierMetrics {
     }
 
     void webhookDelivered(long millis) {
-        delivered.record(java.time.Duration.ofMillis(millis));
+        delivered.record(Duration.ofMillis(millis));
     }
 
     void webhookFailed() {

@@ -4,14 +4,13 @@ import java.time.Duration;
 
 import dev.chat.common.BackendSettings;
 import dev.chat.common.ServiceConfig;
+import dev.chat.common.feed.FeedSettings;
 import io.helidon.config.Config;
 
 /**
  * The notifier's settings ({@code notifier.*} and {@code push.*} in application.yaml).
  *
- * @param topic                 the messages topic
- * @param group                 Kafka consumer group
- * @param maxBatch              most records per poll
+ * @param feed                  how it reads chat-messages: topic, group, batch, fetch sizes, commits
  * @param webhookTimeout        how long one delivery waits for an answer
  * @param firstRetry            the first retry's wait
  * @param maxRetry              the longest wait between retries
@@ -22,7 +21,7 @@ import io.helidon.config.Config;
  * @param lease                 how long this instance owns a webhook it delivers to
  * @param push                  Web Push settings
  */
-record NotifierSettings(String topic, String group, int maxBatch, Duration webhookTimeout, Duration firstRetry,
+record NotifierSettings(FeedSettings feed, Duration webhookTimeout, Duration firstRetry,
                         Duration maxRetry, Duration retryWindow, int maxPending, Duration pollInterval, int concurrency,
                         Duration lease, Push push) {
 
@@ -79,9 +78,12 @@ record NotifierSettings(String topic, String group, int maxBatch, Duration webho
             throw new IllegalStateException("Set both push.vapidpublickey and push.vapidprivatekey (PUSH_VAPIDPUBLICKEY,"
                     + " PUSH_VAPIDPRIVATEKEY) for Web Push, or neither to turn it off");
         }
-        return new NotifierSettings(backends.messagesTopic(),
-                config.get("notifier.group").asString().orElse("chat-notifier"),
-                ServiceConfig.positiveInt(config, "notifier.maxbatch", 500),
+        return new NotifierSettings(new FeedSettings(backends.messagesTopic(),
+                        config.get("notifier.group").asString().orElse("chat-notifier"),
+                        ServiceConfig.positiveInt(config, "notifier.maxbatch", 500),
+                        ServiceConfig.intBetween(config, "notifier.fetchminbytes", 16_384, 1, 52_428_800),
+                        Duration.ofMillis(ServiceConfig.intBetween(config, "notifier.fetchmaxwaitmillis", 100, 0, 10_000)),
+                        Duration.ofSeconds(ServiceConfig.positiveInt(config, "notifier.commitsyncseconds", 5))),
                 millis(config, "notifier.webhooktimeoutmillis", 10_000),
                 millis(config, "notifier.webhookfirstretrymillis", 1_000),
                 millis(config, "notifier.webhookmaxretrymillis", 3_600_000),

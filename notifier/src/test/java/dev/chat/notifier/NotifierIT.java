@@ -103,7 +103,7 @@ class NotifierIT {
                         .getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n", "token_uri", fcm.url("/token"))));
         config.put("push.fcm.credentialsfile", account.toString());
         config.put("push.fcm.url", fcm.url(""));
-        notifier = NotifierMain.start(ServiceConfig.load(config));
+        notifier = NotifierMain.start(ServiceConfig.load(config), () -> { });
         tokens = Tokens.create(ServiceConfig.load(endpoints.serviceConfig()));
         api.awaitReady(WAIT);
         gateway.awaitReady(WAIT);

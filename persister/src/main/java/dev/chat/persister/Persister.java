@@ -1,47 +1,72 @@
 package dev.chat.persister;
 
+import java.util.Map;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.chat.common.ReadinessCheck;
+import dev.chat.common.feed.ChannelFeed;
+import dev.chat.common.feed.DeadLetterTopic;
+import dev.chat.common.feed.MessageConsumers;
 import io.helidon.health.HealthCheck;
 import io.helidon.metrics.api.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
- * The persister assembled: store, dead letters and the consumer loop, started and closed together.
- * Thread-safe.
+ * The persister assembled: the chat-messages feed with its store handler and the dead-letter
+ * topic, started and closed together. Thread-safe.
  */
 final class Persister implements AutoCloseable {
 
-    private final DeadLetters deadLetters;
-    private final PersistLoop loop;
+    private final DeadLetterTopic deadLetters;
+    private final ChannelFeed feed;
 
-    private Persister(DeadLetters deadLetters, PersistLoop loop) {
+    private Persister(DeadLetterTopic deadLetters, ChannelFeed feed) {
         this.deadLetters = deadLetters;
-        this.loop = loop;
+        this.feed = feed;
     }
 
     /**
      * @param settings  consumer settings
      * @param cassandra session in the chat keyspace
      * @param meters    metrics registry
-     * @param onFatal   what to do when the loop stops on a fatal error (exit non-zero in production)
+     * @param onFatal   what to do when the feed stops on a fatal error (exit non-zero in production)
      * @return the running persister
      */
     static Persister start(PersisterSettings settings, CqlSession cassandra, MeterRegistry meters, Runnable onFatal) {
-        DeadLetters deadLetters = new DeadLetters(settings.bootstrap(), settings.deadLetterTopic());
-        PersistLoop loop = new PersistLoop(settings, new MessageStore(cassandra), deadLetters,
-                new PersisterMetrics(meters), onFatal);
-        loop.start();
-        return new Persister(deadLetters, loop);
+        PersisterMetrics metrics = new PersisterMetrics(meters);
+        MessageStore store = new MessageStore(cassandra);
+        // the persister's group owns the dead-letter topic (the notifier skips poison)
+        DeadLetterTopic deadLetters = DeadLetterTopic.create(settings.bootstrap(), "persister-dlq", settings.deadLetterTopic());
+        KafkaConsumer<String, String> consumer;
+        try {
+            consumer = MessageConsumers.create(settings.bootstrap(), "persister", settings.feed(), Map.of(
+                    // a crashed persister's partitions move to the others after this long without heartbeats
+                    ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, settings.sessionTimeoutMillis(),
+                    ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, settings.sessionTimeoutMillis() / 4)));
+        } catch (RuntimeException e) {
+            deadLetters.close();
+            throw e;
+        }
+        metrics.lag(() -> consumer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("records-lag-max"))
+                .map(e -> e.getValue().metricValue())
+                .filter(v -> v instanceof Double d && !d.isNaN())
+                .mapToDouble(v -> (Double) v).findFirst().orElse(0));
+        ChannelFeed feed = new ChannelFeed("persister", consumer, settings.feed(),
+                new PersistHandler(store, metrics), deadLetters, metrics, onFatal);
+        feed.start();
+        return new Persister(deadLetters, feed);
     }
 
-    /** @return readiness: down once the loop has stopped */
+    /** @return readiness: down once the feed has stopped */
     HealthCheck health() {
-        return new ReadinessCheck("persist-loop", loop::running);
+        return new ReadinessCheck("persist-loop", feed::running);
     }
 
     @Override
     public void close() {
-        loop.close();
+        feed.close();
         deadLetters.close();
     }
 }

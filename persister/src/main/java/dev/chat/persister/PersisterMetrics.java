@@ -3,6 +3,7 @@ package dev.chat.persister;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import dev.chat.common.feed.FeedMetrics;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
@@ -12,7 +13,7 @@ import io.helidon.metrics.api.Timer;
  * The persister's meters: records stored and skipped as duplicates, batch latency, retries,
  * dead-lettered records and consumer lag. Thread-safe.
  */
-final class PersisterMetrics {
+final class PersisterMetrics implements FeedMetrics {
 
     private final MeterRegistry registry;
     private final Counter stored;
@@ -42,15 +43,18 @@ final class PersisterMetrics {
         duplicates.increment(skipped);
     }
 
-    void retry() {
+    @Override
+    public void retry() {
         retries.increment();
     }
 
-    void deadLettered() {
+    @Override
+    public void deadLettered() {
         deadLettered.increment();
     }
 
-    void batch(int count, Duration took) {
+    @Override
+    public void batch(int count, Duration took) {
         records.increment(count);
         batches.record(took);
     }

@@ -1,26 +1,29 @@
 package dev.chat.persister;
 
+import java.time.Duration;
+
 import dev.chat.common.BackendSettings;
 import dev.chat.common.ServiceConfig;
+import dev.chat.common.feed.FeedSettings;
 import io.helidon.config.Config;
 
 /**
- * The persister's settings, validated at start-up.
+ * The persister's settings ({@code persister.*} in application.yaml), validated at start-up.
  *
- * @param bootstrap Kafka brokers
- * @param topic     the messages topic
- * @param deadLetterTopic where unusable records go
- * @param group     the consumer group
- * @param maxBatch  most records stored per poll
+ * @param bootstrap            Kafka brokers
+ * @param deadLetterTopic      where unusable records go
  * @param sessionTimeoutMillis how long the group waits for a silent member before moving its partitions
+ * @param feed                 how it reads chat-messages: topic, group, batch, fetch sizes, commits
  */
-record PersisterSettings(String bootstrap, String topic, String deadLetterTopic, String group, int maxBatch,
-                         int sessionTimeoutMillis) {
+record PersisterSettings(String bootstrap, String deadLetterTopic, int sessionTimeoutMillis, FeedSettings feed) {
 
     static PersisterSettings create(Config config, BackendSettings backends) {
-        return new PersisterSettings(backends.kafkaBootstrap(), backends.messagesTopic(), backends.deadLetterTopic(),
-                ServiceConfig.required(config, "persister.group"),
-                ServiceConfig.positiveInt(config, "persister.maxbatch", 2000),
-                ServiceConfig.positiveInt(config, "persister.sessiontimeoutmillis", 10_000));
+        return new PersisterSettings(backends.kafkaBootstrap(), backends.deadLetterTopic(),
+                ServiceConfig.positiveInt(config, "persister.sessiontimeoutmillis", 10_000),
+                new FeedSettings(backends.messagesTopic(), ServiceConfig.required(config, "persister.group"),
+                        ServiceConfig.positiveInt(config, "persister.maxbatch", 2000),
+                        ServiceConfig.intBetween(config, "persister.fetchminbytes", 65_536, 1, 52_428_800),
+                        Duration.ofMillis(ServiceConfig.intBetween(config, "persister.fetchmaxwaitmillis", 50, 0, 10_000)),
+                        Duration.ofSeconds(ServiceConfig.positiveInt(config, "persister.commitsyncseconds", 5))));
     }
 }

@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.feed;
 
 import java.util.Map;
 import java.util.Properties;
@@ -7,32 +7,35 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** The Kafka consumers of {@code chat-messages} (persister, notifier): the settings they share. */
+/** Creates the Kafka consumers of {@code chat-messages} (persister, notifier): the settings they share. */
 public final class MessageConsumers {
 
     private MessageConsumers() {
     }
 
     /**
-     * A consumer that commits by hand (after its work is done) and, in a new group, starts from
-     * the beginning of the log, so nothing is skipped.
+     * A consumer for a {@link ChannelFeed}.
      *
      * @param bootstrap Kafka brokers
-     * @param group     the consumer group
      * @param clientId  names the client in Kafka's logs and metrics
-     * @param maxBatch  most records per poll
+     * @param settings  group, batch size and fetch sizes
      * @param extra     further consumer settings
-     * @return the consumer; the caller owns and closes it
+     * @return the consumer; hand it to a feed, which owns and closes it
      */
-    public static KafkaConsumer<String, String> create(String bootstrap, String group, String clientId, int maxBatch,
+    public static KafkaConsumer<String, String> create(String bootstrap, String clientId, FeedSettings settings,
                                                        Map<String, Object> extra) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // the feed commits by hand, after its handler has done the work
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a new group starts from the beginning of the log, so nothing is skipped
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatch());
+        // each batch has a fixed cost (queries, a commit): fetch by size and time, not as soon as one record exists
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, settings.fetchMinBytes());
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) settings.fetchMaxWait().toMillis());
         props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
         props.putAll(extra);
         return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
