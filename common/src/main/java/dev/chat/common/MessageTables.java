@@ -3,7 +3,8 @@ package dev.chat.common;
 /**
  * The CQL of the message store, in one place for the persister (writes), the api (history) and
  * chatctl: {@code messages_by_channel} partitioned by (channel_id, bucket), {@code
- * sends_by_client_id}, the first message_id of each (channel, sender, client_id), and {@code
+ * sends_by_channel}, the first message_id of each (channel, sender, client_id) in the same
+ * partitions, and {@code
  * message_events}, the seqs edits and deletions took.
  * Schema: {@code config/cql}.
  */
@@ -54,13 +55,13 @@ public final class MessageTables {
     public static final String INSERT_EVENT = "INSERT INTO message_events (channel_id, bucket, epoch, seq, message_id, kind, at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
-    /** Reads the claim of one send. */
-    public static final String SELECT_CLAIM = "SELECT message_id FROM sends_by_client_id"
-            + " WHERE channel_id = ? AND sender_id = ? AND client_id = ?";
+    /** Reads the claims of several sends of one channel bucket: binds channel, bucket and a list of (sender, client_id) tuples. */
+    public static final String SELECT_CLAIMS = "SELECT sender_id, client_id, message_id FROM sends_by_channel"
+            + " WHERE channel_id = ? AND bucket = ? AND (sender_id, client_id) IN ?";
 
     /** Writes the claim of one send (a plain insert: the persister decides who wins). */
-    public static final String INSERT_CLAIM = "INSERT INTO sends_by_client_id (channel_id, sender_id, client_id,"
-            + " message_id) VALUES (?, ?, ?, ?)";
+    public static final String INSERT_CLAIM = "INSERT INTO sends_by_channel (channel_id, bucket, sender_id, client_id,"
+            + " message_id) VALUES (?, ?, ?, ?, ?)";
 
     private MessageTables() {
     }

@@ -18,13 +18,17 @@ import java.util.function.Supplier;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.chat.common.MessageBuckets;
 import dev.chat.common.MessageTables;
+import dev.chat.common.TimeUuids;
+import com.datastax.oss.driver.api.core.data.TupleValue;
+import com.datastax.oss.driver.api.core.type.DataTypes;
+import com.datastax.oss.driver.api.core.type.TupleType;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.MessageDeleted;
@@ -32,21 +36,35 @@ import dev.chat.common.wire.MessageUpdated;
 import dev.chat.common.wire.Reaction;
 
 /**
- * Writes a batch of messages to Cassandra idempotently, without lightweight transactions. A
- * channel's records are in one Kafka partition, read by one consumer at a time, so "the first
- * message_id of (channel, sender, client_id) in log order wins" decides every send the same way
- * each time: the batch is deduplicated in memory in offset order, the existing claims of its
- * sends are read ({@code sends_by_client_id}), and new claims and the winning rows are written
- * with plain inserts (rows grouped per Cassandra partition), with bounded concurrency. Writing a
- * batch again (redelivery, a second consumer during a rebalance) computes and writes the same.
- * Thread-safe (prepared statements on the shared session).
+ * Writes a batch of messages to Cassandra idempotently, without lightweight transactions, in as
+ * few requests as it can. A channel's records are in one Kafka partition, read by one consumer at
+ * a time, so "the first message_id of (channel, sender, client_id) in log order wins" decides
+ * every send the same way each time: the batch is deduplicated in memory in offset order, the
+ * existing claims of its sends are read ({@code sends_by_channel}, one query per channel bucket
+ * for all its sends), and new claims and the winning rows are written with plain inserts. A
+ * send's claim and its row share their partition key (channel, bucket), so they are one mutation;
+ * several partitions go in one unlogged batch (at most {@code partitionsPerRequest}, under the
+ * batch size Cassandra refuses). Writing a batch again (redelivery, a second consumer during a
+ * rebalance) computes and writes the same. Thread-safe (prepared statements on the shared session).
  */
 final class MessageStore {
 
     /** Most Cassandra requests in flight at once. */
     private static final int MAX_IN_FLIGHT = 128;
-    /** Most rows in one unlogged batch (all of one partition). */
-    private static final int MAX_ROWS_PER_BATCH = 50;
+    /** Most statements in one batch (rows and claims). */
+    private static final int MAX_STATEMENTS_PER_BATCH = 100;
+    /**
+     * Most (estimated) bytes in a batch of several partitions: Cassandra refuses a multi-partition
+     * batch over batch_size_fail_threshold (50 KiB by default); one partition's batch may be larger.
+     */
+    private static final int MAX_BATCH_BYTES = 32 * 1024;
+    /** Sends per claims query (the IN list). */
+    private static final int MAX_CLAIMS_PER_READ = 100;
+    /**
+     * A repeat whose first attempt may be in the previous bucket: its message is this close to its
+     * bucket's start (Redis remembers a send for a day; a repeat comes within minutes).
+     */
+    private static final Duration PREVIOUS_BUCKET_WINDOW = Duration.ofDays(1);
 
     /** What happened to one message. */
     enum Result {
@@ -65,8 +83,20 @@ final class MessageStore {
     private record Partition(UUID channelId, int bucket) {
     }
 
+    /** The statements of one Cassandra partition (one mutation) and their estimated size. */
+    private static final class PartitionWrites {
+        final List<BatchableStatement<?>> statements = new ArrayList<>();
+        int bytes;
+
+        void add(BatchableStatement<?> statement, int size) {
+            statements.add(statement);
+            bytes += size;
+        }
+    }
+
     private final CqlSession session;
-    private final PreparedStatement readClaim;
+    private final int partitionsPerRequest;
+    private final PreparedStatement readClaims;
     private final PreparedStatement writeClaim;
     private final PreparedStatement insert;
     private final PreparedStatement updateContent;
@@ -76,10 +106,17 @@ final class MessageStore {
     private final PreparedStatement insertReaction;
     private final PreparedStatement deleteReaction;
     private final PreparedStatement probe;
+    private final TupleType sendType;
 
-    MessageStore(CqlSession session) {
+    /**
+     * @param session              the session in the chat keyspace
+     * @param partitionsPerRequest most partitions written by one request (1: each partition alone,
+     *                             token-aware; more: fewer requests, the coordinator forwards)
+     */
+    MessageStore(CqlSession session, int partitionsPerRequest) {
         this.session = session;
-        this.readClaim = session.prepare(MessageTables.SELECT_CLAIM);
+        this.partitionsPerRequest = partitionsPerRequest;
+        this.readClaims = session.prepare(MessageTables.SELECT_CLAIMS);
         this.writeClaim = session.prepare(MessageTables.INSERT_CLAIM);
         this.insert = session.prepare(MessageTables.INSERT_MESSAGE);
         this.updateContent = session.prepare(MessageTables.UPDATE_CONTENT);
@@ -89,6 +126,7 @@ final class MessageStore {
         this.insertReaction = session.prepare(MessageTables.INSERT_REACTION);
         this.deleteReaction = session.prepare(MessageTables.DELETE_REACTION);
         this.probe = session.prepare("SELECT message_id FROM messages_by_channel WHERE channel_id = ? AND bucket = ? LIMIT 1");
+        this.sendType = DataTypes.tupleOf(DataTypes.BIGINT, DataTypes.TEXT);
     }
 
     /**
@@ -104,57 +142,121 @@ final class MessageStore {
         Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         Map<SendKey, UUID> firstInBatch = new LinkedHashMap<>();
         messages.forEach(message -> firstInBatch.putIfAbsent(SendKey.of(message), message.messageId()));
+        Map<SendKey, UUID> claimed = readClaims(firstInBatch, inFlight, deadline);
 
-        Map<SendKey, CompletableFuture<UUID>> claims = new HashMap<>();
-        for (SendKey key : firstInBatch.keySet()) {
-            claims.put(key, limited(inFlight, () -> session.executeAsync(readClaim.bind(key.channelId(), key.senderId(),
-                            key.clientId()).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)))
-                    .thenApply(rows -> {
-                        Row row = rows.one();
-                        return row == null ? null : row.getUuid("message_id");
-                    }));
-        }
-        await(claims.values(), deadline);
-
-        List<CompletableFuture<?>> writes = new ArrayList<>();
+        Map<Partition, PartitionWrites> writes = new LinkedHashMap<>();
         Map<SendKey, UUID> winners = new HashMap<>();
         firstInBatch.forEach((key, first) -> {
-            UUID claimed = claims.get(key).join();
-            winners.put(key, claimed != null ? claimed : first);
-            if (claimed == null) {
-                writes.add(limited(inFlight, () -> session.executeAsync(writeClaim.bind(key.channelId(), key.senderId(),
-                        key.clientId(), first).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM))));
+            UUID earlier = claimed.get(key);
+            winners.put(key, earlier != null ? earlier : first);
+            if (earlier == null) {
+                int bucket = MessageBuckets.of(first);
+                writes.computeIfAbsent(new Partition(key.channelId(), bucket), p -> new PartitionWrites())
+                        .add(writeClaim.bind(key.channelId(), bucket, key.senderId(), key.clientId(), first),
+                                64 + key.clientId().length());
             }
         });
         List<Result> results = new ArrayList<>(messages.size());
-        Map<Partition, List<ChatMessage>> rows = new LinkedHashMap<>();
         Set<UUID> written = new HashSet<>();
         for (ChatMessage message : messages) {
             boolean wins = message.messageId().equals(winners.get(SendKey.of(message)));
             results.add(wins ? Result.STORED : Result.DUPLICATE);
             if (wins && written.add(message.messageId())) {
-                rows.computeIfAbsent(new Partition(message.channelId(), MessageBuckets.of(message.messageId())),
-                        partition -> new ArrayList<>()).add(message);
+                writes.computeIfAbsent(new Partition(message.channelId(), MessageBuckets.of(message.messageId())),
+                        partition -> new PartitionWrites()).add(row(message), estimatedBytes(message));
             }
         }
-        rows.values().forEach(partition -> {
-            for (int from = 0; from < partition.size(); from += MAX_ROWS_PER_BATCH) {
-                Statement<?> statement = rowsOf(partition.subList(from, Math.min(partition.size(), from + MAX_ROWS_PER_BATCH)));
-                writes.add(limited(inFlight, () -> session.executeAsync(statement)));
-            }
-        });
-        await(writes, deadline);
+        List<CompletableFuture<?>> requests = new ArrayList<>();
+        for (Statement<?> statement : batches(writes.values())) {
+            requests.add(limited(inFlight, () -> session.executeAsync(statement)));
+        }
+        await(requests, deadline);
         return results;
     }
 
-    /** One partition's rows: a single insert, or an unlogged batch (one partition: one mutation). */
-    private Statement<?> rowsOf(List<ChatMessage> messages) {
-        if (messages.size() == 1) {
-            return row(messages.getFirst()).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM);
+    /**
+     * The claims already stored for these sends: one query per channel bucket (and, for a send
+     * near its bucket's start, the previous bucket too).
+     */
+    private Map<SendKey, UUID> readClaims(Map<SendKey, UUID> firstInBatch, Semaphore inFlight, long deadline) throws Exception {
+        Map<Partition, List<SendKey>> byPartition = new LinkedHashMap<>();
+        firstInBatch.forEach((key, first) -> {
+            int bucket = MessageBuckets.of(first);
+            byPartition.computeIfAbsent(new Partition(key.channelId(), bucket), p -> new ArrayList<>()).add(key);
+            if (TimeUuids.instant(first).isBefore(MessageBuckets.start(bucket).plus(PREVIOUS_BUCKET_WINDOW))) {
+                byPartition.computeIfAbsent(new Partition(key.channelId(), bucket - 1), p -> new ArrayList<>()).add(key);
+            }
+        });
+        Map<SendKey, UUID> claimed = new java.util.concurrent.ConcurrentHashMap<>();
+        List<CompletableFuture<?>> reads = new ArrayList<>();
+        byPartition.forEach((partition, keys) -> {
+            for (int from = 0; from < keys.size(); from += MAX_CLAIMS_PER_READ) {
+                List<TupleValue> sends = keys.subList(from, Math.min(keys.size(), from + MAX_CLAIMS_PER_READ)).stream()
+                        .map(key -> sendType.newValue(key.senderId(), key.clientId())).toList();
+                reads.add(limited(inFlight, () -> session.executeAsync(readClaims.bind(partition.channelId(),
+                                partition.bucket(), sends).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)))
+                        .thenAccept(rows -> rows.currentPage().forEach(row -> claimed.merge(
+                                new SendKey(partition.channelId(), row.getLong("sender_id"), row.getString("client_id")),
+                                row.getUuid("message_id"), MessageStore::earlier))));
+            }
+        });
+        await(reads, deadline);
+        return claimed;
+    }
+
+    /** Of two claims of one send (two buckets), the first message's: the earlier TIMEUUID. */
+    private static UUID earlier(UUID a, UUID b) {
+        return TimeUuids.instant(a).isAfter(TimeUuids.instant(b)) ? b : a;
+    }
+
+    /**
+     * Packs the partitions' writes into unlogged batches: a partition's statements stay together
+     * (one mutation), several partitions share a batch up to the limits.
+     */
+    private List<Statement<?>> batches(java.util.Collection<PartitionWrites> partitions) {
+        List<Statement<?>> batches = new ArrayList<>();
+        List<BatchableStatement<?>> current = new ArrayList<>();
+        int partitionsInCurrent = 0;
+        int bytesInCurrent = 0;
+        for (PartitionWrites partition : partitions) {
+            if (partition.statements.size() > MAX_STATEMENTS_PER_BATCH || partition.bytes > MAX_BATCH_BYTES) {
+                // a large partition alone, in pieces (a single-partition batch has no size limit)
+                for (int from = 0; from < partition.statements.size(); from += MAX_STATEMENTS_PER_BATCH) {
+                    batches.add(batchOf(partition.statements.subList(from,
+                            Math.min(partition.statements.size(), from + MAX_STATEMENTS_PER_BATCH))));
+                }
+                continue;
+            }
+            if (!current.isEmpty() && (partitionsInCurrent == partitionsPerRequest
+                    || current.size() + partition.statements.size() > MAX_STATEMENTS_PER_BATCH
+                    || bytesInCurrent + partition.bytes > MAX_BATCH_BYTES)) {
+                batches.add(batchOf(current));
+                current = new ArrayList<>();
+                partitionsInCurrent = 0;
+                bytesInCurrent = 0;
+            }
+            current.addAll(partition.statements);
+            partitionsInCurrent++;
+            bytesInCurrent += partition.bytes;
         }
-        BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED);
-        messages.forEach(message -> batch.addStatement(row(message)));
-        return batch.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM).build();
+        if (!current.isEmpty()) {
+            batches.add(batchOf(current));
+        }
+        return batches;
+    }
+
+    private static Statement<?> batchOf(List<BatchableStatement<?>> statements) {
+        if (statements.size() == 1) {
+            return statements.getFirst().setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM);
+        }
+        return BatchStatement.builder(BatchType.UNLOGGED).addStatements(List.copyOf(statements))
+                .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM).build();
+    }
+
+    /** @return about how many bytes a message's row takes in a request (UTF-8 at worst 3 bytes a char) */
+    private static int estimatedBytes(ChatMessage message) {
+        return 200 + 3 * (message.content().length() + message.clientId().length()
+                + (message.attachment() == null ? 0 : 300));
     }
 
     private com.datastax.oss.driver.api.core.cql.BoundStatement row(ChatMessage message) {

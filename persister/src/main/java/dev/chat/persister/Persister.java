@@ -35,7 +35,7 @@ final class Persister implements AutoCloseable {
      */
     static Persister start(PersisterSettings settings, CqlSession cassandra, MeterRegistry meters, Runnable onFatal) {
         PersisterMetrics metrics = new PersisterMetrics(meters);
-        MessageStore store = new MessageStore(cassandra);
+        MessageStore store = new MessageStore(cassandra, settings.partitionsPerRequest());
         // the persister's group owns the dead-letter topic (the notifier skips poison)
         DeadLetterTopic deadLetters = DeadLetterTopic.create(settings.bootstrap(), "persister-dlq", settings.deadLetterTopic());
         KafkaConsumer<String, String> consumer;
