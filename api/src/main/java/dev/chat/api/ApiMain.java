@@ -2,13 +2,13 @@ package dev.chat.api;
 
 import dev.chat.common.wire.ClientFrames;
 
-import dev.chat.common.send.SendPath;
+import dev.chat.common.channel.SendPath;
 
-import dev.chat.common.send.MessageLog;
+import dev.chat.common.channel.KafkaEventLog;
 
 import dev.chat.common.TimeUuids;
 
-import dev.chat.common.ChannelLog;
+import dev.chat.common.channel.RedisChannelSequencer;
 
 import dev.chat.common.ReadinessCheck;
 
@@ -73,7 +73,7 @@ public final class ApiMain {
             RedisConnection redis = runtime.own(RedisConnection.open("api", backends));
             KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
             kafka.probeEvery(java.time.Duration.ofSeconds(2));
-            MessageLog log = runtime.own(MessageLog.open("api", backends, settings.kafkaSendTimeout(),
+            KafkaEventLog log = runtime.own(KafkaEventLog.open("api", backends, settings.kafkaSendTimeout(),
                     settings.kafkaRetryWindow(), kafka::lastKnownUp));
             ChannelStore store = new ChannelStore(database.client());
             Events events = new Events(redis.topics());
@@ -88,7 +88,7 @@ public final class ApiMain {
                     return store.directBlocked(channelId, userId);
                 }
             };
-            ChannelLog channelLog = new ChannelLog(redis, ChannelLog.Settings.create(config), new TimeUuids());
+            RedisChannelSequencer channelLog = new RedisChannelSequencer(redis, RedisChannelSequencer.Settings.create(config), new TimeUuids());
             SendPath sendPath = new SendPath(access, channelLog, log, SendPath.Meters.NONE);
             ClientFrames frames = new ClientFrames(settings.maxContentChars(), 1);
             MessageSender sender = new MessageSender(sendPath, frames, store);

@@ -6,8 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.chat.common.ChannelLog;
-import dev.chat.common.send.MessageLog;
+import dev.chat.common.channel.RedisChannelSequencer;
+import dev.chat.common.channel.KafkaEventLog;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ClientFrames;
 import dev.chat.common.wire.FrameException;
@@ -32,12 +32,12 @@ final class MessageEditor {
 
     private final ChannelStore store;
     private final History history;
-    private final ChannelLog channels;
-    private final MessageLog log;
+    private final RedisChannelSequencer channels;
+    private final KafkaEventLog log;
     private final ClientFrames frames;
     private final ApiSettings settings;
 
-    MessageEditor(ChannelStore store, History history, ChannelLog channels, MessageLog log, ClientFrames frames,
+    MessageEditor(ChannelStore store, History history, RedisChannelSequencer channels, KafkaEventLog log, ClientFrames frames,
                   ApiSettings settings) {
         this.store = store;
         this.history = history;

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chat.common.send.SendPath;
+import dev.chat.common.channel.SendPath;
 import dev.chat.common.wire.Ack;
 import dev.chat.common.wire.ClientFrame;
 import dev.chat.common.wire.ClientFrames;

@@ -1,6 +1,6 @@
 package dev.chat.gateway;
 
-import dev.chat.common.send.SendPath;
+import dev.chat.common.channel.SendPath;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,11 +1,11 @@
 package dev.chat.gateway;
 
-import dev.chat.common.send.MessageLog;
+import dev.chat.common.channel.KafkaEventLog;
 
-import dev.chat.common.send.SendPath;
+import dev.chat.common.channel.SendPath;
 
-import dev.chat.common.ChannelKeys;
-import dev.chat.common.ChannelLog;
+import dev.chat.common.channel.ChannelKeys;
+import dev.chat.common.channel.RedisChannelSequencer;
 import dev.chat.common.TimeUuids;
 import dev.chat.common.auth.Credentials;
 import dev.chat.common.wire.ClientFrames;
@@ -39,11 +39,11 @@ final class Gateway implements AutoCloseable {
         this.handlers = handlers;
     }
 
-    static Gateway create(GatewaySettings settings, ChannelLog.Settings logSettings, Credentials credentials,
-                          RedisConnection redis, Memberships memberships, MessageLog log, GatewayMetrics metrics) {
+    static Gateway create(GatewaySettings settings, RedisChannelSequencer.Settings logSettings, Credentials credentials,
+                          RedisConnection redis, Memberships memberships, KafkaEventLog log, GatewayMetrics metrics) {
         FanOut fanOut = new FanOut(redis, metrics);
         ConnectionRegistry registry = new ConnectionRegistry(fanOut);
-        ChannelLog channels = new ChannelLog(redis, logSettings, new TimeUuids());
+        RedisChannelSequencer channels = new RedisChannelSequencer(redis, logSettings, new TimeUuids());
         Presence presence = new Presence(redis.client(), fanOut, settings.presenceTtl());
         Sessions sessions = new Sessions(settings, metrics, registry, memberships, presence, channels);
         GatewayDrain drain = new GatewayDrain(sessions, settings);

@@ -15,7 +15,7 @@ import io.helidon.metrics.api.Timer;
  * closes.
  * Thread-safe (the meters are).
  */
-final class GatewayMetrics implements dev.chat.common.send.SendPath.Meters {
+final class GatewayMetrics implements dev.chat.common.channel.SendPath.Meters {
 
     private final MeterRegistry registry;
     private final Counter framesIn;

@@ -22,7 +22,7 @@ import io.helidon.health.HealthCheck;
  * same load says which direct channels a block has made read-only; a block dropped or lifted
  * arrives as {@code access_changed} ({@link #forget}). Owns its connection pool. Thread-safe.
  */
-final class Memberships implements dev.chat.common.send.SendPath.Access {
+final class Memberships implements dev.chat.common.channel.SendPath.Access {
 
     /** How long a load that did not contain a channel answers "not a member" without reloading. */
     static final Duration NEGATIVE_TTL = Duration.ofSeconds(2);

@@ -1,10 +1,9 @@
-package dev.chat.common.send;
+package dev.chat.common.channel;
 
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
-import dev.chat.common.ChannelLog;
 import dev.chat.common.wire.Ack;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.ClientFrame;
@@ -56,11 +55,11 @@ public final class SendPath {
     }
 
     private final Access access;
-    private final ChannelLog channels;
-    private final MessageLog log;
+    private final RedisChannelSequencer channels;
+    private final KafkaEventLog log;
     private final Meters meters;
 
-    public SendPath(Access access, ChannelLog channels, MessageLog log, Meters meters) {
+    public SendPath(Access access, RedisChannelSequencer channels, KafkaEventLog log, Meters meters) {
         this.access = access;
         this.channels = channels;
         this.log = log;

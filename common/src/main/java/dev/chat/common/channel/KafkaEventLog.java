@@ -1,4 +1,4 @@
-package dev.chat.common.send;
+package dev.chat.common.channel;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -18,16 +18,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The durable log: writes every message to Kafka topic {@code chat-messages}, keyed by channel so
  * a channel's messages stay in order in one partition. Owns the producer. Thread-safe.
  */
-public final class MessageLog implements AutoCloseable {
+public final class KafkaEventLog implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(MessageLog.class.getName());
+    private static final System.Logger LOG = System.getLogger(KafkaEventLog.class.getName());
 
     private final KafkaProducer<String, String> producer;
     private final String topic;
     private final Duration timeout;
     private final java.util.function.BooleanSupplier kafkaUp;
 
-    private MessageLog(KafkaProducer<String, String> producer, String topic, Duration timeout,
+    private KafkaEventLog(KafkaProducer<String, String> producer, String topic, Duration timeout,
                        java.util.function.BooleanSupplier kafkaUp) {
         this.producer = producer;
         this.kafkaUp = kafkaUp;
@@ -43,7 +43,7 @@ public final class MessageLog implements AutoCloseable {
      * @param kafkaUp     the latest health probe of Kafka
      * @return the open log
      */
-    public static MessageLog open(String service, BackendSettings backends, Duration sendTimeout, Duration retryWindow,
+    public static KafkaEventLog open(String service, BackendSettings backends, Duration sendTimeout, Duration retryWindow,
                                   java.util.function.BooleanSupplier kafkaUp) {
         LOG.log(System.Logger.Level.INFO, "{0}: kafka producer starting ({1})", service, backends.kafkaBootstrap());
         int timeoutMs = (int) sendTimeout.toMillis();
@@ -75,7 +75,7 @@ public final class MessageLog implements AutoCloseable {
                     e.getMessage());
         }
         LOG.log(System.Logger.Level.INFO, "{0}: kafka producer started", service);
-        return new MessageLog(producer, backends.messagesTopic(), sendTimeout, kafkaUp);
+        return new KafkaEventLog(producer, backends.messagesTopic(), sendTimeout, kafkaUp);
     }
 
     /**

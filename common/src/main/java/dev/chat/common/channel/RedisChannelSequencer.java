@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.channel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.chat.common.RedisConnection;
+import dev.chat.common.ServiceConfig;
+import dev.chat.common.TimeUuids;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.Hello;
 import io.helidon.config.Config;
@@ -30,7 +33,7 @@ import org.redisson.client.codec.StringCodec;
  * instance sees a channel's events in one order. Also serves {@code resume} from the recovery
  * log and reads channels' current positions for {@code hello}. Thread-safe.
  */
-public final class ChannelLog {
+public final class RedisChannelSequencer {
 
     private static final String APPEND = script("channel-append.lua");
     private static final String RESUME = script("channel-resume.lua");
@@ -87,7 +90,7 @@ public final class ChannelLog {
      * @param settings bounds
      * @param ids      the TIMEUUID generator whose clock sequence and node this instance's ids carry
      */
-    public ChannelLog(RedisConnection redis, Settings settings, TimeUuids ids) {
+    public RedisChannelSequencer(RedisConnection redis, Settings settings, TimeUuids ids) {
         this.redis = redis.client();
         this.publishCommand = redis.topics().channelPublishCommand();
         this.settings = settings;
@@ -190,7 +193,7 @@ public final class ChannelLog {
     }
 
     private static String script(String name) {
-        try (InputStream in = ChannelLog.class.getResourceAsStream(name)) {
+        try (InputStream in = RedisChannelSequencer.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + name);
             }
