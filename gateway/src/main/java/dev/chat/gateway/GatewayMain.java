@@ -1,15 +1,14 @@
 package dev.chat.gateway;
 
-import dev.chat.common.channel.KafkaEventLog;
-
 import java.util.List;
 
 import dev.chat.common.BackendSettings;
-import dev.chat.common.channel.RedisChannelSequencer;
 import dev.chat.common.KafkaHealth;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.ServiceRuntime;
+import dev.chat.common.channel.KafkaEventLog;
+import dev.chat.common.channel.RedisChannelSequencer;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chat.common.PostgresPool;
 import dev.chat.common.auth.Credentials;

@@ -15,10 +15,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The durable log: writes every message to Kafka topic {@code chat-messages}, keyed by channel so
- * a channel's messages stay in order in one partition. Owns the producer. Thread-safe.
+ * The {@link EventLog} in Kafka: writes every placed channel event to topic {@code chat-messages},
+ * keyed by channel so a channel's events stay in order in one partition. Owns the producer.
+ * Thread-safe; the write callbacks run on the producer's I/O thread and only complete futures.
  */
-public final class KafkaEventLog implements AutoCloseable {
+public final class KafkaEventLog implements EventLog, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(KafkaEventLog.class.getName());
 
@@ -79,12 +80,13 @@ public final class KafkaEventLog implements AutoCloseable {
     }
 
     /**
-     * Writes a message; completes when Kafka acknowledged it, fails if it cannot within the send
+     * Writes an event; completes when Kafka acknowledged it, fails if it cannot within the send
      * timeout (the producer still retries it in the background for the retry window).
      *
-     * @param message the message
+     * @param message the event at its position
      * @return completes with nothing on success
      */
+    @Override
     public CompletableFuture<Void> append(ChannelEvent message) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         try {
@@ -125,6 +127,7 @@ public final class KafkaEventLog implements AutoCloseable {
      * @return whether the latest probe found Kafka (while not, sends are refused before fan-out);
      *         the probe, not the last write, decides, so a failed write cannot lock sends out
      */
+    @Override
     public boolean healthy() {
         return kafkaUp.getAsBoolean();
     }

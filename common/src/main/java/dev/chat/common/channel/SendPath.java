@@ -1,6 +1,5 @@
 package dev.chat.common.channel;
 
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,17 +12,12 @@ import dev.chat.common.wire.ServerEvent;
 
 /**
  * The send path, shared by every instance that accepts messages (gateway over WebSocket, api over
- * REST): membership ({@link Access}), then the per-channel step in Redis (idempotency,
- * seq, message_id, recovery log and fan-out in one atomic script), then Kafka; the answer is an
- * {@code ack} once Kafka acknowledged, else {@code unavailable}. A repeated send (same sender and
- * client_id) gets the first attempt's message_id and seq, is written to Kafka again (so a copy
- * that recipients saw becomes durable) and is not published again. While the Kafka probe says
- * Kafka is down, sends are refused before anything is published. Thread-safe; the Redis step
- * blocks (call it on a virtual thread), the Kafka write completes later.
+ * REST): may the sender write to the channel ({@link Access}), then the {@link ChannelWriter};
+ * the answer is an {@code ack} with the message's id and position, or an {@code error}
+ * (not_member, not_allowed, unavailable with "retry with the same client_id"). Thread-safe; blocks
+ * on the access check and the per-channel step (call it on a virtual thread).
  */
 public final class SendPath {
-
-    private static final System.Logger LOG = System.getLogger(SendPath.class.getName());
 
     /** Who may write where: the gateway answers from its membership cache, the api from PostgreSQL. */
     public interface Access {
@@ -34,42 +28,22 @@ public final class SendPath {
         boolean readOnly(UUID channelId, long userId);
     }
 
-    /** What the path measures. */
-    public interface Meters {
-        /** The per-channel step in Redis took this long. */
-        void sequenced(Duration took);
-
-        /** Kafka acknowledged a message this long after it was handed over. */
-        void written(Duration took);
-
-        /** Measures nothing. */
-        Meters NONE = new Meters() {
-            @Override
-            public void sequenced(Duration took) {
-            }
-
-            @Override
-            public void written(Duration took) {
-            }
-        };
-    }
-
     private final Access access;
-    private final RedisChannelSequencer channels;
-    private final KafkaEventLog log;
-    private final Meters meters;
+    private final ChannelWriter writer;
 
-    public SendPath(Access access, RedisChannelSequencer channels, KafkaEventLog log, Meters meters) {
+    /**
+     * @param access who may write where
+     * @param writer appends the message to its channel
+     */
+    public SendPath(Access access, ChannelWriter writer) {
         this.access = access;
-        this.channels = channels;
-        this.log = log;
-        this.meters = meters;
+        this.writer = writer;
     }
 
     /**
      * @param senderId the authenticated sender
      * @param send     the validated frame
-     * @return completes with the {@code ack}, or an {@code error} (not_member, unavailable)
+     * @return completes with the {@code ack}, or an {@code error} (not_member, not_allowed, unavailable)
      */
     public CompletableFuture<ServerEvent> send(long senderId, ClientFrame.Send send) {
         if (!access.isMember(send.channelId(), senderId)) {
@@ -80,32 +54,26 @@ public final class SendPath {
             return CompletableFuture.completedFuture(new ErrorFrame(ErrorCode.NOT_ALLOWED, "channel " + send.channelId()
                     + " is read-only: one of its two members blocks the other", send.clientId()));
         }
-        if (!log.healthy()) {
-            return CompletableFuture.completedFuture(unavailable(send, "Kafka is unavailable"));
-        }
-        ChatMessage message;
-        long sequencing = System.nanoTime();
-        try {
-            message = (ChatMessage) channels.appendSend(ChatMessage.draft(send.channelId(), senderId, send.clientId(),
-                    send.content(), send.msgType()).with(send.attachment()), senderId, send.clientId()).event();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "send to {0}: Redis step failed: {1}", send.channelId(), e.toString());
-            return CompletableFuture.completedFuture(unavailable(send, "Redis is unavailable"));
-        }
-        long start = System.nanoTime();
-        meters.sequenced(Duration.ofNanos(start - sequencing));
-        return log.append(message).handle((written, error) -> {
-            // on the producer's I/O thread: only build the answer
-            if (error != null) {
-                return unavailable(send, "the message could not be stored in time");
-            }
-            meters.written(Duration.ofNanos(System.nanoTime() - start));
-            return new Ack(send.clientId(), message.channelId(), message.messageId(), message.createdAt(),
-                    message.seq(), message.epoch());
+        ChatMessage draft = ChatMessage.draft(send.channelId(), senderId, send.clientId(), send.content(), send.msgType())
+                .with(send.attachment());
+        // may run on the log's I/O thread: only build the answer
+        return writer.append(draft).thenApply(outcome -> switch (outcome) {
+            case ChannelWriter.Written written -> ack(send, (ChatMessage) written.event());
+            case ChannelWriter.Unavailable unavailable -> new ErrorFrame(ErrorCode.UNAVAILABLE,
+                    why(unavailable.reason()) + "; retry with the same client_id", send.clientId());
         });
     }
 
-    private static ErrorFrame unavailable(ClientFrame.Send send, String why) {
-        return new ErrorFrame(ErrorCode.UNAVAILABLE, why + "; retry with the same client_id", send.clientId());
+    private static Ack ack(ClientFrame.Send send, ChatMessage message) {
+        return new Ack(send.clientId(), message.channelId(), message.messageId(), message.createdAt(), message.seq(),
+                message.epoch());
+    }
+
+    private static String why(ChannelWriter.Reason reason) {
+        return switch (reason) {
+            case LOG_UNHEALTHY -> "Kafka is unavailable";
+            case SEQUENCER_FAILED -> "Redis is unavailable";
+            case LOG_WRITE_FAILED -> "the message could not be stored in time";
+        };
     }
 }
