@@ -1,29 +1,23 @@
 package dev.chat.api;
 
-import dev.chat.common.wire.ClientFrames;
-
-import dev.chat.common.send.SendPath;
-
-import dev.chat.common.send.MessageLog;
-
-import dev.chat.common.TimeUuids;
-
-import dev.chat.common.ChannelLog;
-
-import dev.chat.common.ReadinessCheck;
-
-import dev.chat.common.KafkaHealth;
-
 import java.util.List;
 
 import dev.chat.common.BackendSettings;
 import dev.chat.common.CassandraConnection;
+import dev.chat.common.KafkaHealth;
+import dev.chat.common.OutboundTargets;
+import dev.chat.common.ReadinessCheck;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.ServiceRuntime;
+import dev.chat.common.TimeUuids;
 import dev.chat.common.auth.BotAccounts;
 import dev.chat.common.auth.Credentials;
-import dev.chat.common.OutboundTargets;
+import dev.chat.common.channel.ChannelWriter;
+import dev.chat.common.channel.KafkaEventLog;
+import dev.chat.common.channel.RedisChannelSequencer;
+import dev.chat.common.channel.SendPath;
+import dev.chat.common.wire.ClientFrames;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;
@@ -73,7 +67,7 @@ public final class ApiMain {
             RedisConnection redis = runtime.own(RedisConnection.open("api", backends));
             KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
             kafka.probeEvery(java.time.Duration.ofSeconds(2));
-            MessageLog log = runtime.own(MessageLog.open("api", backends, settings.kafkaSendTimeout(),
+            KafkaEventLog log = runtime.own(KafkaEventLog.open("api", backends, settings.kafkaSendTimeout(),
                     settings.kafkaRetryWindow(), kafka::lastKnownUp));
             ChannelStore store = new ChannelStore(database.client());
             Events events = new Events(redis.topics());
@@ -88,12 +82,13 @@ public final class ApiMain {
                     return store.directBlocked(channelId, userId);
                 }
             };
-            ChannelLog channelLog = new ChannelLog(redis, ChannelLog.Settings.create(config), new TimeUuids());
-            SendPath sendPath = new SendPath(access, channelLog, log, SendPath.Meters.NONE);
+            ChannelWriter writer = new ChannelWriter(new RedisChannelSequencer(redis,
+                    RedisChannelSequencer.Settings.create(config), new TimeUuids()), log, ChannelWriter.Meters.NONE);
+            SendPath sendPath = new SendPath(access, writer);
             ClientFrames frames = new ClientFrames(settings.maxContentChars(), 1);
             MessageSender sender = new MessageSender(sendPath, frames, store);
             History history = new History(cassandra.session());
-            MessageEditor editor = new MessageEditor(store, history, channelLog, log, frames, settings);
+            MessageEditor editor = new MessageEditor(store, history, writer, frames, settings);
             ChannelService channels = new ChannelService(store, history, events, settings);
             UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), credentials.jwts(), settings,
                     credentials.deactivated()::isDeactivated);

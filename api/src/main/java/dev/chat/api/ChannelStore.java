@@ -181,11 +181,12 @@ final class ChannelStore {
     }
 
     /**
-     * @return whether the channel is a direct channel in which the user or the other member blocks
-     *         the other (read-only for both)
+     * @return whether the member may only read the channel: a direct channel in which the user or
+     *         the other member blocks the other (read-only for both); false for a non-member, who
+     *         is refused by the membership check first
      */
     boolean directBlocked(UUID channelId, long userId) {
-        return db.execute().namedGet("direct-blocked", userId, userId, userId, channelId).isPresent();
+        return db.execute().namedGet("direct-blocked", channelId, userId).isPresent();
     }
 
     /** @return whether either user blocks the other */

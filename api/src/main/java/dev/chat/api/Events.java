@@ -2,7 +2,7 @@ package dev.chat.api;
 
 import java.util.UUID;
 
-import dev.chat.common.ChannelKeys;
+import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.wire.AccessChanged;
 import dev.chat.common.wire.ChannelUpdated;
 import dev.chat.common.wire.Json;

@@ -6,8 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.chat.common.ChannelLog;
-import dev.chat.common.send.MessageLog;
+import dev.chat.common.channel.ChannelWriter;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ClientFrames;
 import dev.chat.common.wire.FrameException;
@@ -17,12 +16,13 @@ import dev.chat.common.wire.Reaction;
 import dev.chat.common.wire.EmojiRules;
 
 /**
- * Edits, deletions and reactions of stored messages. An edit (by the sender) or a deletion (by the sender,
- * the group's owner or an administrator) goes the way of a send: through the channel's step in
- * Redis (it takes the next seq and is fanned out to the members' sockets as
- * {@code message_updated} / {@code message_deleted}), then into Kafka before the answer; the
- * persister applies it to the stored message. Only stored messages can be changed: one sent a
- * moment ago answers 404 until the persister has it. Thread-safe.
+ * Edits, deletions and reactions of stored messages. An edit (by the sender), a deletion (by the
+ * sender, the group's owner or an administrator) or a reaction goes the way of a send, through the
+ * {@link ChannelWriter}: the channel's step in Redis (it takes the next seq and is fanned out to the
+ * members' sockets as {@code message_updated} / {@code message_deleted} / {@code reaction}), then
+ * into Kafka before the answer; the persister applies it to the stored message. Only stored
+ * messages can be changed: one sent a moment ago answers 404 until the persister has it.
+ * Thread-safe.
  */
 final class MessageEditor {
 
@@ -32,17 +32,14 @@ final class MessageEditor {
 
     private final ChannelStore store;
     private final History history;
-    private final ChannelLog channels;
-    private final MessageLog log;
+    private final ChannelWriter writer;
     private final ClientFrames frames;
     private final ApiSettings settings;
 
-    MessageEditor(ChannelStore store, History history, ChannelLog channels, MessageLog log, ClientFrames frames,
-                  ApiSettings settings) {
+    MessageEditor(ChannelStore store, History history, ChannelWriter writer, ClientFrames frames, ApiSettings settings) {
         this.store = store;
         this.history = history;
-        this.channels = channels;
-        this.log = log;
+        this.writer = writer;
         this.frames = frames;
         this.settings = settings;
     }
@@ -123,27 +120,30 @@ final class MessageEditor {
     }
 
     /**
-     * Through the channel's step (a seq, the fan-out), then into Kafka before the answer; the producer
+     * Through the {@link ChannelWriter} (a seq, the fan-out, Kafka) before the answer; the producer
      * keeps retrying in the background after a timeout.
      */
     private ChannelEvent write(ChannelEvent draft) {
-        if (!log.healthy()) {
-            throw ApiProblem.unavailable("Kafka is unavailable; try again", 5);
-        }
-        ChannelEvent placed;
+        ChannelWriter.Outcome outcome;
         try {
-            placed = channels.append(draft);
-        } catch (RuntimeException e) {
-            throw ApiProblem.unavailable("Redis is unavailable; try again", 1);
-        }
-        try {
-            log.append(placed).get(ANSWER_SECONDS, TimeUnit.SECONDS);
-            return placed;
+            outcome = writer.append(draft).get(ANSWER_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiProblem.unavailable("interrupted", 1);
         } catch (ExecutionException | TimeoutException e) {
-            throw ApiProblem.unavailable("the change could not be stored in time; it may still be applied", 1);
+            throw notStored();
         }
+        return switch (outcome) {
+            case ChannelWriter.Written written -> written.event();
+            case ChannelWriter.Unavailable unavailable -> throw switch (unavailable.reason()) {
+                case LOG_UNHEALTHY -> ApiProblem.unavailable("Kafka is unavailable; try again", 5);
+                case SEQUENCER_FAILED -> ApiProblem.unavailable("Redis is unavailable; try again", 1);
+                case LOG_WRITE_FAILED -> notStored();
+            };
+        };
+    }
+
+    private static ApiProblem notStored() {
+        return ApiProblem.unavailable("the change could not be stored in time; it may still be applied", 1);
     }
 }

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chat.common.send.SendPath;
+import dev.chat.common.channel.SendPath;
 import dev.chat.common.wire.Ack;
 import dev.chat.common.wire.ClientFrame;
 import dev.chat.common.wire.ClientFrames;
@@ -20,9 +20,9 @@ import dev.chat.common.wire.ServerEvent;
 
 /**
  * {@code POST /channels/{id}/messages}: a message sent over REST takes the gateway's own send path
- * ({@link SendPath}: membership, the per-channel step in Redis, Kafka before the answer) and the
- * same validation as a WebSocket {@code message}, so it is sequenced, fanned out to every socket
- * and stored exactly like one. Idempotent on the {@code client_id} (from the body, or the
+ * ({@link SendPath}: membership, then the {@code ChannelWriter}: the per-channel step in Redis,
+ * Kafka before the answer) and the same validation as a WebSocket {@code message}, so it is
+ * sequenced, fanned out to every socket and stored exactly like one. Idempotent on the {@code client_id} (from the body, or the
  * {@code Idempotency-Key} header): a repeat gets the first answer's message_id and seq.
  * Thread-safe.
  */

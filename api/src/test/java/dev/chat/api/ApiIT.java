@@ -158,7 +158,7 @@ class ApiIT {
         assertThat(unread(eve, channel)).as("one's own messages are not unread").isZero();
 
         LinkedBlockingQueue<String> receipts = new LinkedBlockingQueue<>();
-        int listener = redis.client().getTopic(dev.chat.common.ChannelKeys.topic(channel), StringCodec.INSTANCE)
+        int listener = redis.client().getTopic(dev.chat.common.channel.ChannelKeys.topic(channel), StringCodec.INSTANCE)
                 .addListener(String.class, (topic, payload) -> receipts.add(payload));
         try {
             ApiFixture.Response moved = call("PUT", "/api/v1/channels/" + channel + "/read", fay, Map.of("last_read_message_id", ids.get(2).toString()));
@@ -180,7 +180,7 @@ class ApiIT {
             positions.forEach(p -> byUser.put(p.path("user_id").asLong(), p.path("last_read_message_id").asText(null)));
             assertThat(byUser).containsEntry(fay, ids.get(2).toString()).containsKey(eve);
         } finally {
-            redis.client().getTopic(dev.chat.common.ChannelKeys.topic(channel), StringCodec.INSTANCE).removeListener(listener);
+            redis.client().getTopic(dev.chat.common.channel.ChannelKeys.topic(channel), StringCodec.INSTANCE).removeListener(listener);
         }
     }
 
@@ -191,7 +191,7 @@ class ApiIT {
         long ida = user("ida");
         UUID group = channel(gus, List.of(gus));
         LinkedBlockingQueue<String> notices = new LinkedBlockingQueue<>();
-        int listener = redis.client().getTopic(dev.chat.common.ChannelKeys.topic(group), StringCodec.INSTANCE)
+        int listener = redis.client().getTopic(dev.chat.common.channel.ChannelKeys.topic(group), StringCodec.INSTANCE)
                 .addListener(String.class, (topic, payload) -> notices.add(payload));
         try {
             assertThat(call("POST", "/api/v1/channels/" + group + "/members", gus, Map.of("user_id", hal)).status()).isEqualTo(200);
@@ -200,7 +200,7 @@ class ApiIT {
             assertThat(joined.path("user_id").asLong()).isEqualTo(hal);
             assertThat(channelIds(hal)).contains(group.toString());
         } finally {
-            redis.client().getTopic(dev.chat.common.ChannelKeys.topic(group), StringCodec.INSTANCE).removeListener(listener);
+            redis.client().getTopic(dev.chat.common.channel.ChannelKeys.topic(group), StringCodec.INSTANCE).removeListener(listener);
         }
         UUID dm = UUID.fromString(call("POST", "/api/v1/channels", gus, Map.of("type", "direct", "member_ids", List.of(gus, hal)))
                 .json().path("channel_id").asText());

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.common.BackendSettings;
-import dev.chat.common.ChannelKeys;
+import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.wire.Json;
 import org.junit.jupiter.api.AfterAll;

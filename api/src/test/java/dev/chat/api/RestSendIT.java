@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.common.BackendSettings;
-import dev.chat.common.ChannelEnvelope;
-import dev.chat.common.ChannelKeys;
+import dev.chat.common.channel.ChannelEnvelope;
+import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;

@@ -3,7 +3,7 @@ package dev.chat.chatctl;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.chat.common.ChannelKeys;
+import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.Kick;
 import picocli.CommandLine;

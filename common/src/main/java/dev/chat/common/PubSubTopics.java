@@ -1,5 +1,6 @@
 package dev.chat.common;
 
+import dev.chat.common.channel.ChannelKeys;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;

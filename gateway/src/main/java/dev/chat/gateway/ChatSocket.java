@@ -1,12 +1,11 @@
 package dev.chat.gateway;
 
-import dev.chat.common.send.SendPath;
-
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.chat.common.Tokens;
 import dev.chat.common.auth.Credentials;
+import dev.chat.common.channel.SendPath;
 import dev.chat.common.wire.ClientFrame;
 import dev.chat.common.wire.ClientFrames;
 import dev.chat.common.wire.ErrorCode;

@@ -86,7 +86,7 @@ final class Connection {
 
     /** @return how many users' presence this socket watches */
     long watchedUsers() {
-        return topics.stream().filter(topic -> topic.startsWith(dev.chat.common.ChannelKeys.PRESENCE_TOPIC_PREFIX)).count();
+        return topics.stream().filter(topic -> topic.startsWith(dev.chat.common.channel.ChannelKeys.PRESENCE_TOPIC_PREFIX)).count();
     }
 
     /** @return unique within the cluster: gateway instance id + sequence */

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.chat.common.ChannelEnvelope;
-import dev.chat.common.ChannelKeys;
+import dev.chat.common.channel.ChannelEnvelope;
+import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.wire.AccessChanged;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;

@@ -17,10 +17,10 @@ import dev.chat.common.RedisConnection;
 /**
  * Redis Pub/Sub between gateways. Subscribes only to the topics local sockets need (a channel's
  * topic, {@code presence:<user>} for presence watchers, and the cluster-wide memberships topic).
- * Channel events are published by the per-channel step in Redis ({@code ChannelLog}); this class
- * publishes the ephemeral ones (typing, presence). Incoming payloads are handed off Redisson's I/O
- * thread to one of a few dispatcher threads chosen by topic, so one topic's payloads keep their
- * order while different channels use every core. Each dispatcher queue is bounded: when one is
+ * Channel events are published by the per-channel step in Redis ({@code RedisChannelSequencer},
+ * which {@code ChannelWriter} calls); this class publishes the ephemeral ones (typing, presence).
+ * Incoming payloads are handed off Redisson's I/O thread to one of a few dispatcher threads chosen
+ * by topic, so one topic's payloads keep their order while different channels use every core. Each dispatcher queue is bounded: when one is
  * full the payload is dropped and counted, and the clients notice the gap by seq and resume.
  * Thread-safe.
  */

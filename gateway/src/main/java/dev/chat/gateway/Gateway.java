@@ -1,15 +1,14 @@
 package dev.chat.gateway;
 
-import dev.chat.common.send.MessageLog;
-
-import dev.chat.common.send.SendPath;
-
-import dev.chat.common.ChannelKeys;
-import dev.chat.common.ChannelLog;
+import dev.chat.common.RedisConnection;
 import dev.chat.common.TimeUuids;
 import dev.chat.common.auth.Credentials;
+import dev.chat.common.channel.ChannelKeys;
+import dev.chat.common.channel.ChannelWriter;
+import dev.chat.common.channel.EventLog;
+import dev.chat.common.channel.RedisChannelSequencer;
+import dev.chat.common.channel.SendPath;
 import dev.chat.common.wire.ClientFrames;
-import dev.chat.common.RedisConnection;
 
 /**
  * The gateway's real-time core, assembled once: registry, Redis fan-out, sessions, the frame
@@ -39,11 +38,11 @@ final class Gateway implements AutoCloseable {
         this.handlers = handlers;
     }
 
-    static Gateway create(GatewaySettings settings, ChannelLog.Settings logSettings, Credentials credentials,
-                          RedisConnection redis, Memberships memberships, MessageLog log, GatewayMetrics metrics) {
+    static Gateway create(GatewaySettings settings, RedisChannelSequencer.Settings channelSettings, Credentials credentials,
+                          RedisConnection redis, Memberships memberships, EventLog log, GatewayMetrics metrics) {
         FanOut fanOut = new FanOut(redis, metrics);
         ConnectionRegistry registry = new ConnectionRegistry(fanOut);
-        ChannelLog channels = new ChannelLog(redis, logSettings, new TimeUuids());
+        RedisChannelSequencer channels = new RedisChannelSequencer(redis, channelSettings, new TimeUuids());
         Presence presence = new Presence(redis.client(), fanOut, settings.presenceTtl());
         Sessions sessions = new Sessions(settings, metrics, registry, memberships, presence, channels);
         GatewayDrain drain = new GatewayDrain(sessions, settings);
@@ -54,7 +53,7 @@ final class Gateway implements AutoCloseable {
         credentials.deactivated().onDeactivated(sessions::userDeactivated);
         ChatSocket.Handlers handlers = new ChatSocket.Handlers(credentials,
                 new ClientFrames(settings.maxContentChars(), settings.maxPresenceUsers()), settings,
-                metrics, sessions, new SendPath(memberships, channels, log, metrics),
+                metrics, sessions, new SendPath(memberships, new ChannelWriter(channels, log, metrics)),
                 new TypingRelay(memberships, fanOut, settings.typingExpiry(), settings.typingInterval()), presence,
                 new PresenceWatch(registry, presence, memberships, settings.maxPresenceUsers()),
                 new ResumeService(memberships, channels, metrics), new SetupThreads());

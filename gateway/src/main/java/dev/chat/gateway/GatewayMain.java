@@ -1,15 +1,14 @@
 package dev.chat.gateway;
 
-import dev.chat.common.send.MessageLog;
-
 import java.util.List;
 
 import dev.chat.common.BackendSettings;
-import dev.chat.common.ChannelLog;
 import dev.chat.common.KafkaHealth;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.ServiceRuntime;
+import dev.chat.common.channel.KafkaEventLog;
+import dev.chat.common.channel.RedisChannelSequencer;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chat.common.PostgresPool;
 import dev.chat.common.auth.Credentials;
@@ -72,9 +71,9 @@ public final class GatewayMain {
             runtime.own(credentials);
             KafkaHealth kafka = runtime.own(new KafkaHealth(backends));
             kafka.probeEvery(java.time.Duration.ofSeconds(2));
-            MessageLog log = runtime.own(MessageLog.open("gateway", backends, settings.kafkaSendTimeout(),
+            KafkaEventLog log = runtime.own(KafkaEventLog.open("gateway", backends, settings.kafkaSendTimeout(),
                     settings.kafkaRetryWindow(), kafka::lastKnownUp));
-            Gateway gateway = Gateway.create(settings, ChannelLog.Settings.create(config), credentials, redis,
+            Gateway gateway = Gateway.create(settings, RedisChannelSequencer.Settings.create(config), credentials, redis,
                     memberships, log, metrics);
             // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
             runtime.beforeStop(gateway::close);

@@ -15,7 +15,7 @@ import io.helidon.metrics.api.Timer;
  * closes.
  * Thread-safe (the meters are).
  */
-final class GatewayMetrics implements dev.chat.common.send.SendPath.Meters {
+final class GatewayMetrics implements dev.chat.common.channel.ChannelWriter.Meters {
 
     private final MeterRegistry registry;
     private final Counter framesIn;
@@ -114,6 +114,7 @@ final class GatewayMetrics implements dev.chat.common.send.SendPath.Meters {
         sequence.record(took);
     }
 
+    /** The gateway's writer appends only sends: an event in Kafka is an acknowledged send. */
     @Override
     public void written(Duration took) {
         kafkaSend(took);

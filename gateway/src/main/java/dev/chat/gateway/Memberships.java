@@ -15,27 +15,25 @@ import dev.chat.common.ReadinessCheck;
 import io.helidon.health.HealthCheck;
 
 /**
- * Which channels a user is in, read from PostgreSQL ({@code channel_members}) and cached per user.
- * The cache learns about joins from the {@code memberships} topic ({@link #joined}) and expires
- * after a configured time as a safety net. A "no" is answered from a load younger than
- * {@link #NEGATIVE_TTL}, so frames for channels the user is not in do not each cost a query. The
- * same load says which direct channels a block has made read-only; a block dropped or lifted
- * arrives as {@code access_changed} ({@link #forget}). Owns its connection pool. Thread-safe.
+ * Which channels a user is in, read from PostgreSQL ({@code channel_write_access}: each membership
+ * and whether it is read-only) and cached per user. The cache learns about joins from the
+ * {@code memberships} topic ({@link #joined}) and expires after a configured time as a safety net.
+ * A "no" is answered from a load younger than {@link #NEGATIVE_TTL}, so frames for channels the
+ * user is not in do not each cost a query. The same load says which direct channels a block has
+ * made read-only; a block dropped or lifted arrives as {@code access_changed} ({@link #forget}).
+ * Owns its connection pool. Thread-safe.
  */
-final class Memberships implements dev.chat.common.send.SendPath.Access {
+final class Memberships implements dev.chat.common.channel.SendPath.Access {
 
     /** How long a load that did not contain a channel answers "not a member" without reloading. */
     static final Duration NEGATIVE_TTL = Duration.ofSeconds(2);
 
-    /** The user's channels, and whether each is a direct channel closed by a block between its two members. */
-    private static final String CHANNELS_OF_USER = """
-            SELECT m.channel_id, EXISTS (
-                SELECT 1 FROM channels c
-                JOIN channel_members other ON other.channel_id = c.id AND other.user_id <> m.user_id
-                JOIN user_blocks b ON (b.blocker_id = m.user_id AND b.blocked_id = other.user_id)
-                                   OR (b.blocker_id = other.user_id AND b.blocked_id = m.user_id)
-                WHERE c.id = m.channel_id AND c.type = 'direct') AS blocked
-            FROM channel_members m WHERE m.user_id = ?""";
+    /**
+     * The user's channels, and whether each is a direct channel closed by a block between its two
+     * members: the view (config/sql/V7) is the one definition the api's checks use too.
+     */
+    private static final String CHANNELS_OF_USER =
+            "SELECT channel_id, read_only FROM channel_write_access WHERE user_id = ?";
 
     private final javax.sql.DataSource pool;
     private final Duration ttl;

@@ -3,7 +3,7 @@ package dev.chat.gateway;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.chat.common.ChannelKeys;
+import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.PresenceKeys;
 import dev.chat.common.wire.PresenceEvent;
 import org.redisson.api.RBatch;

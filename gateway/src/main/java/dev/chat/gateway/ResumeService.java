@@ -3,7 +3,7 @@ package dev.chat.gateway;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.chat.common.ChannelLog;
+import dev.chat.common.channel.RedisChannelSequencer;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ClientFrame;
 import dev.chat.common.wire.ErrorCode;
@@ -21,10 +21,10 @@ import dev.chat.common.wire.Resync;
 final class ResumeService {
 
     private final Memberships memberships;
-    private final ChannelLog channels;
+    private final RedisChannelSequencer channels;
     private final GatewayMetrics metrics;
 
-    ResumeService(Memberships memberships, ChannelLog channels, GatewayMetrics metrics) {
+    ResumeService(Memberships memberships, RedisChannelSequencer channels, GatewayMetrics metrics) {
         this.memberships = memberships;
         this.channels = channels;
         this.metrics = metrics;
@@ -41,7 +41,7 @@ final class ResumeService {
         }
         ResumeGate gate = connection.resumeGate(resume.channelId());
         gate.hold();
-        ChannelLog.Replay replay;
+        RedisChannelSequencer.Replay replay;
         try {
             replay = channels.resume(resume.channelId(), resume.epoch(), resume.afterSeq());
         } catch (RuntimeException e) {

@@ -7,8 +7,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.chat.common.ChannelKeys;
-import dev.chat.common.ChannelLog;
+import dev.chat.common.channel.ChannelKeys;
+import dev.chat.common.channel.RedisChannelSequencer;
 import dev.chat.common.wire.Hello;
 import dev.chat.common.wire.Json;
 
@@ -31,7 +31,7 @@ final class Sessions {
     private final ConnectionRegistry registry;
     private final Memberships memberships;
     private final Presence presence;
-    private final ChannelLog channels;
+    private final RedisChannelSequencer channels;
     /** Set once the gateway takes no new sockets: how a socket that still arrives is closed. */
     private volatile Refusal refusal;
 
@@ -39,7 +39,7 @@ final class Sessions {
     }
 
     Sessions(GatewaySettings settings, GatewayMetrics metrics, ConnectionRegistry registry, Memberships memberships,
-             Presence presence, ChannelLog channels) {
+             Presence presence, RedisChannelSequencer channels) {
         this.settings = settings;
         this.metrics = metrics;
         this.registry = registry;

@@ -2,7 +2,7 @@ package dev.chat.gateway;
 
 import java.time.Duration;
 
-import dev.chat.common.ChannelKeys;
+import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.wire.ClientFrame;
 import dev.chat.common.wire.ErrorCode;
 import dev.chat.common.wire.ErrorFrame;

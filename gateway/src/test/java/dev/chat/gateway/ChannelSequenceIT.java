@@ -145,7 +145,7 @@ class ChannelSequenceIT {
             sendMany(alicePhone, group, "first", 3);
             JsonNode last = bobB.awaitCount("message", 3, WAIT).getLast();
             try (RedisConnection redis = RedisConnection.open("test", BackendSettings.create(fixtures.config(Map.of())))) {
-                redis.client().getKeys().delete(dev.chat.common.ChannelKeys.state(group), dev.chat.common.ChannelKeys.log(group));
+                redis.client().getKeys().delete(dev.chat.common.channel.ChannelKeys.state(group), dev.chat.common.channel.ChannelKeys.log(group));
             }
             sendMany(alicePhone, group, "second", 1);
             JsonNode next = bobB.awaitCount("message", 4, WAIT).getLast();

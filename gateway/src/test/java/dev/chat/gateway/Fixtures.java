@@ -15,7 +15,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.chat.common.BackendSettings;
 import dev.chat.common.CassandraConnection;
-import dev.chat.common.ChannelKeys;
+import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.RedisConnection;
 import dev.chat.common.ServiceConfig;
 import dev.chat.common.Tokens;

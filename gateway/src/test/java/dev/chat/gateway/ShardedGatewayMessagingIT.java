@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.chat.common.BackendSettings;
-import dev.chat.common.ChannelKeys;
+import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.RedisConnection;
 import org.junit.jupiter.api.Test;
 import org.redisson.client.codec.StringCodec;

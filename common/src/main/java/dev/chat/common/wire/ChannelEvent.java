@@ -2,7 +2,7 @@ package dev.chat.common.wire;
 
 import java.util.UUID;
 
-import dev.chat.common.ChannelPosition;
+import dev.chat.common.channel.ChannelPosition;
 
 /**
  * An event that changes a channel's history and so takes the channel's next {@code seq}: a chat

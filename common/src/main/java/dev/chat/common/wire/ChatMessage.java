@@ -3,7 +3,7 @@ package dev.chat.common.wire;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.chat.common.ChannelPosition;
+import dev.chat.common.channel.ChannelPosition;
 
 /**
  * A chat message: the {@code message} frame pushed to every member's sockets, the Kafka record of

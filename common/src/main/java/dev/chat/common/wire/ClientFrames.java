@@ -44,7 +44,7 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
 
     /** Longest client_id accepted (SPEC). */
     public static final int MAX_CLIENT_ID = 64;
-    /** Longest epoch a resume may name (epochs are short; see ChannelLog). */
+    /** Longest epoch a resume may name (epochs are short; see RedisChannelSequencer). */
     public static final int MAX_EPOCH = 32;
     private static final Set<String> MSG_TYPES = Set.of("text", "image", "file");
 

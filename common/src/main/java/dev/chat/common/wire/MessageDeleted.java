@@ -3,7 +3,7 @@ package dev.chat.common.wire;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.chat.common.ChannelPosition;
+import dev.chat.common.channel.ChannelPosition;
 
 /**
  * A message was deleted by its sender or the channel's owner. It takes its place in the channel's

@@ -3,7 +3,7 @@ package dev.chat.common.wire;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.chat.common.ChannelPosition;
+import dev.chat.common.channel.ChannelPosition;
 
 /**
  * A message's content was edited by its sender. It takes its place in the channel's sequence like

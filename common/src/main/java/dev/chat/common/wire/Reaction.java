@@ -3,7 +3,7 @@ package dev.chat.common.wire;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.chat.common.ChannelPosition;
+import dev.chat.common.channel.ChannelPosition;
 
 /**
  * A member added or removed an emoji reaction on a message. It takes its place in the channel's

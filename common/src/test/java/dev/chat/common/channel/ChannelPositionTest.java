@@ -1,8 +1,9 @@
-package dev.chat.common;
+package dev.chat.common.channel;
 
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.chat.common.TimeUuids;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;

@@ -1,7 +1,9 @@
-package dev.chat.common;
+package dev.chat.common.channel;
 
 import java.time.Instant;
 import java.util.UUID;
+
+import dev.chat.common.TimeUuids;
 
 /**
  * Where the per-channel step put an event: its {@code epoch} and {@code seq}, and the time it

@@ -1,4 +1,4 @@
-package dev.chat.common.send;
+package dev.chat.common.channel;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -15,19 +15,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The durable log: writes every message to Kafka topic {@code chat-messages}, keyed by channel so
- * a channel's messages stay in order in one partition. Owns the producer. Thread-safe.
+ * The {@link EventLog} in Kafka: writes every placed channel event to topic {@code chat-messages},
+ * keyed by channel so a channel's events stay in order in one partition. Owns the producer.
+ * Thread-safe; the write callbacks run on the producer's I/O thread and only complete futures.
  */
-public final class MessageLog implements AutoCloseable {
+public final class KafkaEventLog implements EventLog, AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(MessageLog.class.getName());
+    private static final System.Logger LOG = System.getLogger(KafkaEventLog.class.getName());
 
     private final KafkaProducer<String, String> producer;
     private final String topic;
     private final Duration timeout;
     private final java.util.function.BooleanSupplier kafkaUp;
 
-    private MessageLog(KafkaProducer<String, String> producer, String topic, Duration timeout,
+    private KafkaEventLog(KafkaProducer<String, String> producer, String topic, Duration timeout,
                        java.util.function.BooleanSupplier kafkaUp) {
         this.producer = producer;
         this.kafkaUp = kafkaUp;
@@ -43,7 +44,7 @@ public final class MessageLog implements AutoCloseable {
      * @param kafkaUp     the latest health probe of Kafka
      * @return the open log
      */
-    public static MessageLog open(String service, BackendSettings backends, Duration sendTimeout, Duration retryWindow,
+    public static KafkaEventLog open(String service, BackendSettings backends, Duration sendTimeout, Duration retryWindow,
                                   java.util.function.BooleanSupplier kafkaUp) {
         LOG.log(System.Logger.Level.INFO, "{0}: kafka producer starting ({1})", service, backends.kafkaBootstrap());
         int timeoutMs = (int) sendTimeout.toMillis();
@@ -75,16 +76,17 @@ public final class MessageLog implements AutoCloseable {
                     e.getMessage());
         }
         LOG.log(System.Logger.Level.INFO, "{0}: kafka producer started", service);
-        return new MessageLog(producer, backends.messagesTopic(), sendTimeout, kafkaUp);
+        return new KafkaEventLog(producer, backends.messagesTopic(), sendTimeout, kafkaUp);
     }
 
     /**
-     * Writes a message; completes when Kafka acknowledged it, fails if it cannot within the send
+     * Writes an event; completes when Kafka acknowledged it, fails if it cannot within the send
      * timeout (the producer still retries it in the background for the retry window).
      *
-     * @param message the message
+     * @param message the event at its position
      * @return completes with nothing on success
      */
+    @Override
     public CompletableFuture<Void> append(ChannelEvent message) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         try {
@@ -125,6 +127,7 @@ public final class MessageLog implements AutoCloseable {
      * @return whether the latest probe found Kafka (while not, sends are refused before fan-out);
      *         the probe, not the last write, decides, so a failed write cannot lock sends out
      */
+    @Override
     public boolean healthy() {
         return kafkaUp.getAsBoolean();
     }

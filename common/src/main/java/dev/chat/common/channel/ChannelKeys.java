@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.channel;
 
 import java.util.UUID;
 

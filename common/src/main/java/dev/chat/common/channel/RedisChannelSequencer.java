@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.channel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.chat.common.RedisConnection;
+import dev.chat.common.ServiceConfig;
+import dev.chat.common.TimeUuids;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.Hello;
 import io.helidon.config.Config;
@@ -24,13 +27,14 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * The per-channel step in Redis, one atomic Lua script per call: idempotency by send entry,
- * the channel's next {@code seq} (and its {@code epoch} when it has none), a message time that
- * grows with seq, the capped recovery log, and the Pub/Sub publish, so every gateway and api
- * instance sees a channel's events in one order. Also serves {@code resume} from the recovery
- * log and reads channels' current positions for {@code hello}. Thread-safe.
+ * The {@link ChannelSequencer} in Redis, one atomic Lua script per call ({@code channel-append.lua}
+ * beside this class): idempotency by send entry, the channel's next {@code seq} (and its
+ * {@code epoch} when it has none), a message time that grows with seq, the capped recovery log,
+ * and the Pub/Sub publish, so every gateway and api instance sees a channel's events in one
+ * order. Also serves {@code resume} from the recovery log ({@code channel-resume.lua}) and reads
+ * channels' current positions for {@code hello}. Thread-safe; every call blocks on Redis.
  */
-public final class ChannelLog {
+public final class RedisChannelSequencer implements ChannelSequencer {
 
     private static final String APPEND = script("channel-append.lua");
     private static final String RESUME = script("channel-resume.lua");
@@ -62,16 +66,6 @@ public final class ChannelLog {
     }
 
     /**
-     * What the step did with an event.
-     *
-     * @param event    the event at its position (for a repeated send: the first attempt's, when
-     *                 the recovery log still has it, else the draft at the first position)
-     * @param repeated whether the send had been seen before (nothing was published this time)
-     */
-    public record Appended(ChannelEvent event, boolean repeated) {
-    }
-
-    /**
      * The answer to a resume.
      *
      * @param resumed whether the events are every one after the client's seq (else: resync)
@@ -87,33 +81,21 @@ public final class ChannelLog {
      * @param settings bounds
      * @param ids      the TIMEUUID generator whose clock sequence and node this instance's ids carry
      */
-    public ChannelLog(RedisConnection redis, Settings settings, TimeUuids ids) {
+    public RedisChannelSequencer(RedisConnection redis, Settings settings, TimeUuids ids) {
         this.redis = redis.client();
         this.publishCommand = redis.topics().channelPublishCommand();
         this.settings = settings;
         this.node = Long.toHexString(ids.node());
     }
 
-    /**
-     * Appends a send to its channel unless the same (sender, client_id) was seen before.
-     *
-     * @param draft    the event without position
-     * @param senderId the sender
-     * @param clientId the sender's idempotency key
-     * @return the placed event and whether it was a repeat
-     */
+    @Override
     public Appended appendSend(ChannelEvent draft, long senderId, String clientId) {
         UUID channel = draft.channelId();
         return append(draft, List.of(ChannelKeys.state(channel), ChannelKeys.log(channel),
                 ChannelKeys.send(channel, senderId, clientId)));
     }
 
-    /**
-     * Appends an event that is not a send (an edit, a deletion): it takes the next seq.
-     *
-     * @param draft the event without position
-     * @return the placed event
-     */
+    @Override
     public ChannelEvent append(ChannelEvent draft) {
         UUID channel = draft.channelId();
         return append(draft, List.of(ChannelKeys.state(channel), ChannelKeys.log(channel))).event();
@@ -190,7 +172,7 @@ public final class ChannelLog {
     }
 
     private static String script(String name) {
-        try (InputStream in = ChannelLog.class.getResourceAsStream(name)) {
+        try (InputStream in = RedisChannelSequencer.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + name);
             }

@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.channel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.chat.common.wire.ChannelEvent;

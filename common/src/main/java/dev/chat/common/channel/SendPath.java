@@ -1,0 +1,79 @@
+package dev.chat.common.channel;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import dev.chat.common.wire.Ack;
+import dev.chat.common.wire.ChatMessage;
+import dev.chat.common.wire.ClientFrame;
+import dev.chat.common.wire.ErrorCode;
+import dev.chat.common.wire.ErrorFrame;
+import dev.chat.common.wire.ServerEvent;
+
+/**
+ * The send path, shared by every instance that accepts messages (gateway over WebSocket, api over
+ * REST): may the sender write to the channel ({@link Access}), then the {@link ChannelWriter};
+ * the answer is an {@code ack} with the message's id and position, or an {@code error}
+ * (not_member, not_allowed, unavailable with "retry with the same client_id"). Thread-safe; blocks
+ * on the access check and the per-channel step (call it on a virtual thread).
+ */
+public final class SendPath {
+
+    /** Who may write where: the gateway answers from its membership cache, the api from PostgreSQL. */
+    public interface Access {
+        /** @return whether the user is a member of the channel */
+        boolean isMember(UUID channelId, long userId);
+
+        /** @return whether the member may only read it (a direct channel closed by a block) */
+        boolean readOnly(UUID channelId, long userId);
+    }
+
+    private final Access access;
+    private final ChannelWriter writer;
+
+    /**
+     * @param access who may write where
+     * @param writer appends the message to its channel
+     */
+    public SendPath(Access access, ChannelWriter writer) {
+        this.access = access;
+        this.writer = writer;
+    }
+
+    /**
+     * @param senderId the authenticated sender
+     * @param send     the validated frame
+     * @return completes with the {@code ack}, or an {@code error} (not_member, not_allowed, unavailable)
+     */
+    public CompletableFuture<ServerEvent> send(long senderId, ClientFrame.Send send) {
+        if (!access.isMember(send.channelId(), senderId)) {
+            return CompletableFuture.completedFuture(new ErrorFrame(ErrorCode.NOT_MEMBER, "not a member of channel "
+                    + send.channelId() + " (or it does not exist)", send.clientId()));
+        }
+        if (access.readOnly(send.channelId(), senderId)) {
+            return CompletableFuture.completedFuture(new ErrorFrame(ErrorCode.NOT_ALLOWED, "channel " + send.channelId()
+                    + " is read-only: one of its two members blocks the other", send.clientId()));
+        }
+        ChatMessage draft = ChatMessage.draft(send.channelId(), senderId, send.clientId(), send.content(), send.msgType())
+                .with(send.attachment());
+        // may run on the log's I/O thread: only build the answer
+        return writer.append(draft).thenApply(outcome -> switch (outcome) {
+            case ChannelWriter.Written written -> ack(send, (ChatMessage) written.event());
+            case ChannelWriter.Unavailable unavailable -> new ErrorFrame(ErrorCode.UNAVAILABLE,
+                    why(unavailable.reason()) + "; retry with the same client_id", send.clientId());
+        });
+    }
+
+    private static Ack ack(ClientFrame.Send send, ChatMessage message) {
+        return new Ack(send.clientId(), message.channelId(), message.messageId(), message.createdAt(), message.seq(),
+                message.epoch());
+    }
+
+    private static String why(ChannelWriter.Reason reason) {
+        return switch (reason) {
+            case LOG_UNHEALTHY -> "Kafka is unavailable";
+            case SEQUENCER_FAILED -> "Redis is unavailable";
+            case LOG_WRITE_FAILED -> "the message could not be stored in time";
+        };
+    }
+}
