@@ -18,13 +18,17 @@ final class StackCpu {
 
     private final Map<String, List<Long>> processes;
     private final Map<String, Long> startTicks = new LinkedHashMap<>();
+    private final Map<String, Long> startJit = new LinkedHashMap<>();
     private final long startNanos;
     private final long[] startMachine;
     private final long startSelf;
 
     private StackCpu(Map<String, List<Long>> processes) throws IOException {
         this.processes = processes;
-        processes.forEach((name, pids) -> startTicks.put(name, ticks(pids)));
+        processes.forEach((name, pids) -> {
+            startTicks.put(name, ticks(pids));
+            startJit.put(name, jitTicks(pids));
+        });
         this.startSelf = ticks(List.of(ProcessHandle.current().pid()));
         this.startMachine = machine();
         this.startNanos = System.nanoTime();
@@ -54,8 +58,12 @@ final class StackCpu {
         double totalTicks = 0;
         for (var entry : processes.entrySet()) {
             long used = Math.max(0, ticks(entry.getValue()) - startTicks.get(entry.getKey()));
+            long jit = Math.max(0, jitTicks(entry.getValue()) - startJit.get(entry.getKey()));
             totalTicks += used;
-            perProcess.put(entry.getKey(), usage(used, seconds, messages));
+            Map<String, Object> usage = usage(used, seconds, messages);
+            // a JVM still compiling its hot paths (warming up) spends this share in its JIT compiler threads
+            usage.put("jit_percent_of_it", used == 0 ? 0 : Math.round(1000.0 * jit / used) / 10.0);
+            perProcess.put(entry.getKey(), usage);
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("window_seconds", Math.round(seconds * 10) / 10.0);
@@ -87,6 +95,30 @@ final class StackCpu {
                 } catch (IOException | RuntimeException e) {
                     // exited meanwhile
                 }
+            }
+        }
+        return sum;
+    }
+
+    /** @return user + system ticks of the JIT compiler threads (C1, C2) of these JVMs */
+    private static long jitTicks(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended meanwhile
             }
         }
         return sum;

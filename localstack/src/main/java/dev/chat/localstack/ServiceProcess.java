@@ -96,10 +96,20 @@ public record ServiceProcess(String name, int port, ManagedProcess process, Path
     /** Stops it: SIGTERM, so it closes its sockets and flushes, then SIGKILL after a grace period. */
     public void stop() {
         process.stop(Duration.ofSeconds(15));
+        forgetPid();
     }
 
     /** Kills it at once (SIGKILL), as a crash would. */
     public void kill() {
         process.kill();
+        forgetPid();
+    }
+
+    private void forgetPid() {
+        try {
+            Files.deleteIfExists(StackProcesses.pidFile(log.getParent(), name));
+        } catch (IOException e) {
+            // a stale pid file is ignored by StackProcesses (the process it names is gone or younger)
+        }
     }
 }

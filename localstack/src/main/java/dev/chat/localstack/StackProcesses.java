@@ -50,7 +50,7 @@ public final class StackProcesses {
                 String name = file.getFileName().toString().replaceFirst("\\.pid$", "");
                 try {
                     long pid = Long.parseLong(Files.readString(file).strip());
-                    if (alive(pid)) {
+                    if (startedWhenWritten(pid, Files.getLastModifiedTime(file).toInstant())) {
                         found.computeIfAbsent(name, n -> new ArrayList<>()).add(pid);
                     }
                 } catch (NumberFormatException | IOException e) {
@@ -59,6 +59,12 @@ public final class StackProcesses {
             }
         }
         return found;
+    }
+
+    /** @return whether the pid is alive and started about when its file was written (not a reused pid) */
+    private static boolean startedWhenWritten(long pid, java.time.Instant written) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).flatMap(p -> p.info().startInstant())
+                .map(started -> Math.abs(java.time.Duration.between(started, written).toSeconds()) < 60).orElse(false);
     }
 
     private static boolean alive(long pid) {
