@@ -1,7 +1,7 @@
 package dev.chat.api;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.ReadinessCheck;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.ReadinessCheck;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbStatements;

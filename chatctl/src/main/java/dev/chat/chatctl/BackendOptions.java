@@ -3,10 +3,10 @@ package dev.chat.chatctl;
 import java.util.HashMap;
 import java.util.Map;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.RedisConnection;
-import dev.chat.common.ServiceConfig;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.RedisConnection;
+import dev.chat.common.runtime.ServiceConfig;
 import io.helidon.config.Config;
 import picocli.CommandLine.Option;
 

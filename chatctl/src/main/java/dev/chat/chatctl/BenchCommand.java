@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.Tokens;
 import dev.chat.common.wire.Json;
 import dev.chat.localstack.StackProcesses;
 import dev.chat.localstack.StackSettings;

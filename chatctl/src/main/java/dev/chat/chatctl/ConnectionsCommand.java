@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-import dev.chat.common.PresenceKeys;
-import dev.chat.common.RedisConnection;
+import dev.chat.common.keys.PresenceKeys;
+import dev.chat.common.runtime.RedisConnection;
 import org.redisson.client.codec.StringCodec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code chatctl connections}: sockets per gateway (from the directory every gateway reports to

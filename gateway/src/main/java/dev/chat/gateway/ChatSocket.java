@@ -3,8 +3,8 @@ package dev.chat.gateway;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.chat.common.Tokens;
 import dev.chat.common.auth.Credentials;
+import dev.chat.common.auth.Tokens;
 import dev.chat.common.channel.SendPath;
 import dev.chat.common.wire.ClientFrame;
 import dev.chat.common.wire.ClientFrames;

@@ -1,13 +1,13 @@
 package dev.chat.gateway;
 
-import dev.chat.common.RedisConnection;
-import dev.chat.common.TimeUuids;
 import dev.chat.common.auth.Credentials;
 import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.channel.ChannelWriter;
 import dev.chat.common.channel.EventLog;
 import dev.chat.common.channel.RedisChannelSequencer;
 import dev.chat.common.channel.SendPath;
+import dev.chat.common.runtime.RedisConnection;
+import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ClientFrames;
 
 /**

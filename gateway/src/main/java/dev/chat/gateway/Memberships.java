@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.chat.common.ReadinessCheck;
+import dev.chat.common.runtime.ReadinessCheck;
 import io.helidon.health.HealthCheck;
 
 /**

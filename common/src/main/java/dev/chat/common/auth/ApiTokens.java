@@ -25,8 +25,6 @@ import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
-import dev.chat.common.Tokens;
-
 /**
  * Checks the long-lived opaque API tokens of bots ({@code chat_} + 43 random characters) against
  * PostgreSQL, where only their SHA-256 is kept. A token found valid is cached for

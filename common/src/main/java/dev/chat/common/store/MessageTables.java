@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.store;
 
 /**
  * The CQL of the message store, in one place for the persister (writes), the api (history) and
