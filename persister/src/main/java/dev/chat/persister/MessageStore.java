@@ -125,7 +125,7 @@ final class MessageStore {
         this.insertEvent = session.prepare(MessageTables.INSERT_EVENT);
         this.insertReaction = session.prepare(MessageTables.INSERT_REACTION);
         this.deleteReaction = session.prepare(MessageTables.DELETE_REACTION);
-        this.probe = session.prepare("SELECT message_id FROM messages_by_channel WHERE channel_id = ? AND bucket = ? LIMIT 1");
+        this.probe = session.prepare(MessageTables.SELECT_ANY);
         this.sendType = DataTypes.tupleOf(DataTypes.BIGINT, DataTypes.TEXT);
     }
 
