@@ -78,13 +78,12 @@ class GatewayConnectionsIT {
     }
 
     @Test
-    void tokenInQueryParameterIsAcceptedForBrowsers() {
+    void tokenInQueryParameterAuthenticatesTheSocketAsItsUser() {
         long user = fixtures.user("browser");
-        WebSocket socket = HTTP.newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/ws?token=" + fixtures.token(user)),
-                        new WebSocket.Listener() { })
-                .orTimeout(10, TimeUnit.SECONDS).join();
-        socket.abort();
+        try (ChatClient browser = ChatClient.connectWithQueryToken(gateway.port(), fixtures.token(user))) {
+            JsonNode hello = browser.awaitHello();
+            assertThat(hello.path("user_id").asLong()).isEqualTo(user);
+        }
     }
 
     @Test
