@@ -2,30 +2,30 @@ package dev.chat.api;
 
 import java.util.List;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.KafkaHealth;
-import dev.chat.common.OutboundTargets;
-import dev.chat.common.ReadinessCheck;
-import dev.chat.common.RedisConnection;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.ServiceRuntime;
-import dev.chat.common.TimeUuids;
 import dev.chat.common.auth.BotAccounts;
 import dev.chat.common.auth.Credentials;
 import dev.chat.common.channel.ChannelWriter;
 import dev.chat.common.channel.KafkaEventLog;
 import dev.chat.common.channel.RedisChannelSequencer;
 import dev.chat.common.channel.SendPath;
+import dev.chat.common.outbound.OutboundTargets;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.KafkaHealth;
+import dev.chat.common.runtime.ReadinessCheck;
+import dev.chat.common.runtime.RedisConnection;
+import dev.chat.common.runtime.ServiceConfig;
+import dev.chat.common.runtime.ServiceRuntime;
+import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ClientFrames;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
-import io.helidon.webserver.staticcontent.StaticContentService;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.staticcontent.StaticContentService;
 
 /**
  * Starts the REST api: PostgreSQL (channels, members, users), Cassandra (history), Redis

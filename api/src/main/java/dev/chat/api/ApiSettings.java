@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.chat.common.ServiceConfig;
+import dev.chat.common.runtime.ServiceConfig;
 import io.helidon.config.Config;
 
 /**

@@ -1,7 +1,7 @@
 package dev.chat.api;
 
-import dev.chat.common.Tokens;
 import dev.chat.common.auth.Credentials;
+import dev.chat.common.auth.Tokens;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import dev.chat.common.TimeUuids;
+import dev.chat.common.store.TimeUuids;
 
 /**
  * The channel operations behind the REST api: creating group and direct channels, listing a

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.chat.common.webhooks.WebhookEvents;
+import dev.chat.common.outbound.WebhookEvents;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;

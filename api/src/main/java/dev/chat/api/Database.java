@@ -1,7 +1,8 @@
 package dev.chat.api;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.ReadinessCheck;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.ReadinessCheck;
+import dev.chat.common.store.UserTables;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbStatements;
@@ -10,7 +11,8 @@ import io.helidon.health.HealthCheck;
 
 /**
  * Owns the api's PostgreSQL access: the connection pool and the Helidon {@link DbClient} with the
- * named statements from {@code db.statements} in application.yaml. Thread-safe.
+ * named statements from {@code db.statements} in application.yaml, plus those other modules run
+ * too, defined once in {@link UserTables}. Thread-safe.
  */
 final class Database implements AutoCloseable {
 
@@ -29,10 +31,22 @@ final class Database implements AutoCloseable {
         HikariConnectionPool pool = new HikariConnectionPool(settings);
         DbClient client = JdbcClientBuilder.create()
                 .connectionPool(pool)
-                .statements(DbStatements.create(statements))
+                .statements(statements(statements))
                 .build();
         LOG.log(System.Logger.Level.INFO, "api: postgres started");
         return new Database(pool, client);
+    }
+
+    /**
+     * @param config {@code db.statements}
+     * @return the api's named statements: those of the configuration and the shared ones
+     */
+    static DbStatements statements(Config config) {
+        return DbStatements.builder()
+                .config(config)
+                .addStatement("insert-user", UserTables.INSERT_USER)
+                .addStatement("user-by-id", UserTables.USER_BY_ID)
+                .build();
     }
 
     /** @return the pool itself, for the JDBC code shared with chatctl (API tokens) */

@@ -3,6 +3,7 @@ package dev.chat.api;
 import java.util.UUID;
 
 import dev.chat.common.channel.ChannelKeys;
+import dev.chat.common.runtime.PubSubTopics;
 import dev.chat.common.wire.AccessChanged;
 import dev.chat.common.wire.ChannelUpdated;
 import dev.chat.common.wire.Json;
@@ -10,7 +11,6 @@ import dev.chat.common.wire.MemberJoined;
 import dev.chat.common.wire.MemberLeft;
 import dev.chat.common.wire.ReadReceipt;
 import dev.chat.common.wire.ServerEvent;
-import dev.chat.common.PubSubTopics;
 
 /**
  * Publishes the api's real-time events through the gateways' Redis topics: {@code member_joined}

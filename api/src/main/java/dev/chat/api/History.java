@@ -10,8 +10,8 @@ import java.util.UUID;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.chat.common.MessageBuckets;
-import dev.chat.common.MessageTables;
+import dev.chat.common.store.MessageBuckets;
+import dev.chat.common.store.MessageTables;
 import dev.chat.common.wire.Attachment;
 import dev.chat.common.wire.Json;
 
@@ -129,8 +129,8 @@ final class History {
         page.messages().forEach(m -> byBucket.computeIfAbsent(MessageBuckets.of(m.messageId()), k -> new ArrayList<>()).add(m));
         java.util.Map<UUID, List<StoredReaction>> found = new java.util.HashMap<>();
         byBucket.forEach((bucket, messages) -> {
-            UUID low = messages.stream().map(StoredMessage::messageId).min(dev.chat.common.TimeUuids::compare).orElseThrow();
-            UUID high = messages.stream().map(StoredMessage::messageId).max(dev.chat.common.TimeUuids::compare).orElseThrow();
+            UUID low = messages.stream().map(StoredMessage::messageId).min(dev.chat.common.store.TimeUuids::compare).orElseThrow();
+            UUID high = messages.stream().map(StoredMessage::messageId).max(dev.chat.common.store.TimeUuids::compare).orElseThrow();
             for (Row row : session.execute(reactions.bind(channel, bucket, low, high))) {
                 found.computeIfAbsent(row.getUuid("message_id"), k -> new ArrayList<>())
                         .add(new StoredReaction(row.getUuid("message_id"), row.getString("emoji"), row.getLong("user_id")));

@@ -2,7 +2,7 @@ package dev.chat.api;
 
 import java.time.Instant;
 
-import dev.chat.common.PresenceKeys;
+import dev.chat.common.keys.PresenceKeys;
 import dev.chat.common.wire.PresenceEvent;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.OutboundTargets;
+import dev.chat.common.outbound.OutboundTargets;
 import io.helidon.dbclient.DbClient;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;

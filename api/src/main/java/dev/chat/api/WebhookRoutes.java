@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.webhooks.WebhookEvents;
-import dev.chat.common.OutboundTargets;
+import dev.chat.common.outbound.OutboundTargets;
+import dev.chat.common.outbound.WebhookEvents;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.ServiceRuntime;
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.Tokens;
+import dev.chat.common.runtime.ServiceConfig;
+import dev.chat.common.runtime.ServiceRuntime;
 import dev.chat.common.wire.Json;
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.StackEndpoints;

@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.ServiceRuntime;
+import dev.chat.common.runtime.ServiceConfig;
+import dev.chat.common.runtime.ServiceRuntime;
 import dev.chat.localstack.LocalStack;
 import io.helidon.config.Config;
 import org.junit.jupiter.api.AfterAll;

@@ -10,17 +10,18 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.MessageBuckets;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.store.MessageBuckets;
 import org.junit.jupiter.api.Test;
 
 /**
- * A measurement, not a test (no assertion on time; not run by {@code ./mvnw verify}): what
+ * A measurement, not a test (nothing asserted; outside the test suite, run only when asked): what
  * reactions cost a history read. Three channels of 50 messages with 0, 5 and 40 reactions per
  * message; each page of 50 is read 300 times after 100 warm-up reads, one at a time, and the
- * latency percentiles are printed. Run it with
- * {@code ./mvnw -pl api verify -Dit.test=HistoryReactionsMeasurement -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ * latency percentiles are printed. Run it with the {@code measurements} profile, which runs only
+ * measurements:
+ * {@code ./mvnw -Pmeasurements -pl api -am verify -Dit.test=HistoryReactionsMeasurement}.
  */
 class HistoryReactionsMeasurement {
 

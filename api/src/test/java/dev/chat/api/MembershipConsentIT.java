@@ -8,9 +8,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.BackendSettings;
 import dev.chat.common.channel.ChannelKeys;
-import dev.chat.common.RedisConnection;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.RedisConnection;
 import dev.chat.common.wire.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

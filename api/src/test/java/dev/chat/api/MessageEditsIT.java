@@ -9,12 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
 import dev.chat.common.channel.ChannelEnvelope;
 import dev.chat.common.channel.ChannelKeys;
-import dev.chat.common.MessageBuckets;
-import dev.chat.common.RedisConnection;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.RedisConnection;
+import dev.chat.common.store.MessageBuckets;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.MessageDeleted;
 import dev.chat.common.wire.MessageUpdated;

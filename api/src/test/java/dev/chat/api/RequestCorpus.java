@@ -12,7 +12,7 @@ import java.util.UUID;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.Tokens;
 import dev.chat.common.wire.Json;
 
 /**

@@ -15,16 +15,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.Tokens;
 import dev.chat.common.wire.Json;
 import dev.chat.localstack.StackProcesses;
 import dev.chat.localstack.StackSettings;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code chatctl bench}: load against a running system. Three modes: the fan-out run
@@ -53,14 +50,8 @@ final class BenchCommand implements Callable<Integer> {
     /** ... and it delivered at least this share of what was offered. */
     private static final double CAPACITY_DELIVERED = 0.99;
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BackendOptions backend;
-
-    @Mixin
-    private OutputOptions output;
+    private OperatorOptions operator;
 
     @Option(names = "--api", defaultValue = "http://127.0.0.1:8080", description = "The api (default: ${DEFAULT-VALUE}).")
     private URI api;
@@ -144,25 +135,24 @@ final class BenchCommand implements Callable<Integer> {
             length = Duration.parse(duration);
             warmUp = Duration.parse(warmup);
         } catch (DateTimeParseException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--duration and --warmup must be ISO-8601, e.g. PT10S");
+            throw operator.usage("--duration and --warmup must be ISO-8601, e.g. PT10S");
         }
         if (channels < 1 || members < 1 || senders < 1 || senders > members || rate < 1 || length.isNegative() || length.isZero()
                 || (connections != null && connections < 1) || step <= 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--channels, --members, --rate, --duration and --connections must be positive, 1 <= --senders <= --members,"
-                            + " --step > 1");
+            throw operator.usage("--channels, --members, --rate, --duration and --connections must be positive,"
+                    + " 1 <= --senders <= --members, --step > 1");
         }
         JsonNode baseline = compare == null ? null : baseline(compare);
         if (persister != null) {
             if (persister < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--persister must be positive");
+                throw operator.usage("--persister must be positive");
             }
-            Map<String, Object> report = new PersisterBench(backend.backends(), "chat-persister").run(persister, channels);
+            Map<String, Object> report = new PersisterBench(operator.backends(), "chat-persister").run(persister, channels);
             print(report);
             return (long) report.get("lag_at_end") == 0 ? ChatCtl.OK : ChatCtl.FAILED;
         }
         if (connections != null) {
-            Map<String, Object> report = new IdleBench(http, Tokens.create(backend.config()), gateways, gatewayPid, redisPid)
+            Map<String, Object> report = new IdleBench(http, Tokens.create(operator.config()), gateways, gatewayPid, redisPid)
                     .run(connections, ramp, Duration.parse(hold));
             print(report);
             return (long) report.get("failed") == 0 ? ChatCtl.OK : ChatCtl.FAILED;
@@ -191,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
     private Map<String, Object> capacity(FanOutBench bench, Duration length, Map<String, List<Long>> processes) throws Exception {
         List<Map<String, Object>> steps = new ArrayList<>();
         Integer held = null;
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = operator.err();
         for (int current = rate; current <= maxRate; current = (int) Math.ceil(current * step)) {
             Map<String, Object> result = bench.phase(current, length, processes);
             boolean holds = holds(result);
@@ -236,11 +226,11 @@ final class BenchCommand implements Callable<Integer> {
         try {
             Map<String, List<Long>> found = StackProcesses.find(StackSettings.load());
             if (found.isEmpty()) {
-                spec.commandLine().getErr().println("chatctl bench: no local stack found: CPU per process is not reported");
+                operator.err().println("chatctl bench: no local stack found: CPU per process is not reported");
             }
             return found;
         } catch (IOException | RuntimeException e) {
-            spec.commandLine().getErr().println("chatctl bench: cannot read the local stack's processes (" + e.getMessage()
+            operator.err().println("chatctl bench: cannot read the local stack's processes (" + e.getMessage()
                     + "): CPU per process is not reported");
             return Map.of();
         }
@@ -250,18 +240,17 @@ final class BenchCommand implements Callable<Integer> {
         try {
             JsonNode saved = Json.tree(Files.readString(file));
             if (!saved.path("cpu").path("processes").isObject()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--compare: " + file
-                        + " is not a fan-out run saved with --json (no cpu.processes)");
+                throw operator.usage("--compare: " + file + " is not a fan-out run saved with --json (no cpu.processes)");
             }
             return saved;
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--compare: cannot read " + file + ": " + e.getMessage());
+            throw operator.usage("--compare: cannot read " + file + ": " + e.getMessage());
         }
     }
 
     private void printComparison(JsonNode baseline, Map<?, ?> cpu) {
         // beside --json's document (stdout), the comparison goes to stderr
-        PrintWriter out = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        PrintWriter out = operator.json() ? operator.err() : operator.out();
         out.printf("%nCPU per message against %s (%s msg/s then, %s now):%n", compare,
                 baseline.path("target_rate_per_s").asText("?"), rate);
         out.printf("  %-22s %10s %10s %10s%n", "process", "then µs", "now µs", "change");
@@ -288,9 +277,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void print(Map<String, Object> report) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-            output.printJson(out, report);
+        PrintWriter out = operator.out();
+        if (operator.json()) {
+            operator.printJson(report);
             return;
         }
         report.forEach((key, value) -> {

@@ -1,6 +1,5 @@
 package dev.chat.chatctl;
 
-import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -34,29 +33,22 @@ final class BotsCommand implements Runnable {
             footer = {"  chatctl bots create deploy-bot", "  token=$(chatctl bots create ci-bot --json | jq -r .token)"})
     static final class Create implements Callable<Integer> {
 
-        @Spec
-        private CommandSpec spec;
-
         @Mixin
-        private BackendOptions backend;
-
-        @Mixin
-        private OutputOptions output;
+        private OperatorOptions operator;
 
         @Parameters(paramLabel = "NAME", description = "Unique user name, 1 to 64 characters.")
         private String name;
 
         @Override
         public Integer call() {
-            String trimmed = UsersCommand.validName(spec, name);
-            PrintWriter out = spec.commandLine().getOut();
-            try (OperatorDatabase db = OperatorDatabase.open(backend.backends())) {
+            String trimmed = UsersCommand.validName(operator, name);
+            try (OperatorDatabase db = OperatorDatabase.open(operator.backends())) {
                 Optional<BotAccounts.NewToken> bot = new BotAccounts(db.pool()).createBot(trimmed);
                 if (bot.isEmpty()) {
-                    spec.commandLine().getErr().println("chatctl bots create: a user named '" + trimmed + "' exists");
+                    operator.err().println("chatctl bots create: a user named '" + trimmed + "' exists");
                     return ChatCtl.FAILED;
                 }
-                TokensCommand.print(output, out, bot.get());
+                TokensCommand.print(operator, bot.get());
                 return ChatCtl.OK;
             }
         }

@@ -8,14 +8,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-import dev.chat.common.PresenceKeys;
-import dev.chat.common.RedisConnection;
+import dev.chat.common.keys.PresenceKeys;
+import dev.chat.common.runtime.RedisConnection;
 import org.redisson.client.codec.StringCodec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code chatctl connections}: sockets per gateway (from the directory every gateway reports to
@@ -28,24 +26,18 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"  chatctl connections", "  chatctl connections --user 42 --user 43", "  chatctl connections --json"})
 final class ConnectionsCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BackendOptions backend;
-
-    @Mixin
-    private OutputOptions output;
+    private OperatorOptions operator;
 
     @Option(names = "--user", paramLabel = "USER_ID", description = "Show this user's sockets (repeatable).")
     private List<Long> users = new ArrayList<>();
 
     @Override
     public Integer call() throws InterruptedException {
-        return backend.withRedis(redis -> {
+        return operator.withRedis(redis -> {
             GatewayReports directory = new GatewayReports(redis.client());
             List<GatewayReports.Report> gateways = directory.all();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = operator.out();
             if (users.isEmpty()) {
                 printGateways(out, gateways);
             } else {
@@ -57,8 +49,8 @@ final class ConnectionsCommand implements Callable<Integer> {
 
     private void printGateways(PrintWriter out, List<GatewayReports.Report> gateways) {
         long now = System.currentTimeMillis();
-        if (output.json()) {
-            output.printJson(out, Map.of("gateways", gateways.stream().map(g -> {
+        if (operator.json()) {
+            operator.printJson(Map.of("gateways", gateways.stream().map(g -> {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("name", g.name());
                 row.put("address", g.address());
@@ -104,8 +96,8 @@ final class ConnectionsCommand implements Callable<Integer> {
             row.put("gateways", perGateway);
             rows.add(row);
         }
-        if (output.json()) {
-            output.printJson(out, Map.of("users", rows));
+        if (operator.json()) {
+            operator.printJson(Map.of("users", rows));
             return;
         }
         for (Map<String, Object> row : rows) {

@@ -42,12 +42,12 @@ final class DlqCommand implements Runnable {
     }
 
     /** @return partition and offset of {@code P@O} */
-    static long[] position(CommandSpec spec, String id) {
+    static long[] position(OperatorOptions operator, String id) {
         String[] parts = id.split("@", 2);
         try {
             return new long[] {Integer.parseInt(parts[0]), Long.parseLong(parts[1])};
         } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a record is PARTITION@OFFSET (as dlq list prints), not " + id);
+            throw operator.usage("a record is PARTITION@OFFSET (as dlq list prints), not " + id);
         }
     }
 
@@ -56,14 +56,8 @@ final class DlqCommand implements Runnable {
             footerHeading = "%nExamples:%n", footer = {"  chatctl dlq list", "  chatctl dlq list --limit 500 --json"})
     static final class ListParked implements Callable<Integer> {
 
-        @Spec
-        private CommandSpec spec;
-
         @Mixin
-        private BackendOptions backend;
-
-        @Mixin
-        private OutputOptions output;
+        private OperatorOptions operator;
 
         @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "Most records (default: ${DEFAULT-VALUE}).")
         private int limit;
@@ -71,13 +65,13 @@ final class DlqCommand implements Runnable {
         @Override
         public Integer call() {
             if (limit < 1 || limit > 10_000) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1 to 10000");
+                throw operator.usage("--limit must be 1 to 10000");
             }
-            try (DeadLetterTopic topic = new DeadLetterTopic(backend.backends())) {
+            try (DeadLetterTopic topic = new DeadLetterTopic(operator.backends())) {
                 List<DeadLetterTopic.Parked> parked = topic.newest(limit);
-                PrintWriter out = spec.commandLine().getOut();
-                if (output.json()) {
-                    output.printJson(out, Map.of("records", parked.stream().map(r -> json(r, false)).toList()));
+                PrintWriter out = operator.out();
+                if (operator.json()) {
+                    operator.printJson(Map.of("records", parked.stream().map(r -> json(r, false)).toList()));
                 } else if (parked.isEmpty()) {
                     out.println("the dead-letter topic is empty");
                 } else {
@@ -95,30 +89,24 @@ final class DlqCommand implements Runnable {
             footerHeading = "%nExamples:%n", footer = {"  chatctl dlq show 0@17"})
     static final class Show implements Callable<Integer> {
 
-        @Spec
-        private CommandSpec spec;
-
         @Mixin
-        private BackendOptions backend;
-
-        @Mixin
-        private OutputOptions output;
+        private OperatorOptions operator;
 
         @Parameters(paramLabel = "PARTITION@OFFSET", description = "The record, as dlq list prints it.")
         private String id;
 
         @Override
         public Integer call() {
-            long[] position = position(spec, id);
-            try (DeadLetterTopic topic = new DeadLetterTopic(backend.backends())) {
+            long[] position = position(operator, id);
+            try (DeadLetterTopic topic = new DeadLetterTopic(operator.backends())) {
                 var record = topic.at((int) position[0], position[1]);
                 if (record.isEmpty()) {
-                    spec.commandLine().getErr().println("chatctl dlq show: no record " + id + " in the dead-letter topic");
+                    operator.err().println("chatctl dlq show: no record " + id + " in the dead-letter topic");
                     return ChatCtl.FAILED;
                 }
-                PrintWriter out = spec.commandLine().getOut();
-                if (output.json()) {
-                    output.printJson(out, json(record.get(), true));
+                PrintWriter out = operator.out();
+                if (operator.json()) {
+                    operator.printJson(json(record.get(), true));
                 } else {
                     json(record.get(), true).forEach((key, value) -> out.printf("%-10s %s%n", key, value));
                 }
@@ -134,14 +122,8 @@ final class DlqCommand implements Runnable {
             footerHeading = "%nExamples:%n", footer = {"  chatctl dlq replay 0@17 2@3", "  chatctl dlq replay 0@17 --execute"})
     static final class Replay implements Callable<Integer> {
 
-        @Spec
-        private CommandSpec spec;
-
         @Mixin
-        private BackendOptions backend;
-
-        @Mixin
-        private OutputOptions output;
+        private OperatorOptions operator;
 
         @Parameters(paramLabel = "PARTITION@OFFSET", arity = "1..*", description = "The records, as dlq list prints them.")
         private List<String> ids;
@@ -151,26 +133,26 @@ final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            List<long[]> positions = ids.stream().map(id -> position(spec, id)).toList();
-            try (DeadLetterTopic topic = new DeadLetterTopic(backend.backends())) {
+            List<long[]> positions = ids.stream().map(id -> position(operator, id)).toList();
+            try (DeadLetterTopic topic = new DeadLetterTopic(operator.backends())) {
                 List<DeadLetterTopic.Parked> records = new ArrayList<>();
                 for (int i = 0; i < positions.size(); i++) {
                     var record = topic.at((int) positions.get(i)[0], positions.get(i)[1]);
                     if (record.isEmpty()) {
-                        spec.commandLine().getErr().println("chatctl dlq replay: no record " + ids.get(i) + " in the dead-letter topic");
+                        operator.err().println("chatctl dlq replay: no record " + ids.get(i) + " in the dead-letter topic");
                         return ChatCtl.FAILED;
                     }
                     records.add(record.get());
                 }
                 List<String> written = execute ? topic.replay(records) : List.of();
-                PrintWriter out = spec.commandLine().getOut();
-                if (output.json()) {
-                    output.printJson(out, Map.of("executed", execute, "records", records.stream().map(r -> r.id()).toList(),
+                PrintWriter out = operator.out();
+                if (operator.json()) {
+                    operator.printJson(Map.of("executed", execute, "records", records.stream().map(r -> r.id()).toList(),
                             "written", written));
                 } else {
                     for (int i = 0; i < records.size(); i++) {
                         out.printf("%s %s -> %s%n", execute ? "replayed" : "would replay", records.get(i).id(),
-                                execute ? backend.backends().messagesTopic() + " " + written.get(i) : backend.backends().messagesTopic());
+                                execute ? operator.backends().messagesTopic() + " " + written.get(i) : operator.backends().messagesTopic());
                     }
                     if (!execute) {
                         out.println("(a plan: add --execute to write them)");

@@ -9,13 +9,10 @@ import java.util.concurrent.Callable;
 import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.wire.Drain;
 import dev.chat.common.wire.Json;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code chatctl drain GATEWAY}: takes one gateway out of service the way SIGTERM does (readiness
@@ -30,14 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"  chatctl drain gateway-2", "  chatctl drain 8082 --window 30", "  chatctl drain gateway-2 --no-wait --json"})
 final class DrainCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BackendOptions backend;
-
-    @Mixin
-    private OutputOptions output;
+    private OperatorOptions operator;
 
     @Parameters(paramLabel = "GATEWAY", description = "The gateway to drain.")
     private String gateway;
@@ -56,29 +47,29 @@ final class DrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (windowSeconds != null && (windowSeconds < 0 || windowSeconds > 3600)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--window must be between 0 and 3600 seconds");
+            throw operator.usage("--window must be between 0 and 3600 seconds");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        return backend.withRedis(redis -> {
+        PrintWriter out = operator.out();
+        return operator.withRedis(redis -> {
             GatewayReports directory = new GatewayReports(redis.client());
             Optional<GatewayReports.Report> found = directory.resolve(gateway);
             if (found.isEmpty()) {
-                spec.commandLine().getErr().printf("no single live gateway matches '%s'; live gateways: %s%n", gateway,
+                operator.err().printf("no single live gateway matches '%s'; live gateways: %s%n", gateway,
                         directory.all().stream().map(GatewayReports.Report::name).toList());
                 return ChatCtl.FAILED;
             }
             GatewayReports.Report target = found.get();
             redis.topics().topic(ChannelKeys.MEMBERSHIPS).publish(Json.encode(new Drain(target.name(),
                     windowSeconds == null ? null : windowSeconds * 1000L)));
-            if (!output.json()) {
+            if (!operator.json()) {
                 out.printf("draining %s (%d sockets)%n", target.name(), target.sockets());
                 out.flush();
             }
             long begin = System.nanoTime();
             boolean gone = noWait || awaitGone(directory, target.name(), out);
             long millis = Duration.ofNanos(System.nanoTime() - begin).toMillis();
-            if (output.json()) {
-                output.printJson(out, Map.of("gateway", target.name(), "sockets", target.sockets(),
+            if (operator.json()) {
+                operator.printJson(Map.of("gateway", target.name(), "sockets", target.sockets(),
                         "drained", !noWait && gone, "waited_ms", millis));
             } else if (!noWait) {
                 out.println(gone ? "drained: " + target.name() + " left after " + millis + " ms"
@@ -96,7 +87,7 @@ final class DrainCommand implements Callable<Integer> {
             if (report.isEmpty()) {
                 return true;
             }
-            if (!output.json() && report.get().sockets() != lastSockets && report.get().draining()) {
+            if (!operator.json() && report.get().sockets() != lastSockets && report.get().draining()) {
                 lastSockets = report.get().sockets();
                 out.printf("  %s: %d sockets left%n", name, lastSockets);
                 out.flush();

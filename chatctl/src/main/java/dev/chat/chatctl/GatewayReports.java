@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.chat.common.GatewayKeys;
+import dev.chat.common.keys.GatewayKeys;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.Tokens;
 
 /**
  * The connections bench: opens N idle sockets at a steady ramp, holds them with a heartbeat every

@@ -6,13 +6,10 @@ import java.util.concurrent.Callable;
 import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.Kick;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code chatctl kick USER_ID}: every gateway closes the user's sockets (4002, with the reason),
@@ -25,14 +22,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n", footer = {"  chatctl kick 42", "  chatctl kick 42 --reason 'session reset by support'"})
 final class KickCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BackendOptions backend;
-
-    @Mixin
-    private OutputOptions output;
+    private OperatorOptions operator;
 
     @Parameters(paramLabel = "USER_ID", description = "The user.")
     private long userId;
@@ -44,18 +35,18 @@ final class KickCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (userId <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "USER_ID must be a positive integer");
+            throw operator.usage("USER_ID must be a positive integer");
         }
         if (reason.isBlank() || reason.length() > 60) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--reason must have 1 to 60 characters");
+            throw operator.usage("--reason must have 1 to 60 characters");
         }
-        return backend.withRedis(redis -> {
+        return operator.withRedis(redis -> {
             long gateways = redis.topics().topic(ChannelKeys.MEMBERSHIPS)
                     .publish(Json.encode(new Kick(userId, reason)));
-            if (output.json()) {
-                output.printJson(spec.commandLine().getOut(), Map.of("user_id", userId, "gateways", gateways));
+            if (operator.json()) {
+                operator.printJson(Map.of("user_id", userId, "gateways", gateways));
             } else {
-                spec.commandLine().getOut().println("told " + gateways + " subscriber(s) (gateways) to disconnect user " + userId);
+                operator.out().println("told " + gateways + " subscriber(s) (gateways) to disconnect user " + userId);
             }
             return ChatCtl.OK;
         });

@@ -4,8 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.chat.common.BackendSettings;
-import dev.chat.common.PostgresPool;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.PostgresPool;
 
 /**
  * PostgreSQL for one operator command: a small pool, checked reachable first, so an unreachable

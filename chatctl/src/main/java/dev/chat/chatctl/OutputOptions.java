@@ -5,7 +5,10 @@ import java.io.PrintWriter;
 import dev.chat.common.wire.Json;
 import picocli.CommandLine.Option;
 
-/** {@code --json}: machine-readable output instead of the human table. A picocli mixin. */
+/**
+ * {@code --json}: machine-readable output instead of the human table. A picocli mixin: part of
+ * {@link OperatorOptions}, alone in the commands that reach no backing service.
+ */
 final class OutputOptions {
 
     @Option(names = "--json", description = "Print JSON for scripts instead of a table.")

@@ -24,17 +24,16 @@ import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.MessageBuckets;
-import dev.chat.common.PostgresPool;
-import picocli.CommandLine;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.PostgresPool;
+import dev.chat.common.store.ChannelTables;
+import dev.chat.common.store.MessageBuckets;
+import dev.chat.common.store.MessageTables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code chatctl partitions}: a channel's Cassandra partitions (one per 10-day bucket) with row
@@ -53,14 +52,8 @@ final class PartitionsCommand implements Callable<Integer> {
     /** Bytes added per row to the text size: keys, timestamps, cell overhead (rough). */
     static final int ROW_OVERHEAD = 80;
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BackendOptions backend;
-
-    @Mixin
-    private OutputOptions output;
+    private OperatorOptions operator;
 
     @Parameters(paramLabel = "CHANNEL_ID", arity = "0..1", description = "The channel.")
     private String channel;
@@ -83,21 +76,21 @@ final class PartitionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((channel == null) == (widest == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give a CHANNEL_ID or --widest N (not both)");
+            throw operator.usage("give a CHANNEL_ID or --widest N (not both)");
         }
         if (widest != null && (widest < 1 || scanLimit < 1)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--widest and --scan-limit must be positive");
+            throw operator.usage("--widest and --scan-limit must be positive");
         }
         UUID channelId = null;
         if (channel != null) {
             try {
                 channelId = UUID.fromString(channel);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "CHANNEL_ID must be a UUID, was " + channel);
+                throw operator.usage("CHANNEL_ID must be a UUID, was " + channel);
             }
         }
-        BackendSettings backends = backend.backends();
-        CassandraConnection cassandra = backend.cassandra();
+        BackendSettings backends = operator.backends();
+        CassandraConnection cassandra = operator.cassandra();
         try (cassandra) {
             List<Map<String, Object>> rows = channelId != null
                     ? channel(cassandra.session(), channelId, createdAt(backends, channelId))
@@ -120,7 +113,7 @@ final class PartitionsCommand implements Callable<Integer> {
 
     private List<Map<String, Object>> widest(CqlSession session) {
         List<Map<String, Object>> all = new ArrayList<>();
-        for (Row key : session.execute(session.prepare("SELECT DISTINCT channel_id, bucket FROM messages_by_channel LIMIT ?")
+        for (Row key : session.execute(session.prepare(MessageTables.SELECT_PARTITIONS)
                 .bind(scanLimit))) {
             all.add(measure(session, key.getUuid("channel_id"), key.getInt("bucket")));
         }
@@ -131,8 +124,7 @@ final class PartitionsCommand implements Callable<Integer> {
     private Map<String, Object> measure(CqlSession session, UUID channelId, int bucket) {
         long rows = 0;
         long bytes = 0;
-        for (Row row : session.execute(session.prepare("SELECT client_id, content FROM messages_by_channel"
-                + " WHERE channel_id = ? AND bucket = ?").bind(channelId, bucket).setPageSize(5000))) {
+        for (Row row : session.execute(session.prepare(MessageTables.SELECT_SIZES).bind(channelId, bucket).setPageSize(5000))) {
             rows++;
             bytes += ROW_OVERHEAD + utf8(row.getString("content")) + utf8(row.getString("client_id"));
         }
@@ -169,7 +161,7 @@ final class PartitionsCommand implements Callable<Integer> {
     private static Instant createdAt(BackendSettings backends, UUID channelId) {
         try (HikariDataSource pool = PostgresPool.create("chatctl", backends);
              Connection db = pool.getConnection();
-             PreparedStatement query = db.prepareStatement("SELECT created_at FROM channels WHERE id = ?")) {
+             PreparedStatement query = db.prepareStatement(ChannelTables.CREATED_AT)) {
             query.setObject(1, channelId);
             ResultSet row = query.executeQuery();
             if (!row.next()) {
@@ -183,9 +175,9 @@ final class PartitionsCommand implements Callable<Integer> {
     }
 
     private void print(List<Map<String, Object>> partitions) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
-            output.printJson(out, Map.of("partitions", partitions,
+        PrintWriter out = operator.out();
+        if (operator.json()) {
+            operator.printJson(Map.of("partitions", partitions,
                     "method", widest != null ? "bounded scan of up to " + scanLimit + " partitions" : "every bucket of the channel"));
             return;
         }

@@ -10,8 +10,8 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.TimeUuids;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
 import org.apache.kafka.clients.admin.Admin;

@@ -8,18 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.chat.common.PresenceKeys;
+import dev.chat.common.keys.PresenceKeys;
 import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.client.protocol.ScoredEntry;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code chatctl presence}: what Redis says about users' presence — status, last seen, each
@@ -32,14 +29,8 @@ import picocli.CommandLine.Spec;
         footer = {"  chatctl presence 42 43", "  chatctl presence --online", "  chatctl presence --online --limit 10000 --json"})
 final class PresenceCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BackendOptions backend;
-
-    @Mixin
-    private OutputOptions output;
+    private OperatorOptions operator;
 
     @Parameters(paramLabel = "USER_ID", arity = "0..*", description = "Users to show.")
     private List<Long> userIds = new ArrayList<>();
@@ -54,12 +45,12 @@ final class PresenceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (online == !userIds.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give USER_IDs or --online (not both)");
+            throw operator.usage("give USER_IDs or --online (not both)");
         }
         if (limit < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be positive");
+            throw operator.usage("--limit must be positive");
         }
-        return backend.withRedis(redis -> {
+        return operator.withRedis(redis -> {
             if (!redis.ping()) {
                 throw new org.redisson.client.RedisException("it does not answer PING");
             }
@@ -68,13 +59,13 @@ final class PresenceCommand implements Callable<Integer> {
     }
 
     private int users(RedissonClient redis) {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = operator.out();
         List<Map<String, Object>> reports = new ArrayList<>();
         for (long userId : userIds) {
             reports.add(report(redis, userId));
         }
-        if (output.json()) {
-            output.printJson(out, reports);
+        if (operator.json()) {
+            operator.printJson(reports);
             return ChatCtl.OK;
         }
         for (Map<String, Object> r : reports) {
@@ -94,7 +85,7 @@ final class PresenceCommand implements Callable<Integer> {
     }
 
     private int online(RedissonClient redis) {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = operator.out();
         long now = System.currentTimeMillis();
         List<Long> online = new ArrayList<>();
         int scanned = 0;
@@ -109,8 +100,8 @@ final class PresenceCommand implements Callable<Integer> {
         }
         boolean truncated = scanned > limit;
         online.sort(null);
-        if (output.json()) {
-            output.printJson(out, Map.of("online", online, "count", online.size(), "scanned", Math.min(scanned, limit),
+        if (operator.json()) {
+            operator.printJson(Map.of("online", online, "count", online.size(), "scanned", Math.min(scanned, limit),
                     "truncated", truncated));
         } else {
             online.forEach(out::println);

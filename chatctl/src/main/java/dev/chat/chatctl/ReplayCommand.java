@@ -13,7 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import dev.chat.common.BackendSettings;
+import dev.chat.common.runtime.BackendSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -21,13 +21,10 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code chatctl replay}: the persister group's committed offsets, end offsets and lag per
@@ -46,14 +43,8 @@ import picocli.CommandLine.Spec;
             "  chatctl replay --to-offset 1200 --partition 2 --execute"})
 final class ReplayCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BackendOptions backend;
-
-    @Mixin
-    private OutputOptions output;
+    private OperatorOptions operator;
 
     @Option(names = "--group", defaultValue = "chat-persister", description = "Consumer group (default: ${DEFAULT-VALUE}).")
     private String group;
@@ -84,12 +75,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (execute && target == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--execute needs a target (--to-earliest, --to-latest,"
+            throw operator.usage("--execute needs a target (--to-earliest, --to-latest,"
                     + " --to-datetime, --by-duration or --to-offset)");
         }
         Instant time = parseTime();
-        BackendSettings backends = backend.backends();
-        PrintWriter out = spec.commandLine().getOut();
+        BackendSettings backends = operator.backends();
+        PrintWriter out = operator.out();
         try (Admin admin = admin(backends)) {
             List<TopicPartition> topicPartitions = topicPartitions(admin, backends);
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
@@ -123,7 +114,7 @@ final class ReplayCommand implements Callable<Integer> {
                 ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
                         .describedGroups().get(group).get(10, TimeUnit.SECONDS);
                 if (!description.members().isEmpty()) {
-                    spec.commandLine().getErr().printf("chatctl replay: the group %s has %d active member(s) (%s); offsets can only"
+                    operator.err().printf("chatctl replay: the group %s has %d active member(s) (%s); offsets can only"
                                     + " be moved while no persister runs. Stop the persisters (stop chatctl up, or the persister"
                                     + " service), run this again, then start them: they resume from the new offsets.%n",
                             group, description.members().size(),
@@ -162,12 +153,12 @@ final class ReplayCommand implements Callable<Integer> {
             if (target.duration != null) {
                 Duration back = Duration.parse(target.duration);
                 if (back.isNegative()) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--by-duration must be positive");
+                    throw operator.usage("--by-duration must be positive");
                 }
                 return Instant.now().minus(back);
             }
         } catch (DateTimeParseException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + e.getParsedString()
+            throw operator.usage("cannot read " + e.getParsedString()
                     + ": use an ISO-8601 instant (2026-11-28T10:00:00Z) or duration (PT2H)");
         }
         return null;
@@ -184,7 +175,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         for (int p : partitions) {
             if (p < 0 || p >= count) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--partition " + p + ": the topic has partitions 0.." + (count - 1));
+                throw operator.usage("--partition " + p + ": the topic has partitions 0.." + (count - 1));
             }
         }
         return all;
@@ -200,8 +191,8 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, List<Map<String, Object>> rows, BackendSettings backends) {
-        if (output.json()) {
-            output.printJson(out, Map.of("group", group, "topic", backends.messagesTopic(), "executed", execute,
+        if (operator.json()) {
+            operator.printJson(Map.of("group", group, "topic", backends.messagesTopic(), "executed", execute,
                     "partitions", rows));
             return;
         }

@@ -5,14 +5,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.chat.common.Tokens;
-import picocli.CommandLine;
+import dev.chat.common.auth.Tokens;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code chatctl token USER_ID}: prints a bearer token the gateway and the api accept. */
 @Command(name = "token", mixinStandardHelpOptions = true,
@@ -22,14 +19,8 @@ import picocli.CommandLine.Spec;
             "  curl -H \"Authorization: Bearer $(chatctl token 42)\" http://127.0.0.1:8080/api/v1/channels"})
 final class TokenCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BackendOptions backend;
-
-    @Mixin
-    private OutputOptions output;
+    private OperatorOptions operator;
 
     @Parameters(paramLabel = "USER_ID", description = "The user the token is for.")
     private long userId;
@@ -41,22 +32,22 @@ final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (userId <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "USER_ID must be a positive integer");
+            throw operator.usage("USER_ID must be a positive integer");
         }
         Duration validity;
         try {
             validity = Duration.parse(ttl);
         } catch (DateTimeParseException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl must be an ISO-8601 duration such as PT12H, was " + ttl);
+            throw operator.usage("--ttl must be an ISO-8601 duration such as PT12H, was " + ttl);
         }
         if (validity.isNegative() || validity.isZero()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl must be positive");
+            throw operator.usage("--ttl must be positive");
         }
-        String token = Tokens.create(backend.config()).issue(userId, validity);
-        if (output.json()) {
-            output.printJson(spec.commandLine().getOut(), Map.of("user_id", userId, "token", token, "ttl_seconds", validity.toSeconds()));
+        String token = Tokens.create(operator.config()).issue(userId, validity);
+        if (operator.json()) {
+            operator.printJson(Map.of("user_id", userId, "token", token, "ttl_seconds", validity.toSeconds()));
         } else {
-            spec.commandLine().getOut().println(token);
+            operator.out().println(token);
         }
         return ChatCtl.OK;
     }

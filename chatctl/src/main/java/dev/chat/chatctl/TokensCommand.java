@@ -29,9 +29,10 @@ final class TokensCommand implements Runnable {
                 "Missing subcommand: try 'chatctl tokens create|list|revoke'");
     }
 
-    static void print(OutputOptions output, PrintWriter out, BotAccounts.NewToken token) {
-        if (output.json()) {
-            output.printJson(out, token.json());
+    static void print(OperatorOptions operator, BotAccounts.NewToken token) {
+        PrintWriter out = operator.out();
+        if (operator.json()) {
+            operator.printJson(token.json());
         } else {
             out.println(token.token());
             out.println("# user " + token.userId() + " (" + token.userName() + "), token id " + token.tokenId()
@@ -45,14 +46,8 @@ final class TokensCommand implements Runnable {
             footerHeading = "%nExamples:%n", footer = {"  chatctl tokens create 42 --name ci"})
     static final class Create implements Callable<Integer> {
 
-        @Spec
-        private CommandSpec spec;
-
         @Mixin
-        private BackendOptions backend;
-
-        @Mixin
-        private OutputOptions output;
+        private OperatorOptions operator;
 
         @Parameters(paramLabel = "USER_ID", description = "The bot.")
         private long userId;
@@ -64,18 +59,18 @@ final class TokensCommand implements Runnable {
         @Override
         public Integer call() {
             if (name.isBlank() || name.length() > BotAccounts.MAX_TOKEN_NAME) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--name must have 1 to 64 characters");
+                throw operator.usage("--name must have 1 to 64 characters");
             }
-            try (OperatorDatabase db = OperatorDatabase.open(backend.backends())) {
+            try (OperatorDatabase db = OperatorDatabase.open(operator.backends())) {
                 Optional<BotAccounts.NewToken> token = new BotAccounts(db.pool()).createToken(userId, name.strip());
                 if (token.isEmpty()) {
-                    spec.commandLine().getErr().println("chatctl tokens create: no user " + userId);
+                    operator.err().println("chatctl tokens create: no user " + userId);
                     return ChatCtl.FAILED;
                 }
-                print(output, spec.commandLine().getOut(), token.get());
+                print(operator, token.get());
                 return ChatCtl.OK;
             } catch (BotAccounts.NotABot e) {
-                spec.commandLine().getErr().println("chatctl tokens create: " + e.getMessage());
+                operator.err().println("chatctl tokens create: " + e.getMessage());
                 return ChatCtl.FAILED;
             }
         }
@@ -87,25 +82,19 @@ final class TokensCommand implements Runnable {
             footerHeading = "%nExamples:%n", footer = {"  chatctl tokens list", "  chatctl tokens list --user 42 --json"})
     static final class ListTokens implements Callable<Integer> {
 
-        @Spec
-        private CommandSpec spec;
-
         @Mixin
-        private BackendOptions backend;
-
-        @Mixin
-        private OutputOptions output;
+        private OperatorOptions operator;
 
         @Option(names = "--user", paramLabel = "USER_ID", description = "Only this bot's tokens.")
         private Long userId;
 
         @Override
         public Integer call() {
-            try (OperatorDatabase db = OperatorDatabase.open(backend.backends())) {
+            try (OperatorDatabase db = OperatorDatabase.open(operator.backends())) {
                 List<BotAccounts.TokenInfo> tokens = new BotAccounts(db.pool()).list(userId);
-                PrintWriter out = spec.commandLine().getOut();
-                if (output.json()) {
-                    output.printJson(out, Map.of("tokens", tokens.stream().map(BotAccounts.TokenInfo::json).toList()));
+                PrintWriter out = operator.out();
+                if (operator.json()) {
+                    operator.printJson(Map.of("tokens", tokens.stream().map(BotAccounts.TokenInfo::json).toList()));
                 } else {
                     out.printf("%-36s  %-8s  %-20s  %-16s  %-20s  %s%n", "TOKEN_ID", "USER_ID", "BOT", "NAME", "LAST_USED", "STATE");
                     for (BotAccounts.TokenInfo token : tokens) {
@@ -126,30 +115,24 @@ final class TokensCommand implements Runnable {
             footerHeading = "%nExamples:%n", footer = {"  chatctl tokens revoke 0b6c1a52-6f0e-4a59-a1f4-1b2f8e1c9d30"})
     static final class Revoke implements Callable<Integer> {
 
-        @Spec
-        private CommandSpec spec;
-
         @Mixin
-        private BackendOptions backend;
-
-        @Mixin
-        private OutputOptions output;
+        private OperatorOptions operator;
 
         @Parameters(paramLabel = "TOKEN_ID", description = "The token's id (chatctl tokens list).")
         private String tokenId;
 
         @Override
         public Integer call() {
-            try (OperatorDatabase db = OperatorDatabase.open(backend.backends())) {
+            try (OperatorDatabase db = OperatorDatabase.open(operator.backends())) {
                 Optional<Long> bot = new BotAccounts(db.pool()).revoke(tokenId);
                 if (bot.isEmpty()) {
-                    spec.commandLine().getErr().println("chatctl tokens revoke: no token " + tokenId);
+                    operator.err().println("chatctl tokens revoke: no token " + tokenId);
                     return ChatCtl.FAILED;
                 }
-                if (output.json()) {
-                    output.printJson(spec.commandLine().getOut(), Map.of("token_id", tokenId, "user_id", bot.get(), "revoked", true));
+                if (operator.json()) {
+                    operator.printJson(Map.of("token_id", tokenId, "user_id", bot.get(), "revoked", true));
                 } else {
-                    spec.commandLine().getOut().println("revoked " + tokenId + " of user " + bot.get());
+                    operator.out().println("revoked " + tokenId + " of user " + bot.get());
                 }
                 return ChatCtl.OK;
             }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.chat.common.TimeUuids;
+import dev.chat.common.store.TimeUuids;
 
 /**
  * Compares what the clients of a run saw ({@link RunRecord}) with what history holds, channel by

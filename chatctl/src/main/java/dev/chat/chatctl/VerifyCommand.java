@@ -16,15 +16,13 @@ import java.util.concurrent.Callable;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.MessageBuckets;
-import dev.chat.common.TimeUuids;
-import picocli.CommandLine;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.store.MessageBuckets;
+import dev.chat.common.store.MessageTables;
+import dev.chat.common.store.TimeUuids;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code chatctl verify}: after a load or a fault, compares what the clients were acked and
@@ -43,14 +41,8 @@ final class VerifyCommand implements Callable<Integer> {
     /** How many findings the table shows (all of them are in --json). */
     static final int SHOWN = 20;
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BackendOptions backend;
-
-    @Mixin
-    private OutputOptions output;
+    private OperatorOptions operator;
 
     @Option(names = "--record", required = true, paramLabel = "FILE", description = "The run record (chatctl bench --record).")
     private Path record;
@@ -62,15 +54,15 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isReadable(record)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "cannot read --record " + record);
+            throw operator.usage("cannot read --record " + record);
         }
         List<RunRecord.Event> events;
         try {
             events = RunRecord.read(record);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw operator.usage(e.getMessage());
         }
-        try (CassandraConnection cassandra = backend.cassandra()) {
+        try (CassandraConnection cassandra = operator.cassandra()) {
             Verification.Report report = settle(cassandra.session(), events);
             print(report);
             return report.clean() ? ChatCtl.OK : ChatCtl.FAILED;
@@ -106,8 +98,7 @@ final class VerifyCommand implements Callable<Integer> {
                 span[1] = span[1] == null || at.isAfter(span[1]) ? at : span[1];
             }
         }
-        PreparedStatement select = session.prepare(
-                "SELECT message_id, sender_id, client_id, seq, epoch FROM messages_by_channel WHERE channel_id = ? AND bucket = ?");
+        PreparedStatement select = session.prepare(MessageTables.SELECT_ORDER);
         Map<UUID, List<Verification.Stored>> stored = new HashMap<>();
         Instant now = Instant.now();
         spans.forEach((channel, span) -> {
@@ -128,7 +119,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** @return the seqs edits and deletions took in the record's channels, per epoch (message_events) */
     static Map<UUID, Map<String, List<Long>>> changes(CqlSession session, List<RunRecord.Event> events) {
-        PreparedStatement select = session.prepare("SELECT epoch, seq FROM message_events WHERE channel_id = ? AND bucket = ?");
+        PreparedStatement select = session.prepare(MessageTables.SELECT_EVENT_SEQS);
         Map<UUID, Map<String, List<Long>>> changes = new HashMap<>();
         Instant now = Instant.now();
         for (UUID channel : events.stream().map(RunRecord.Event::channelId).distinct().toList()) {
@@ -145,8 +136,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private void print(Verification.Report report) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (output.json()) {
+        PrintWriter out = operator.out();
+        if (operator.json()) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("clean", report.clean());
             json.put("channels", report.channels());
@@ -157,7 +148,7 @@ final class VerifyCommand implements Callable<Integer> {
             json.put("deliveries", report.deliveries());
             json.put("counts", report.countsByKind());
             json.put("findings", report.findings());
-            output.printJson(out, json);
+            operator.printJson(json);
             return;
         }
         out.printf("%-16s %d%n", "channels", report.channels());

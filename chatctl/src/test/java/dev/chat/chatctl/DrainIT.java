@@ -15,10 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.Tokens;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.ServiceConfig;
 import dev.chat.common.wire.Json;
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.ServiceProcess;

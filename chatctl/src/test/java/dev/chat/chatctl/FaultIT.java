@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.Tokens;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.ServiceConfig;
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.ServiceProcess;
 import dev.chat.localstack.StackSettings;

@@ -12,7 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.Tokens;
 import dev.chat.localstack.StackEndpoints;
 
 /**

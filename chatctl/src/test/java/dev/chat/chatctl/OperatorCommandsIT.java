@@ -7,10 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,11 +22,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.MessageBuckets;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.TimeUuids;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.ServiceConfig;
+import dev.chat.common.store.MessageBuckets;
+import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
 import dev.chat.localstack.LocalStack;
@@ -418,7 +418,7 @@ class OperatorCommandsIT {
         cassandra.session().execute("INSERT INTO messages_by_channel (channel_id, bucket, message_id, sender_id, client_id,"
                 + " content, msg_type, status, created_at, seq, epoch) VALUES (?, ?, ?, ?, ?, 'x', 'text', 'sent', ?, ?, 'e1')",
                 channel, MessageBuckets.of(messageId), messageId, sender, clientId,
-                dev.chat.common.TimeUuids.instant(messageId), seq);
+                dev.chat.common.store.TimeUuids.instant(messageId), seq);
     }
 
     @Test

@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.chat.common.BackendSettings;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.Tokens;
+import dev.chat.common.auth.Tokens;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.ServiceConfig;
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.ServiceProcess;
 import dev.chat.localstack.StackEndpoints;
 import dev.chat.localstack.StackSettings;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

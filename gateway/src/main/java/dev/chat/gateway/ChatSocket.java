@@ -3,9 +3,8 @@ package dev.chat.gateway;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.chat.common.Tokens;
 import dev.chat.common.auth.Credentials;
-import dev.chat.common.channel.SendPath;
+import dev.chat.common.auth.Tokens;
 import dev.chat.common.wire.ClientFrame;
 import dev.chat.common.wire.ClientFrames;
 import dev.chat.common.wire.ErrorCode;
@@ -24,39 +23,25 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
 /**
- * One WebSocket connection (one instance per connection): authenticates the upgrade, registers
- * the socket through {@link Sessions}, and hands the client's frames to narrow handlers. Helidon
- * calls it on one virtual thread per connection, so blocking here is fine; writes go through the
- * socket's {@link Outbox}. Sends are answered asynchronously, so one socket may have several in
- * flight, each answered by its own ack or error. Limits: sockets per user (429 at the upgrade),
- * frames per second ({@link FrameRate}: {@code rate_limited}, then 1008 for a flood), frame size.
+ * One WebSocket connection (one instance per connection): authenticates the upgrade, registers the
+ * socket through {@link Sessions}, and hands the client's frames to the gateway's {@link
+ * FrameDispatcher}. Helidon calls it on one virtual thread per connection, so blocking here is
+ * fine; writes go through the socket's {@link Outbox}. Sends are answered asynchronously, so one
+ * socket may have several in flight, each answered by its own ack or error. Limits: sockets per
+ * user (429 at the upgrade), frames per second ({@link FrameRate}: {@code rate_limited}, then 1008
+ * for a flood), frame size.
  */
 final class ChatSocket implements WsListener {
-
-    /**
-     * What a socket needs, each a narrow handler.
-     *
-     * @param credentials   checks the upgrade's token (JWT or API token)
-     * @param frames        parses client frames
-     * @param settings      limits (frame size and rate, sockets per user)
-     * @param metrics       meters
-     * @param sessions      opens and closes the connection
-     * @param send          {@code message}
-     * @param typing        {@code typing_start}/{@code typing_stop}
-     * @param presence      {@code heartbeat}
-     * @param watch         {@code subscribe_presence}
-     * @param resume        {@code resume}
-     * @param setup         where the upgrade's token check and the socket's set-up run
-     */
-    record Handlers(Credentials credentials, ClientFrames frames, GatewaySettings settings, GatewayMetrics metrics, Sessions sessions,
-                    SendPath send, TypingRelay typing, Presence presence, PresenceWatch watch,
-                    ResumeService resume, SetupThreads setup) {
-    }
 
     /** Close code for a socket that keeps sending after being told to slow down (RFC 6455 policy violation). */
     static final int FLOODING = 1008;
 
-    private final Handlers handlers;
+    private final Credentials credentials;
+    private final SetupThreads setup;
+    private final Sessions sessions;
+    private final FrameDispatcher dispatcher;
+    private final GatewaySettings settings;
+    private final GatewayMetrics metrics;
     private final AtomicBoolean cleanedUp = new AtomicBoolean();
     private final StringBuilder fragments = new StringBuilder();
     private final FrameRate rate;
@@ -64,10 +49,23 @@ final class ChatSocket implements WsListener {
     private Tokens.Bearer bearer;
     private Connection connection;
 
-    ChatSocket(Handlers handlers) {
-        this.handlers = handlers;
-        this.rate = new FrameRate(handlers.settings().framesPerSecond(), handlers.settings().frameBurst(),
-                handlers.settings().floodWindow());
+    /**
+     * @param credentials checks the upgrade's token (JWT or API token)
+     * @param setup       where the upgrade's token check and the socket's set-up run
+     * @param sessions    opens and closes the connection
+     * @param dispatcher  parses the client's frames and answers each
+     * @param settings    limits (frame size and rate, sockets per user)
+     * @param metrics     meters
+     */
+    ChatSocket(Credentials credentials, SetupThreads setup, Sessions sessions, FrameDispatcher dispatcher, GatewaySettings settings,
+               GatewayMetrics metrics) {
+        this.credentials = credentials;
+        this.setup = setup;
+        this.sessions = sessions;
+        this.dispatcher = dispatcher;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.rate = new FrameRate(settings.framesPerSecond(), settings.frameBurst(), settings.floodWindow());
     }
 
     @Override
@@ -78,7 +76,7 @@ final class ChatSocket implements WsListener {
                 .or(() -> queryToken(prologue))
                 .orElse(null);
         try {
-            bearer = handlers.setup().call(() -> handlers.credentials().check(token), Tokens.InvalidToken.class);
+            bearer = setup.call(() -> credentials.check(token), Tokens.InvalidToken.class);
         } catch (Tokens.InvalidToken e) {
             // answered by the server as it is: 401 before any upgrade
             throw RequestException.builder()
@@ -99,8 +97,8 @@ final class ChatSocket implements WsListener {
                     .build();
         }
         long userId = bearer.userId();
-        int limit = handlers.settings().socketsPerUser();
-        if (handlers.sessions().socketsOf(userId) >= limit) {
+        int limit = settings.socketsPerUser();
+        if (sessions.socketsOf(userId) >= limit) {
             throw RequestException.builder()
                     .type(DirectHandler.EventType.OTHER)
                     .status(Status.TOO_MANY_REQUESTS_429)
@@ -122,13 +120,12 @@ final class ChatSocket implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        connection = handlers.setup().call(() -> handlers.sessions().open(session, bearer, this::cleanUp),
-                RuntimeException.class);
+        connection = setup.call(() -> sessions.open(session, bearer, this::cleanUp), RuntimeException.class);
     }
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        int maxFrameChars = handlers.settings().maxFrameChars();
+        int maxFrameChars = settings.maxFrameChars();
         if (skipping || fragments.length() + text.length() > maxFrameChars) {
             // answered once, when it passes the limit; its later parts are skipped
             CharSequence start = fragments.isEmpty() ? text : fragments;
@@ -146,19 +143,19 @@ final class ChatSocket implements WsListener {
         }
         String frame = fragments.isEmpty() ? text : fragments.append(text).toString();
         fragments.setLength(0);
-        handlers.metrics().frameIn();
+        metrics.frameIn();
         if (!admitted(frame)) {
             return;
         }
         ClientFrame parsed;
         try {
-            parsed = handlers.frames().parse(frame);
+            parsed = dispatcher.parse(frame);
         } catch (FrameException e) {
             reply(e.toFrame());
             return;
         }
         try {
-            handle(parsed);
+            dispatcher.dispatch(connection, parsed, this::reply);
         } catch (RuntimeException e) {
             // a backing service failed (PostgreSQL for memberships, Redis): the frame may be sent again
             String clientId = parsed instanceof ClientFrame.Send send ? send.clientId() : null;
@@ -186,11 +183,11 @@ final class ChatSocket implements WsListener {
         if (rate.tryTake()) {
             return true;
         }
-        handlers.metrics().rateLimited();
+        metrics.rateLimited();
         if (rate.flooding()) {
             connection.outbox().close(FLOODING, "too many frames; slow down");
         } else {
-            reply(new ErrorFrame(ErrorCode.RATE_LIMITED, "more than " + handlers.settings().framesPerSecond()
+            reply(new ErrorFrame(ErrorCode.RATE_LIMITED, "more than " + settings.framesPerSecond()
                     + " frames per second", ClientFrames.peekClientId(frame), rate.retryAfterMillis()));
         }
         return false;
@@ -211,34 +208,20 @@ final class ChatSocket implements WsListener {
         cleanUp();
     }
 
-    private void handle(ClientFrame frame) {
-        switch (frame) {
-            // answered when Kafka acknowledged: the socket reads its next frame meanwhile
-            case ClientFrame.Send send -> {
-                connection.messageSent(send.channelId());
-                handlers.send().send(bearer.userId(), send).thenAccept(this::reply);
-            }
-            case ClientFrame.Typing typing -> reply(handlers.typing().typing(connection, typing));
-            case ClientFrame.Heartbeat ignored -> handlers.presence().heartbeat(connection);
-            case ClientFrame.SubscribePresence subscribe -> reply(handlers.watch().watch(connection, subscribe.userIds()));
-            case ClientFrame.Resume resume -> reply(handlers.resume().resume(connection, resume));
-        }
-    }
-
     /** Queues an answer (null: nothing to say). Non-blocking: also called on Kafka's I/O thread. */
     private void reply(ServerEvent event) {
         if (event == null) {
             return;
         }
         if (event instanceof ErrorFrame error) {
-            handlers.metrics().error(error.code());
+            metrics.error(error.code());
         }
         connection.outbox().send(Json.encode(event), false);
     }
 
     private void cleanUp() {
         if (connection != null && cleanedUp.compareAndSet(false, true)) {
-            handlers.sessions().close(connection);
+            sessions.close(connection);
         }
     }
 }

@@ -8,11 +8,11 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
+import dev.chat.common.runtime.PubSubTopics;
+import dev.chat.common.runtime.RedisConnection;
 import dev.chat.common.wire.Json;
 import dev.chat.common.wire.ServerEvent;
 import org.redisson.api.RTopic;
-import dev.chat.common.PubSubTopics;
-import dev.chat.common.RedisConnection;
 
 /**
  * Redis Pub/Sub between gateways. Subscribes only to the topics local sockets need (a channel's

@@ -1,18 +1,20 @@
 package dev.chat.gateway;
 
-import dev.chat.common.RedisConnection;
-import dev.chat.common.TimeUuids;
+import java.util.function.Supplier;
+
 import dev.chat.common.auth.Credentials;
 import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.channel.ChannelWriter;
 import dev.chat.common.channel.EventLog;
 import dev.chat.common.channel.RedisChannelSequencer;
 import dev.chat.common.channel.SendPath;
+import dev.chat.common.runtime.RedisConnection;
+import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ClientFrames;
 
 /**
  * The gateway's real-time core, assembled once: registry, Redis fan-out, sessions, the frame
- * handlers and heartbeats. Makes one {@link ChatSocket} per connection; on shutdown it drains
+ * dispatcher and heartbeats. Makes one {@link ChatSocket} per connection; on shutdown it drains
  * ({@link GatewayDrain}: readiness off, 1012 spread over the window). Thread-safe.
  */
 final class Gateway implements AutoCloseable {
@@ -24,10 +26,12 @@ final class Gateway implements AutoCloseable {
     private final Sessions sessions;
     private final ConnectionRegistry registry;
     private final GatewayDrain drain;
-    private final ChatSocket.Handlers handlers;
+    private final SetupThreads setup;
+    private final Supplier<ChatSocket> sockets;
 
     private Gateway(GatewaySettings settings, FanOut fanOut, Heartbeats heartbeats, PresenceSweeper sweeper,
-                    Sessions sessions, ConnectionRegistry registry, GatewayDrain drain, ChatSocket.Handlers handlers) {
+                    Sessions sessions, ConnectionRegistry registry, GatewayDrain drain, SetupThreads setup,
+                    Supplier<ChatSocket> sockets) {
         this.settings = settings;
         this.fanOut = fanOut;
         this.heartbeats = heartbeats;
@@ -35,7 +39,8 @@ final class Gateway implements AutoCloseable {
         this.sessions = sessions;
         this.registry = registry;
         this.drain = drain;
-        this.handlers = handlers;
+        this.setup = setup;
+        this.sockets = sockets;
     }
 
     static Gateway create(GatewaySettings settings, RedisChannelSequencer.Settings channelSettings, Credentials credentials,
@@ -51,14 +56,15 @@ final class Gateway implements AutoCloseable {
         metrics.connections(registry::size);
         credentials.apiTokens().onRevoked(sessions::tokenRevoked);
         credentials.deactivated().onDeactivated(sessions::userDeactivated);
-        ChatSocket.Handlers handlers = new ChatSocket.Handlers(credentials,
-                new ClientFrames(settings.maxContentChars(), settings.maxPresenceUsers()), settings,
-                metrics, sessions, new SendPath(memberships, new ChannelWriter(channels, log, metrics)),
+        FrameDispatcher dispatcher = new FrameDispatcher(new ClientFrames(settings.maxContentChars(), settings.maxPresenceUsers()),
+                new SendPath(memberships, new ChannelWriter(channels, log, metrics)),
                 new TypingRelay(memberships, fanOut, settings.typingExpiry(), settings.typingInterval()), presence,
                 new PresenceWatch(registry, presence, memberships, settings.maxPresenceUsers()),
-                new ResumeService(memberships, channels, metrics), new SetupThreads());
+                new ResumeService(memberships, channels, metrics));
+        SetupThreads setup = new SetupThreads();
         return new Gateway(settings, fanOut, new Heartbeats(registry, settings, metrics),
-                new PresenceSweeper(presence, settings.presenceSweep()), sessions, registry, drain, handlers);
+                new PresenceSweeper(presence, settings.presenceSweep()), sessions, registry, drain, setup,
+                () -> new ChatSocket(credentials, setup, sessions, dispatcher, settings, metrics));
     }
 
     /**
@@ -98,7 +104,7 @@ final class Gateway implements AutoCloseable {
 
     /** @return a listener for a new connection */
     ChatSocket newSocket() {
-        return new ChatSocket(handlers);
+        return sockets.get();
     }
 
     GatewaySettings settings() {
@@ -111,7 +117,7 @@ final class Gateway implements AutoCloseable {
         heartbeats.close();
         sweeper.close();
         sessions.closeAll();
-        handlers.setup().close();
+        setup.close();
         fanOut.close();
     }
 }

@@ -2,16 +2,16 @@ package dev.chat.gateway;
 
 import java.util.List;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.KafkaHealth;
-import dev.chat.common.RedisConnection;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.ServiceRuntime;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.chat.common.auth.Credentials;
 import dev.chat.common.channel.KafkaEventLog;
 import dev.chat.common.channel.RedisChannelSequencer;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.chat.common.PostgresPool;
-import dev.chat.common.auth.Credentials;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.KafkaHealth;
+import dev.chat.common.runtime.PostgresPool;
+import dev.chat.common.runtime.RedisConnection;
+import dev.chat.common.runtime.ServiceConfig;
+import dev.chat.common.runtime.ServiceRuntime;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.http.HeaderNames;

@@ -2,7 +2,7 @@ package dev.chat.gateway;
 
 import java.time.Duration;
 
-import dev.chat.common.ServiceConfig;
+import dev.chat.common.runtime.ServiceConfig;
 import io.helidon.config.Config;
 
 /**

@@ -11,7 +11,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.chat.common.ReadinessCheck;
+import dev.chat.common.store.ChannelTables;
+import dev.chat.common.runtime.ReadinessCheck;
 import io.helidon.health.HealthCheck;
 
 /**
@@ -27,13 +28,6 @@ final class Memberships implements dev.chat.common.channel.SendPath.Access {
 
     /** How long a load that did not contain a channel answers "not a member" without reloading. */
     static final Duration NEGATIVE_TTL = Duration.ofSeconds(2);
-
-    /**
-     * The user's channels, and whether each is a direct channel closed by a block between its two
-     * members: the view (config/sql/V7) is the one definition the api's checks use too.
-     */
-    private static final String CHANNELS_OF_USER =
-            "SELECT channel_id, read_only FROM channel_write_access WHERE user_id = ?";
 
     private final javax.sql.DataSource pool;
     private final Duration ttl;
@@ -169,7 +163,7 @@ final class Memberships implements dev.chat.common.channel.SendPath.Access {
         Set<UUID> channels = new HashSet<>();
         Set<UUID> readOnly = new HashSet<>();
         try (Connection connection = pool.getConnection();
-             PreparedStatement statement = connection.prepareStatement(CHANNELS_OF_USER)) {
+             PreparedStatement statement = connection.prepareStatement(ChannelTables.WRITE_ACCESS_OF_USER)) {
             statement.setLong(1, userId);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {

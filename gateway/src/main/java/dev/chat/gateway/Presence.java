@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.chat.common.channel.ChannelKeys;
-import dev.chat.common.PresenceKeys;
+import dev.chat.common.keys.PresenceKeys;
 import dev.chat.common.wire.PresenceEvent;
 import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
-import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScoredSortedSet;
+import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 

@@ -58,7 +58,7 @@ final class Sessions {
      * @param onClosed run when the outbox's writer stops
      * @return the connection
      */
-    Connection open(io.helidon.websocket.WsSession session, dev.chat.common.Tokens.Bearer bearer, Runnable onClosed) {
+    Connection open(io.helidon.websocket.WsSession session, dev.chat.common.auth.Tokens.Bearer bearer, Runnable onClosed) {
         String id = instanceId + "-" + sequence.incrementAndGet();
         long userId = bearer.userId();
         Connection connection = new Connection(id, userId, bearer.expiresAt(), bearer.tokenId(),

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
  * The reference for the gateway's latency: a bare Helidon WebSocket server that forwards every
  * text frame to the other sockets — no auth, no Redis, no Kafka, no JSON handling. The same
  * clients and method as {@link SendReceiveLatencyMeasurement}, so the difference is the cost of
- * the gateway's layers. Not a test (no timing assertions; not run by {@code ./mvnw verify}):
- * {@code ./mvnw -pl gateway verify -Dit.test=BareWebSocketMeasurement -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ * the gateway's layers. Not a test (nothing asserted; outside the test suite, run only when asked,
+ * with the {@code measurements} profile):
+ * {@code ./mvnw -Pmeasurements -pl gateway -am verify -Dit.test=BareWebSocketMeasurement}.
  */
 class BareWebSocketMeasurement {
 

@@ -11,10 +11,10 @@ import java.util.stream.LongStream;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.BackendSettings;
-import dev.chat.common.MessageBuckets;
-import dev.chat.common.RedisConnection;
-import dev.chat.common.TimeUuids;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.RedisConnection;
+import dev.chat.common.store.MessageBuckets;
+import dev.chat.common.store.TimeUuids;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

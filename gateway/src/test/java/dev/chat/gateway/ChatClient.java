@@ -46,28 +46,47 @@ final class ChatClient implements AutoCloseable {
      * @return the connected client
      */
     static ChatClient connect(int port, String token, boolean reading) {
-        ChatClient client = open(port, token, reading);
+        ChatClient client = open(URI.create("ws://127.0.0.1:" + port + "/ws"), token, reading);
         if (reading) {
-            // connected, as a client sees it: the gateway has subscribed the socket's channels and said hello
-            client.await(frame -> "hello".equals(frame.path("type").asText()), Duration.ofSeconds(10));
+            client.awaitHello();
         }
         return client;
     }
 
-    /** Connects to a server that says no hello (the bare WebSocket reference). */
-    static ChatClient connectWithoutHello(int port, String token) {
-        return open(port, token, true);
+    /**
+     * Connects as a browser does, which cannot set headers on a WebSocket: the token in
+     * {@code ?token=}, no Authorization header. Does not wait for {@code hello}.
+     */
+    static ChatClient connectWithQueryToken(int port, String token) {
+        return open(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token), null, true);
     }
 
-    private static ChatClient open(int port, String token, boolean reading) {
+    /** Connects to a server that says no hello (the bare WebSocket reference). */
+    static ChatClient connectWithoutHello(int port, String token) {
+        return open(URI.create("ws://127.0.0.1:" + port + "/ws"), token, true);
+    }
+
+    /** @param bearer the token for the Authorization header, or null for none */
+    private static ChatClient open(URI uri, String bearer, boolean reading) {
         ChatClient client = new ChatClient(reading);
-        client.socket = HTTP.newWebSocketBuilder()
-                .header("Authorization", "Bearer " + token)
-                .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client.listener())
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        client.socket = builder.buildAsync(uri, client.listener())
                 .orTimeout(10, TimeUnit.SECONDS)
                 .join();
         return client;
+    }
+
+    /**
+     * Waits for the {@code hello} that authenticated sockets get first: connected, as a client sees
+     * it (the gateway has subscribed the socket's channels).
+     *
+     * @return the hello frame
+     */
+    JsonNode awaitHello() {
+        return await(frame -> "hello".equals(frame.path("type").asText()), Duration.ofSeconds(10));
     }
 
     void send(Map<String, ?> frame) {

@@ -13,12 +13,12 @@ import java.util.UUID;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
+import dev.chat.common.auth.Tokens;
 import dev.chat.common.channel.ChannelKeys;
-import dev.chat.common.RedisConnection;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.Tokens;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.RedisConnection;
+import dev.chat.common.runtime.ServiceConfig;
 import dev.chat.common.wire.AccessChanged;
 import dev.chat.common.wire.Json;
 import dev.chat.localstack.LocalStack;
@@ -155,7 +155,7 @@ final class Fixtures implements AutoCloseable {
 
     /** @return the message_ids stored for a channel (all buckets this test can produce: now ± 1) */
     List<UUID> storedMessageIds(UUID channel) {
-        int bucket = dev.chat.common.MessageBuckets.of(java.time.Instant.now());
+        int bucket = dev.chat.common.store.MessageBuckets.of(java.time.Instant.now());
         return cassandra.session().execute("SELECT message_id FROM messages_by_channel WHERE channel_id = ?"
                         + " AND bucket IN (?, ?, ?)", channel, bucket - 1, bucket, bucket + 1)
                 .all().stream().map((Row r) -> r.getUuid("message_id")).toList();

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.ServiceRuntime;
+import dev.chat.common.runtime.ServiceRuntime;
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.ServiceProcess;
 import dev.chat.localstack.StackSettings;
@@ -78,13 +78,12 @@ class GatewayConnectionsIT {
     }
 
     @Test
-    void tokenInQueryParameterIsAcceptedForBrowsers() {
+    void tokenInQueryParameterAuthenticatesTheSocketAsItsUser() {
         long user = fixtures.user("browser");
-        WebSocket socket = HTTP.newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/ws?token=" + fixtures.token(user)),
-                        new WebSocket.Listener() { })
-                .orTimeout(10, TimeUnit.SECONDS).join();
-        socket.abort();
+        try (ChatClient browser = ChatClient.connectWithQueryToken(gateway.port(), fixtures.token(user))) {
+            JsonNode hello = browser.awaitHello();
+            assertThat(hello.path("user_id").asLong()).isEqualTo(user);
+        }
     }
 
     @Test
@@ -164,12 +163,12 @@ class GatewayConnectionsIT {
         fixtures.channel("group", watcher, ghost);
         // a device that a gateway registered and then died with: no close, no offline, only its expiry
         long expiresAt = System.currentTimeMillis() + 1_500;
-        try (dev.chat.common.RedisConnection redis = dev.chat.common.RedisConnection.open("test",
-                dev.chat.common.BackendSettings.create(fixtures.config(Map.of())));
+        try (dev.chat.common.runtime.RedisConnection redis = dev.chat.common.runtime.RedisConnection.open("test",
+                dev.chat.common.runtime.BackendSettings.create(fixtures.config(Map.of())));
              ChatClient watching = ChatClient.connect(gateway.port(), fixtures.token(watcher))) {
-            redis.client().getScoredSortedSet(dev.chat.common.PresenceKeys.devices(ghost), org.redisson.client.codec.StringCodec.INSTANCE)
+            redis.client().getScoredSortedSet(dev.chat.common.keys.PresenceKeys.devices(ghost), org.redisson.client.codec.StringCodec.INSTANCE)
                     .add(expiresAt, "dead-gateway-1");
-            var expiries = redis.client().getScoredSortedSet(dev.chat.common.PresenceKeys.expiries(ghost),
+            var expiries = redis.client().getScoredSortedSet(dev.chat.common.keys.PresenceKeys.expiries(ghost),
                     org.redisson.client.codec.StringCodec.INSTANCE);
             expiries.add(expiresAt, ghost + "/dead-gateway-1");
 

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.BackendSettings;
-import dev.chat.common.RedisConnection;
-import dev.chat.common.ServiceRuntime;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.RedisConnection;
+import dev.chat.common.runtime.ServiceRuntime;
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;

@@ -9,13 +9,14 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.ServiceRuntime;
+import dev.chat.common.runtime.ServiceRuntime;
 import org.junit.jupiter.api.Test;
 
 /**
- * A measurement, not a test (no assertion on time; not run by {@code ./mvnw verify}): send→receive
- * and send→ack latency across two gateways on the local stack. Run it with
- * {@code ./mvnw -pl gateway verify -Dit.test=SendReceiveLatencyMeasurement -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ * A measurement, not a test (nothing asserted; outside the test suite, run only when asked):
+ * send→receive and send→ack latency across two gateways on the local stack. Run it with the
+ * {@code measurements} profile, which runs only measurements:
+ * {@code ./mvnw -Pmeasurements -pl gateway -am verify -Dit.test=SendReceiveLatencyMeasurement}.
  * Messages go one at a time (each waits for its delivery) so the numbers are latency, not queueing.
  */
 class SendReceiveLatencyMeasurement {

@@ -3,9 +3,9 @@ package dev.chat.gateway;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.chat.common.BackendSettings;
 import dev.chat.common.channel.ChannelKeys;
-import dev.chat.common.RedisConnection;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.RedisConnection;
 import org.junit.jupiter.api.Test;
 import org.redisson.client.codec.StringCodec;
 

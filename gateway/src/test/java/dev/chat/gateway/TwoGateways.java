@@ -4,7 +4,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.chat.common.ServiceRuntime;
+import dev.chat.common.runtime.ServiceRuntime;
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.ServiceProcess;
 import dev.chat.localstack.StackEndpoints;

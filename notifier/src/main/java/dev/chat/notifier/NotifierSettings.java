@@ -2,9 +2,9 @@ package dev.chat.notifier;
 
 import java.time.Duration;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.ServiceConfig;
 import dev.chat.common.feed.FeedSettings;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.ServiceConfig;
 import io.helidon.config.Config;
 
 /**

@@ -13,7 +13,7 @@ import dev.chat.common.feed.DeadLetter;
 import dev.chat.common.feed.FeedHandler;
 import dev.chat.common.feed.FeedRecord;
 import dev.chat.common.feed.RetryLater;
-import dev.chat.common.webhooks.WebhookEvents;
+import dev.chat.common.outbound.WebhookEvents;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.MessageDeleted;

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import dev.chat.common.PresenceKeys;
+import dev.chat.common.keys.PresenceKeys;
 import dev.chat.common.wire.ChatMessage;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;

@@ -14,6 +14,9 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.chat.common.store.UserTables;
+import dev.chat.common.store.PushTables;
+
 /** The push subscriptions of channel members, read from PostgreSQL. Thread-safe. */
 final class PushSubscriptions {
 
@@ -44,10 +47,7 @@ final class PushSubscriptions {
     /** @return every subscription of every member of the channels */
     List<Subscription> ofMembers(Collection<UUID> channels) throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT s.id, s.user_id, m.channel_id, c.name, c.type, s.endpoint, s.p256dh, s.auth, s.previews, s.provider "
-                             + "FROM channel_members m JOIN push_subscriptions s ON s.user_id = m.user_id "
-                             + "JOIN channels c ON c.id = m.channel_id WHERE m.channel_id = ANY(?)")) {
+             PreparedStatement select = connection.prepareStatement(PushTables.SUBSCRIPTIONS_OF_MEMBERS)) {
             Array ids = connection.createArrayOf("uuid", channels.toArray());
             select.setArray(1, ids);
             List<Subscription> found = new ArrayList<>();
@@ -65,7 +65,7 @@ final class PushSubscriptions {
     /** @return the users' names */
     Map<Long, String> names(Collection<Long> users) throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT id, name FROM users WHERE id = ANY(?)")) {
+             PreparedStatement select = connection.prepareStatement(UserTables.NAMES)) {
             select.setArray(1, connection.createArrayOf("bigint", users.toArray()));
             Map<Long, String> names = new HashMap<>();
             try (ResultSet row = select.executeQuery()) {
@@ -80,7 +80,7 @@ final class PushSubscriptions {
     /** Forgets a subscription its push service says is gone (404/410). */
     void delete(UUID id) throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM push_subscriptions WHERE id = ?")) {
+             PreparedStatement delete = connection.prepareStatement(PushTables.DELETE_SUBSCRIPTION)) {
             delete.setObject(1, id);
             delete.executeUpdate();
         }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 import com.interaso.webpush.VapidKeys;
 import com.interaso.webpush.WebPush;
-import dev.chat.common.OutboundTargets;
+import dev.chat.common.outbound.OutboundTargets;
 
 /**
  * Web Push (RFC 8030) with encrypted payloads (RFC 8291, aes128gcm) and VAPID (RFC 8292): the

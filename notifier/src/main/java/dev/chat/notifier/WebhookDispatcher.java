@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.chat.common.OutboundTargets;
+import dev.chat.common.outbound.OutboundTargets;
 
 /**
  * Delivers the webhook outbox. Every poll interval (or when woken after a Kafka batch) it finds

@@ -17,6 +17,8 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.chat.common.store.WebhookTables;
+
 /**
  * The webhook tables in PostgreSQL, as the notifier uses them: queuing message events for the
  * webhooks that want them ({@code webhook_outbox}, once per event id), finding webhooks with a due
@@ -77,8 +79,7 @@ final class WebhookOutbox {
     /** @return which of the channels have an active webhook */
     Set<UUID> channelsWithWebhooks(Set<UUID> channels) throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT DISTINCT channel_id FROM webhooks WHERE channel_id = ANY(?) AND disabled_at IS NULL")) {
+             PreparedStatement select = connection.prepareStatement(WebhookTables.CHANNELS_WITH_WEBHOOKS)) {
             Array ids = connection.createArrayOf("uuid", channels.toArray());
             select.setArray(1, ids);
             Set<UUID> found = new HashSet<>();
@@ -100,11 +101,7 @@ final class WebhookOutbox {
      */
     int enqueue(List<Event> events) throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO webhook_outbox (webhook_id, event_id, event_type, payload) "
-                             + "SELECT id, ?, ?, ? FROM webhooks WHERE channel_id = ? AND disabled_at IS NULL "
-                             + "AND ? = ANY(events) AND created_at <= CAST(? AS timestamptz) + interval '2 seconds' "
-                             + "ON CONFLICT (webhook_id, event_id) DO NOTHING")) {
+             PreparedStatement insert = connection.prepareStatement(WebhookTables.ENQUEUE_MESSAGE_EVENT)) {
             for (Event event : events) {
                 insert.setString(1, event.eventId());
                 insert.setString(2, event.type());
@@ -129,11 +126,7 @@ final class WebhookOutbox {
      */
     List<UUID> due(String owner, int limit) throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT w.id FROM webhooks w WHERE w.disabled_at IS NULL "
-                             + "AND (w.lease_until IS NULL OR w.lease_until < now() OR w.lease_owner = ?) "
-                             + "AND (SELECT o.next_attempt_at FROM webhook_outbox o WHERE o.webhook_id = w.id "
-                             + "AND o.delivered_at IS NULL ORDER BY o.id LIMIT 1) <= now() LIMIT ?")) {
+             PreparedStatement select = connection.prepareStatement(WebhookTables.DUE)) {
             select.setString(1, owner);
             select.setInt(2, limit);
             List<UUID> ids = new ArrayList<>();
@@ -153,10 +146,7 @@ final class WebhookOutbox {
      */
     Optional<Target> lease(UUID webhookId, String owner, Duration lease) throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement update = connection.prepareStatement(
-                     "UPDATE webhooks SET lease_owner = ?, lease_until = now() + ? * interval '1 millisecond' "
-                             + "WHERE id = ? AND disabled_at IS NULL "
-                             + "AND (lease_until IS NULL OR lease_until < now() OR lease_owner = ?) RETURNING url, secret")) {
+             PreparedStatement update = connection.prepareStatement(WebhookTables.LEASE)) {
             update.setString(1, owner);
             update.setLong(2, lease.toMillis());
             update.setObject(3, webhookId);
@@ -170,8 +160,7 @@ final class WebhookOutbox {
     /** Gives the lease back, so another notifier may deliver at once. */
     void release(UUID webhookId, String owner) throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement update = connection.prepareStatement(
-                     "UPDATE webhooks SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?")) {
+             PreparedStatement update = connection.prepareStatement(WebhookTables.RELEASE)) {
             update.setObject(1, webhookId);
             update.setString(2, owner);
             update.executeUpdate();
@@ -181,9 +170,7 @@ final class WebhookOutbox {
     /** @return the webhook's oldest queued event */
     Optional<Pending> head(UUID webhookId) throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT id, event_id, event_type, payload, created_at, attempts, next_attempt_at FROM webhook_outbox "
-                             + "WHERE webhook_id = ? AND delivered_at IS NULL ORDER BY id LIMIT 1")) {
+             PreparedStatement select = connection.prepareStatement(WebhookTables.HEAD)) {
             select.setObject(1, webhookId);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? Optional.of(new Pending(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
@@ -199,8 +186,7 @@ final class WebhookOutbox {
     void delivered(UUID webhookId, Pending event, int status, long durationMs) throws SQLException {
         try (Connection connection = db.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "UPDATE webhook_outbox SET delivered_at = now() WHERE id = ?")) {
+            try (PreparedStatement delete = connection.prepareStatement(WebhookTables.MARK_DELIVERED)) {
                 delete.setLong(1, event.id());
                 delete.executeUpdate();
             }
@@ -213,8 +199,7 @@ final class WebhookOutbox {
     void failed(UUID webhookId, Pending event, Integer status, String error, long durationMs, Instant next) throws SQLException {
         try (Connection connection = db.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?")) {
+            try (PreparedStatement update = connection.prepareStatement(WebhookTables.RETRY_LATER)) {
                 update.setTimestamp(1, Timestamp.from(next));
                 update.setLong(2, event.id());
                 update.executeUpdate();
@@ -228,10 +213,8 @@ final class WebhookOutbox {
     void disable(UUID webhookId, String reason) throws SQLException {
         try (Connection connection = db.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE webhooks SET disabled_at = now(), disabled_reason = ?, lease_owner = NULL, lease_until = NULL "
-                            + "WHERE id = ? AND disabled_at IS NULL");
-                 PreparedStatement drop = connection.prepareStatement("DELETE FROM webhook_outbox WHERE webhook_id = ?")) {
+            try (PreparedStatement update = connection.prepareStatement(WebhookTables.DISABLE);
+                 PreparedStatement drop = connection.prepareStatement(WebhookTables.DROP_QUEUE)) {
                 update.setString(1, reason.length() > 512 ? reason.substring(0, 512) : reason);
                 update.setObject(2, webhookId);
                 update.executeUpdate();
@@ -245,8 +228,7 @@ final class WebhookOutbox {
     /** Forgets delivered events older than {@link #KEPT_DELIVERED}. @return how many */
     int forgetDelivered() throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement delete = connection.prepareStatement(
-                     "DELETE FROM webhook_outbox WHERE delivered_at < now() - ? * interval '1 second'")) {
+             PreparedStatement delete = connection.prepareStatement(WebhookTables.FORGET_DELIVERED)) {
             delete.setLong(1, KEPT_DELIVERED.toSeconds());
             return delete.executeUpdate();
         }
@@ -255,8 +237,7 @@ final class WebhookOutbox {
     /** @return webhooks with more than {@code max} events waiting */
     List<UUID> overflowing(int max) throws SQLException {
         try (Connection connection = db.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT webhook_id FROM webhook_outbox WHERE delivered_at IS NULL GROUP BY webhook_id HAVING count(*) > ?")) {
+             PreparedStatement select = connection.prepareStatement(WebhookTables.OVERFLOWING)) {
             select.setInt(1, max);
             List<UUID> ids = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
@@ -270,11 +251,8 @@ final class WebhookOutbox {
 
     private static void record(Connection connection, UUID webhookId, Pending event, Integer status, String error, long durationMs)
             throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO webhook_deliveries (webhook_id, event_id, attempt, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)");
-             PreparedStatement prune = connection.prepareStatement(
-                     "DELETE FROM webhook_deliveries WHERE webhook_id = ? AND id <= (SELECT id FROM webhook_deliveries "
-                             + "WHERE webhook_id = ? ORDER BY id DESC OFFSET ? LIMIT 1)")) {
+        try (PreparedStatement insert = connection.prepareStatement(WebhookTables.INSERT_DELIVERY);
+             PreparedStatement prune = connection.prepareStatement(WebhookTables.PRUNE_DELIVERIES)) {
             insert.setObject(1, webhookId);
             insert.setString(2, event.eventId());
             insert.setInt(3, event.attempts() + 1);

@@ -3,8 +3,8 @@ package dev.chat.notifier;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.ServiceConfig;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.ServiceConfig;
 import io.helidon.config.Config;
 import org.junit.jupiter.api.Test;
 

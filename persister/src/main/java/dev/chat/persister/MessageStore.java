@@ -23,12 +23,12 @@ import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import dev.chat.common.MessageBuckets;
-import dev.chat.common.MessageTables;
-import dev.chat.common.TimeUuids;
 import com.datastax.oss.driver.api.core.data.TupleValue;
 import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.type.TupleType;
+import dev.chat.common.store.MessageBuckets;
+import dev.chat.common.store.MessageTables;
+import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.MessageDeleted;
@@ -125,7 +125,7 @@ final class MessageStore {
         this.insertEvent = session.prepare(MessageTables.INSERT_EVENT);
         this.insertReaction = session.prepare(MessageTables.INSERT_REACTION);
         this.deleteReaction = session.prepare(MessageTables.DELETE_REACTION);
-        this.probe = session.prepare("SELECT message_id FROM messages_by_channel WHERE channel_id = ? AND bucket = ? LIMIT 1");
+        this.probe = session.prepare(MessageTables.SELECT_ANY);
         this.sendType = DataTypes.tupleOf(DataTypes.BIGINT, DataTypes.TEXT);
     }
 

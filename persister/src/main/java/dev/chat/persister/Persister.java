@@ -3,10 +3,10 @@ package dev.chat.persister;
 import java.util.Map;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import dev.chat.common.ReadinessCheck;
 import dev.chat.common.feed.ChannelFeed;
 import dev.chat.common.feed.DeadLetterTopic;
 import dev.chat.common.feed.MessageConsumers;
+import dev.chat.common.runtime.ReadinessCheck;
 import io.helidon.health.HealthCheck;
 import io.helidon.metrics.api.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -2,11 +2,11 @@ package dev.chat.persister;
 
 import java.util.List;
 
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.KafkaHealth;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.ServiceRuntime;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.KafkaHealth;
+import dev.chat.common.runtime.ServiceConfig;
+import dev.chat.common.runtime.ServiceRuntime;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.logging.common.LogConfig;

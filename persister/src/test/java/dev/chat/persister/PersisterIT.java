@@ -12,12 +12,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.chat.common.BackendSettings;
-import dev.chat.common.CassandraConnection;
-import dev.chat.common.MessageBuckets;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.ServiceRuntime;
-import dev.chat.common.TimeUuids;
+import dev.chat.common.runtime.BackendSettings;
+import dev.chat.common.runtime.CassandraConnection;
+import dev.chat.common.runtime.ServiceConfig;
+import dev.chat.common.runtime.ServiceRuntime;
+import dev.chat.common.store.MessageBuckets;
+import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
 import dev.chat.localstack.LocalStack;

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
-import dev.chat.common.Tokens;
+import dev.chat.common.store.UserTables;
 
 /**
  * Checks the long-lived opaque API tokens of bots ({@code chat_} + 43 random characters) against
@@ -94,9 +94,7 @@ public final class ApiTokens implements AutoCloseable {
         }
         // last_used_at is written when a token is loaded, so at most once per cache period per instance
         try (Connection connection = db.getConnection();
-             PreparedStatement use = connection.prepareStatement(
-                     "UPDATE api_tokens t SET last_used_at = now() FROM users u WHERE t.token_hash = ? AND t.revoked_at IS NULL "
-                             + "AND u.id = t.user_id AND u.deactivated_at IS NULL RETURNING t.id::text, t.user_id")) {
+             PreparedStatement use = connection.prepareStatement(UserTables.USE_TOKEN)) {
             use.setBytes(1, digest);
             try (ResultSet row = use.executeQuery()) {
                 if (!row.next()) {
@@ -117,8 +115,7 @@ public final class ApiTokens implements AutoCloseable {
 
     private void pollRevocations() {
         try (Connection connection = db.getConnection();
-             PreparedStatement revoked = connection.prepareStatement(
-                     "SELECT id::text, revoked_at FROM api_tokens WHERE revoked_at > now() - ?::interval")) {
+             PreparedStatement revoked = connection.prepareStatement(UserTables.RECENT_REVOCATIONS)) {
             revoked.setString(1, OVERLAP.toSeconds() + " seconds");
             List<String> fresh = new ArrayList<>();
             try (ResultSet rows = revoked.executeQuery()) {

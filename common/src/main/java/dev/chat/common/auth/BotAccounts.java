@@ -13,6 +13,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.chat.common.store.UserTables;
+
 /**
  * Creates bots and their API tokens, lists and revokes tokens, in PostgreSQL: what {@code
  * chatctl bots}/{@code chatctl tokens} and the api's bot routes do. A token is returned once, when
@@ -93,8 +95,7 @@ public final class BotAccounts {
     public Optional<NewToken> createBot(String name) {
         return inTransaction(connection -> {
             long userId;
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO users (name, kind) VALUES (?, 'bot') ON CONFLICT (name) DO NOTHING RETURNING id")) {
+            try (PreparedStatement insert = connection.prepareStatement(UserTables.INSERT_BOT)) {
                 insert.setString(1, name);
                 try (ResultSet row = insert.executeQuery()) {
                     if (!row.next()) {
@@ -115,10 +116,10 @@ public final class BotAccounts {
      */
     public Optional<NewToken> createToken(long userId, String tokenName) throws NotABot {
         Optional<String[]> user = inTransaction(connection -> {
-            try (PreparedStatement find = connection.prepareStatement("SELECT name, kind FROM users WHERE id = ?")) {
+            try (PreparedStatement find = connection.prepareStatement(UserTables.USER_BY_ID)) {
                 find.setLong(1, userId);
                 try (ResultSet row = find.executeQuery()) {
-                    return row.next() ? Optional.of(new String[] {row.getString(1), row.getString(2)}) : Optional.empty();
+                    return row.next() ? Optional.of(new String[] {row.getString("name"), row.getString("kind")}) : Optional.empty();
                 }
             }
         });
@@ -137,10 +138,7 @@ public final class BotAccounts {
      */
     public List<TokenInfo> list(Long userId) {
         return inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT t.id::text, t.user_id, u.name, t.name, t.created_at, t.last_used_at, t.revoked_at "
-                            + "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                            + "WHERE (?::bigint IS NULL OR t.user_id = ?::bigint) ORDER BY t.created_at DESC, t.id")) {
+            try (PreparedStatement select = connection.prepareStatement(UserTables.LIST_TOKENS)) {
                 select.setObject(1, userId);
                 select.setObject(2, userId);
                 List<TokenInfo> tokens = new ArrayList<>();
@@ -168,8 +166,7 @@ public final class BotAccounts {
             return Optional.empty();
         }
         return inTransaction(connection -> {
-            try (PreparedStatement revoke = connection.prepareStatement(
-                    "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = ? RETURNING user_id")) {
+            try (PreparedStatement revoke = connection.prepareStatement(UserTables.REVOKE_TOKEN)) {
                 revoke.setObject(1, id);
                 try (ResultSet row = revoke.executeQuery()) {
                     return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
@@ -181,8 +178,7 @@ public final class BotAccounts {
     private static NewToken insertToken(Connection connection, long userId, String userName, String tokenName)
             throws SQLException {
         String token = ApiTokens.mint();
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO api_tokens (user_id, name, token_hash) VALUES (?, ?, ?) RETURNING id::text")) {
+        try (PreparedStatement insert = connection.prepareStatement(UserTables.INSERT_TOKEN)) {
             insert.setLong(1, userId);
             insert.setString(2, tokenName);
             insert.setBytes(3, ApiTokens.hash(token));

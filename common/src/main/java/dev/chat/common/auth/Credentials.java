@@ -1,7 +1,5 @@
 package dev.chat.common.auth;
 
-import dev.chat.common.Tokens;
-
 /**
  * The bearer values the api and the gateway accept: a person's JWT ({@link Tokens}) or a bot's
  * opaque API token ({@link ApiTokens}, told apart by its prefix). Thread-safe.

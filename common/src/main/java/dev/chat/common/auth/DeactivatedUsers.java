@@ -16,6 +16,8 @@ import java.util.function.LongConsumer;
 
 import javax.sql.DataSource;
 
+import dev.chat.common.store.UserTables;
+
 /**
  * Which users are deactivated, kept in memory: loaded once, then the changes of the last 30 s are
  * polled every {@code pollInterval}, so a deactivation reaches every api and gateway within seconds
@@ -55,9 +57,7 @@ public final class DeactivatedUsers implements AutoCloseable {
     }
 
     private void poll() {
-        String sql = loaded
-                ? "SELECT id, deactivated_at IS NOT NULL FROM users WHERE status_changed_at > now() - ?::interval"
-                : "SELECT id, true FROM users WHERE deactivated_at IS NOT NULL";
+        String sql = loaded ? UserTables.STATUS_CHANGES : UserTables.DEACTIVATED;
         try (Connection connection = db.getConnection();
              PreparedStatement select = connection.prepareStatement(sql)) {
             if (loaded) {

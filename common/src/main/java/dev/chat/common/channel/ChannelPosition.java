@@ -3,7 +3,7 @@ package dev.chat.common.channel;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.chat.common.TimeUuids;
+import dev.chat.common.store.TimeUuids;
 
 /**
  * Where the per-channel step put an event: its {@code epoch} and {@code seq}, and the time it

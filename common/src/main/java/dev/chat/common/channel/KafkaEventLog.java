@@ -5,7 +5,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.chat.common.BackendSettings;
+import dev.chat.common.runtime.BackendSettings;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;

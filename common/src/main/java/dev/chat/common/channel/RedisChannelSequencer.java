@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.chat.common.RedisConnection;
-import dev.chat.common.ServiceConfig;
-import dev.chat.common.TimeUuids;
+import dev.chat.common.runtime.RedisConnection;
+import dev.chat.common.runtime.ServiceConfig;
+import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.Hello;
 import io.helidon.config.Config;

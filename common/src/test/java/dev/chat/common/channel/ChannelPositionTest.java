@@ -3,7 +3,7 @@ package dev.chat.common.channel;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.chat.common.TimeUuids;
+import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;

@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
-import dev.chat.common.TimeUuids;
+import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Json;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

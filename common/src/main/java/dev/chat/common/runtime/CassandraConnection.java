@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.runtime;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -59,10 +59,19 @@ public final class CassandraConnection implements AutoCloseable {
         return session;
     }
 
+    /**
+     * Queries the local node.
+     *
+     * @return whether it answered with a row
+     * @throws RuntimeException the driver's exception when it does not answer
+     */
+    public boolean ping() {
+        return session.execute("SELECT release_version FROM system.local").one() != null;
+    }
+
     /** @return a readiness check that queries the local node */
     public HealthCheck health() {
-        return new ReadinessCheck("cassandra",
-                () -> session.execute("SELECT release_version FROM system.local").one() != null);
+        return new ReadinessCheck("cassandra", this::ping);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.auth;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +12,7 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import dev.chat.common.runtime.ServiceConfig;
 import io.helidon.config.Config;
 
 /**

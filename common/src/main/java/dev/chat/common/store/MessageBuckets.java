@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.store;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.keys;
 
 /**
  * The Redis names of the gateway directory: every running gateway reports itself every few

@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.runtime;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.chat.common.webhooks;
+package dev.chat.common.outbound;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.runtime;
 
 import dev.chat.common.channel.ChannelKeys;
 import org.redisson.api.RTopic;

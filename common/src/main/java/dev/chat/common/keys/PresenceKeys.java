@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.keys;
 
 /**
  * The Redis keys of presence, written by the gateway and read by the api and chatctl:

@@ -1,12 +1,11 @@
-package dev.chat.common;
+package dev.chat.common.store;
 
 /**
  * The CQL of the message store, in one place for the persister (writes), the api (history) and
- * chatctl: {@code messages_by_channel} partitioned by (channel_id, bucket), {@code
- * sends_by_channel}, the first message_id of each (channel, sender, client_id) in the same
- * partitions, and {@code
- * message_events}, the seqs edits and deletions took.
- * Schema: {@code config/cql}.
+ * chatctl ({@code verify}, {@code partitions}): {@code messages_by_channel} partitioned by
+ * (channel_id, bucket), {@code sends_by_channel}, the first message_id of each (channel, sender,
+ * client_id) in the same partitions, {@code reactions}, and {@code message_events}, the seqs edits
+ * and deletions took. Schema: {@code config/cql}.
  */
 public final class MessageTables {
 
@@ -32,8 +31,9 @@ public final class MessageTables {
             + " WHERE channel_id = ? AND bucket = ? AND message_id = ?";
 
     /** A deletion: the content is removed (a cell tombstone), the row stays as a tombstone of the message. */
-    public static final String MARK_DELETED = "UPDATE messages_by_channel USING TIMESTAMP ? SET content = null, attachment = null,"
-            + " status = 'deleted', deleted_at = ? WHERE channel_id = ? AND bucket = ? AND message_id = ?";
+    public static final String MARK_DELETED =
+            "UPDATE messages_by_channel USING TIMESTAMP ? SET content = null, attachment = null,"
+                    + " status = 'deleted', deleted_at = ? WHERE channel_id = ? AND bucket = ? AND message_id = ?";
 
     /** Whether a message is there and still sent (an edit that lost a race with its deletion is dropped). */
     public static final String SELECT_STATUS = "SELECT status FROM messages_by_channel"
@@ -62,6 +62,24 @@ public final class MessageTables {
     /** Writes the claim of one send (a plain insert: the persister decides who wins). */
     public static final String INSERT_CLAIM = "INSERT INTO sends_by_channel (channel_id, bucket, sender_id, client_id,"
             + " message_id) VALUES (?, ?, ?, ?, ?)";
+
+    /** Any one message of a bucket: the persister reads the table with it to tell an unusable table from a bad record. */
+    public static final String SELECT_ANY =
+            "SELECT message_id FROM messages_by_channel WHERE channel_id = ? AND bucket = ? LIMIT 1";
+
+    /** What {@code chatctl verify} compares with a run: the id, sender, client_id and position of every message of a bucket. */
+    public static final String SELECT_ORDER =
+            "SELECT message_id, sender_id, client_id, seq, epoch FROM messages_by_channel WHERE channel_id = ? AND bucket = ?";
+
+    /** The seqs edits and deletions took in a bucket, per epoch. */
+    public static final String SELECT_EVENT_SEQS = "SELECT epoch, seq FROM message_events WHERE channel_id = ? AND bucket = ?";
+
+    /** What {@code chatctl partitions} sizes a bucket by: each message's client_id and content. */
+    public static final String SELECT_SIZES = "SELECT client_id, content FROM messages_by_channel"
+            + " WHERE channel_id = ? AND bucket = ?";
+
+    /** The first partitions of the table, any channel (a bounded scan): binds the most to return. */
+    public static final String SELECT_PARTITIONS = "SELECT DISTINCT channel_id, bucket FROM messages_by_channel LIMIT ?";
 
     private MessageTables() {
     }

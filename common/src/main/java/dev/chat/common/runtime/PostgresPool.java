@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.runtime;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;

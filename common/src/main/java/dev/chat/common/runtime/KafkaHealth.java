@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.runtime;
 
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;

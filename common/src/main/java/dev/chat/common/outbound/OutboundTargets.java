@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.outbound;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

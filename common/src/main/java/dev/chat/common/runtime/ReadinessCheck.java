@@ -1,4 +1,4 @@
-package dev.chat.common;
+package dev.chat.common.runtime;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
