@@ -153,6 +153,8 @@ final class CassandraNode implements BackingService {
                 "-Dcassandra.skip_sync=true",
                 "-Dcassandra.skip_wait_for_gossip_to_settle=0",
                 "-Dcassandra.superuser_setup_delay_ms=0",
+                // its worker pool renames a thread (a system call) each time it takes another stage's task
+                "-Dcassandra.set_sep_thread_name=false",
                 "-cp", libs + "/*",
                 "org.apache.cassandra.service.CassandraDaemon"));
         return command;

@@ -23,8 +23,8 @@ class NotifierSettingsTest {
         NotifierSettings settings = settings(Map.of());
         assertThat(settings.feed().group()).isEqualTo("chat-notifier");
         assertThat(settings.feed().maxBatch()).isEqualTo(500);
-        assertThat(settings.feed().fetchMinBytes()).isEqualTo(16_384);
-        assertThat(settings.feed().fetchMaxWait()).isEqualTo(Duration.ofMillis(100));
+        assertThat(settings.feed().fetchMinBytes()).isEqualTo(65_536);
+        assertThat(settings.feed().fetchMaxWait()).isEqualTo(Duration.ofMillis(250));
         assertThat(settings.feed().commitSyncInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 

@@ -24,7 +24,7 @@ class PersisterSettingsTest {
         assertThat(settings.feed().topic()).isEqualTo("chat-messages");
         assertThat(settings.feed().group()).isEqualTo("chat-persister");
         assertThat(settings.feed().fetchMinBytes()).isEqualTo(65_536);
-        assertThat(settings.feed().fetchMaxWait()).isEqualTo(Duration.ofMillis(50));
+        assertThat(settings.feed().fetchMaxWait()).isEqualTo(Duration.ofMillis(200));
         assertThat(settings.feed().commitSyncInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
