@@ -15,6 +15,7 @@ import io.helidon.config.Config;
  * @param redisTimeout          connect and command timeout
  * @param redisThreads          Redisson's I/O threads (and as many for its callbacks and listeners)
  * @param kafkaBootstrap        comma-separated broker list
+ * @param kafkaLingerMillis     how long the producer waits to batch concurrent sends (adds to the ack)
  * @param messagesTopic         topic of every chat message
  * @param deadLetterTopic       where the persister parks records it cannot store
  * @param cassandraContactPoints host:port list
@@ -33,6 +34,7 @@ public record BackendSettings(String redisAddress,
                               Duration redisTimeout,
                               int redisThreads,
                               String kafkaBootstrap,
+                              int kafkaLingerMillis,
                               String messagesTopic,
                               String deadLetterTopic,
                               List<String> cassandraContactPoints,
@@ -59,6 +61,7 @@ public record BackendSettings(String redisAddress,
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "redis.timeoutmillis", 3000)),
                 ServiceConfig.positiveInt(config, "redis.threads", 2 * Runtime.getRuntime().availableProcessors()),
                 ServiceConfig.required(config, "kafka.bootstrap"),
+                ServiceConfig.intBetween(config, "kafka.lingermillis", 5, 0, 1000),
                 ServiceConfig.required(config, "kafka.topic"),
                 ServiceConfig.required(config, "kafka.deadlettertopic"),
                 Arrays.stream(ServiceConfig.required(config, "cassandra.contactpoints").split(","))
