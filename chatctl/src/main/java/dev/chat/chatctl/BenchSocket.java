@@ -11,8 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.common.wire.Json;
 
 /**
  * One benchmark WebSocket: sends messages stamped with the send time (this JVM's nanoTime, so
@@ -148,29 +146,28 @@ final class BenchSocket {
         socket.abort();
     }
 
-    private synchronized void onFrame(JsonNode frame) {
+    private synchronized void onFrame(BenchFrame frame) {
         long now = System.nanoTime();
-        switch (frame.path("type").asText()) {
+        switch (frame.type() == null ? "" : frame.type()) {
             case "hello" -> hello.complete(this);
             case "message" -> {
                 if (record != null) {
-                    record.add(new RunRecord.Received(UUID.fromString(frame.path("channel_id").asText()), userId,
-                            frame.path("sender_id").asLong(), frame.path("client_id").asText(),
-                            UUID.fromString(frame.path("message_id").asText()), frame.path("seq").asLong(), frame.path("epoch").asText()));
+                    record.add(new RunRecord.Received(UUID.fromString(frame.channelId()), userId, frame.senderId(),
+                            frame.clientId(), UUID.fromString(frame.messageId()), frame.seq(), frame.epoch()));
                 }
-                Long lastInChannel = lastSeq.put(frame.path("channel_id").asText(), frame.path("seq").asLong());
-                if (lastInChannel != null && frame.path("seq").asLong() != lastInChannel + 1) {
+                Long lastInChannel = lastSeq.put(frame.channelId(), frame.seq());
+                if (lastInChannel != null && frame.seq() != lastInChannel + 1) {
                     seqGaps++;
                 }
-                long sender = frame.path("sender_id").asLong();
-                String clientId = frame.path("client_id").asText();
+                long sender = frame.senderId();
+                String clientId = frame.clientId() == null ? "" : frame.clientId();
                 if (!clientId.startsWith(phase)) {
                     return;
                 }
                 received.merge(sender + ":" + clientId, 1, Integer::sum);
-                delivery.add(now - Long.parseLong(frame.path("content").asText()));
+                delivery.add(now - Long.parseLong(frame.content()));
                 outbound.add(TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()
-                        - java.time.Instant.parse(frame.path("created_at").asText()).toEpochMilli()));
+                        - java.time.Instant.parse(frame.createdAt()).toEpochMilli()));
                 long sequence = Long.parseLong(clientId.substring(clientId.lastIndexOf('-') + 1));
                 Long last = lastSequence.put(sender, sequence);
                 if (last != null && sequence <= last) {
@@ -178,26 +175,26 @@ final class BenchSocket {
                 }
             }
             case "ack" -> {
+                String clientId = frame.clientId() == null ? "" : frame.clientId();
                 if (record != null) {
-                    record.add(new RunRecord.Acked(UUID.fromString(frame.path("channel_id").asText()), userId,
-                            frame.path("client_id").asText(), UUID.fromString(frame.path("message_id").asText()),
-                            frame.path("seq").asLong(), frame.path("epoch").asText()));
+                    record.add(new RunRecord.Acked(UUID.fromString(frame.channelId()), userId, clientId,
+                            UUID.fromString(frame.messageId()), frame.seq(), frame.epoch()));
                 }
-                if (!frame.path("client_id").asText().startsWith(phase)) {
+                if (!clientId.startsWith(phase)) {
                     return;
                 }
-                Long sent = sentAt.remove(frame.path("client_id").asText());
+                Long sent = sentAt.remove(clientId);
                 if (sent != null) {
                     acks.add(now - sent);
                 }
-                Long sentWall = sentAtWallMillis.remove(frame.path("client_id").asText());
+                Long sentWall = sentAtWallMillis.remove(clientId);
                 if (sentWall != null) {
                     inbound.add(TimeUnit.MILLISECONDS.toNanos(
-                            java.time.Instant.parse(frame.path("created_at").asText()).toEpochMilli() - sentWall));
+                            java.time.Instant.parse(frame.createdAt()).toEpochMilli() - sentWall));
                 }
             }
             case "error" -> {
-                if (frame.path("client_id").asText().startsWith(phase)) {
+                if (frame.clientId() != null && frame.clientId().startsWith(phase)) {
                     errors++;
                 }
             }
@@ -214,7 +211,7 @@ final class BenchSocket {
                 partial.append(data);
                 if (last) {
                     try {
-                        onFrame(Json.tree(partial.toString()));
+                        onFrame(BenchFrame.parse(partial.toString()));
                     } catch (Exception e) {
                         synchronized (BenchSocket.this) {
                             errors++;
