@@ -23,7 +23,7 @@ import dev.chat.common.wire.TypingEvent;
  * step) are decoded into their typed event and encoded once for every local socket of the
  * channel; typing and presence go out as droppable frames; membership changes update the cache
  * and the registry (the new member's local sockets start receiving the channel). Runs on a
- * fan-out dispatcher thread; membership changes, which subscribe in Redis, go to a virtual thread.
+ * Redisson callback thread and must not block; membership changes, which subscribe in Redis, go to a virtual thread.
  */
 final class EventRouter {
 

@@ -1,11 +1,7 @@
 package dev.chat.gateway;
 
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import dev.chat.common.runtime.PubSubTopics;
@@ -19,42 +15,32 @@ import org.redisson.api.RTopic;
  * topic, {@code presence:<user>} for presence watchers, and the cluster-wide memberships topic).
  * Channel events are published by the per-channel step in Redis ({@code RedisChannelSequencer},
  * which {@code ChannelWriter} calls); this class publishes the ephemeral ones (typing, presence).
- * Incoming payloads are handed off Redisson's I/O thread to one of a few dispatcher threads chosen
- * by topic, so one topic's payloads keep their order while different channels use every core. Each dispatcher queue is bounded: when one is
- * full the payload is dropped and counted, and the clients notice the gap by seq and resume.
- * Thread-safe.
+ * Incoming payloads are routed on the thread Redisson calls the listener on: Redisson hands each
+ * Pub/Sub channel's messages, in order, to its callback pool ({@code redis.threads}), so one
+ * topic's payloads keep their order while different channels use every core. Routing only queues
+ * frames on sockets (it never blocks), so no second hand-off is needed: it cost a thread wake-up
+ * per payload. Thread-safe.
  */
 final class FanOut implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
-    private static final int DISPATCH_QUEUE = 10_000;
 
     private final PubSubTopics topics;
-    private final GatewayMetrics metrics;
     private final Map<String, Integer> listeners = new ConcurrentHashMap<>();
-    private final ThreadPoolExecutor[] dispatchers;
     private volatile BiConsumer<String, String> onMessage = (topic, payload) -> { };
 
     /**
-     * @param redis   the connection (plain or sharded Pub/Sub)
-     * @param metrics counts dropped payloads
+     * @param redis the connection (plain or sharded Pub/Sub)
      */
-    FanOut(RedisConnection redis, GatewayMetrics metrics) {
+    FanOut(RedisConnection redis) {
         this.topics = redis.topics();
-        this.metrics = metrics;
-        this.dispatchers = new ThreadPoolExecutor[Math.max(2, Runtime.getRuntime().availableProcessors())];
-        for (int i = 0; i < dispatchers.length; i++) {
-            dispatchers[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                    new ArrayBlockingQueue<>(DISPATCH_QUEUE),
-                    Thread.ofPlatform().name("fanout-dispatch-" + i).daemon().factory(),
-                    new ThreadPoolExecutor.AbortPolicy());
-        }
     }
 
     /**
      * Sets where incoming events go; called once while wiring, before the first subscription.
      *
-     * @param handler receives (topic, payload) on a dispatcher thread, in arrival order per topic
+     * @param handler receives (topic, payload) on a Redisson callback thread, in arrival order per
+     *                topic; it must not block
      */
     void onMessage(BiConsumer<String, String> handler) {
         this.onMessage = handler;
@@ -69,14 +55,12 @@ final class FanOut implements AutoCloseable {
         if (listeners.containsKey(topic)) {
             return;
         }
-        ThreadPoolExecutor dispatcher = dispatchers[Math.floorMod(topic.hashCode(), dispatchers.length)];
         // the SUBSCRIBE round trip happens outside any map lock (callers serialize per topic)
         int listener = topic(topic).addListener(String.class, (channel, payload) -> {
             try {
-                dispatcher.execute(() -> onMessage.accept(topic, payload));
-            } catch (RejectedExecutionException e) {
-                metrics.dispatchDropped();
-                LOG.log(System.Logger.Level.DEBUG, "dispatcher full: dropped an event of {0}", topic);
+                onMessage.accept(topic, payload);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "routing an event of {0} failed: {1}", topic, e.toString());
             }
         });
         if (listeners.putIfAbsent(topic, listener) != null) {
@@ -121,8 +105,5 @@ final class FanOut implements AutoCloseable {
     @Override
     public void close() {
         listeners.keySet().forEach(this::unsubscribe);
-        for (ThreadPoolExecutor dispatcher : dispatchers) {
-            dispatcher.shutdown();
-        }
     }
 }

@@ -45,7 +45,7 @@ final class Gateway implements AutoCloseable {
 
     static Gateway create(GatewaySettings settings, RedisChannelSequencer.Settings channelSettings, Credentials credentials,
                           RedisConnection redis, Memberships memberships, EventLog log, GatewayMetrics metrics) {
-        FanOut fanOut = new FanOut(redis, metrics);
+        FanOut fanOut = new FanOut(redis);
         ConnectionRegistry registry = new ConnectionRegistry(fanOut);
         RedisChannelSequencer channels = new RedisChannelSequencer(redis, channelSettings, new TimeUuids());
         Presence presence = new Presence(redis.client(), fanOut, settings.presenceTtl());

@@ -24,7 +24,6 @@ final class GatewayMetrics implements dev.chat.common.channel.ChannelWriter.Mete
     private final Counter overflows;
     private final Counter dropped;
     private final Counter deadPeers;
-    private final Counter dispatchDropped;
     private final Counter resumes;
     private final Counter resyncs;
     private final Counter rateLimited;
@@ -42,8 +41,6 @@ final class GatewayMetrics implements dev.chat.common.channel.ChannelWriter.Mete
         this.overflows = counter("chat.gateway.slow.consumers", "sockets closed because their send queue overflowed");
         this.dropped = counter("chat.gateway.frames.dropped", "typing/presence frames dropped under pressure");
         this.deadPeers = counter("chat.gateway.dead.peers", "sockets closed because they answered no ping in time");
-        this.dispatchDropped = counter("chat.gateway.dispatch.dropped",
-                "Redis payloads dropped because a dispatcher queue was full (clients resume by seq)");
         this.resumes = counter("chat.gateway.resumes", "resumes answered from the recovery log");
         this.resyncs = counter("chat.gateway.resyncs", "resumes answered with resync");
         this.membershipLoads = counter("chat.gateway.membership.loads",
@@ -85,10 +82,6 @@ final class GatewayMetrics implements dev.chat.common.channel.ChannelWriter.Mete
 
     void deadPeer() {
         deadPeers.increment();
-    }
-
-    void dispatchDropped() {
-        dispatchDropped.increment();
     }
 
     void resumed(boolean fromLog) {

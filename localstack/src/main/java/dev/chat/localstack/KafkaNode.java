@@ -169,6 +169,9 @@ final class KafkaNode implements BackingService {
                 "num.network.threads=2",
                 "num.io.threads=2",
                 "background.threads=2",
+                // the controller writes a no-op record to the metadata log this often to show it is
+                // alive (default 500 ms): with one node nobody needs to hear that twice a second
+                "metadata.max.idle.interval.ms=5000",
                 "log.retention.hours=168",
                 "");
         Path file = dir.resolve("server.properties");
