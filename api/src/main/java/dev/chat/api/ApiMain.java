@@ -82,14 +82,15 @@ public final class ApiMain {
                     return store.directBlocked(channelId, userId);
                 }
             };
-            ChannelWriter writer = new ChannelWriter(new RedisChannelSequencer(redis,
-                    RedisChannelSequencer.Settings.create(config), new TimeUuids()), log, ChannelWriter.Meters.NONE);
+            RedisChannelSequencer sequencer = new RedisChannelSequencer(redis, RedisChannelSequencer.Settings.create(config),
+                    new TimeUuids());
+            ChannelWriter writer = new ChannelWriter(sequencer, log, ChannelWriter.Meters.NONE);
             SendPath sendPath = new SendPath(access, writer);
             ClientFrames frames = new ClientFrames(settings.maxContentChars(), 1);
             MessageSender sender = new MessageSender(sendPath, frames, store);
             History history = new History(cassandra.session());
             MessageEditor editor = new MessageEditor(store, history, writer, frames, settings);
-            ChannelService channels = new ChannelService(store, history, events, settings);
+            ChannelService channels = new ChannelService(store, history, events, sequencer::heads, settings);
             UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), credentials.jwts(), settings,
                     credentials.deactivated()::isDeactivated);
             // Kafka is needed only by POST /channels/{id}/messages: shown, but the api stays ready without it

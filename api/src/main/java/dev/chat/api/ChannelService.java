@@ -3,9 +3,11 @@ package dev.chat.api;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.chat.common.store.TimeUuids;
+import dev.chat.common.wire.Hello;
 
 /**
  * The channel operations behind the REST api: creating group and direct channels, listing a
@@ -27,12 +29,19 @@ final class ChannelService {
     private final ChannelStore store;
     private final History history;
     private final Events events;
+    private final java.util.function.Function<java.util.Collection<UUID>, List<Hello.ChannelHead>> positions;
     private final ApiSettings settings;
 
-    ChannelService(ChannelStore store, History history, Events events, ApiSettings settings) {
+    /**
+     * @param positions where channels stand in their sequence (the per-channel step's state in Redis)
+     */
+    ChannelService(ChannelStore store, History history, Events events,
+                   java.util.function.Function<java.util.Collection<UUID>, List<Hello.ChannelHead>> positions,
+                   ApiSettings settings) {
         this.store = store;
         this.history = history;
         this.events = events;
+        this.positions = positions;
         this.settings = settings;
     }
 
@@ -42,7 +51,7 @@ final class ChannelService {
 
     /** One of the caller's channels as listed. */
     record Summary(UUID channelId, String name, String type, int unreadCount, boolean unreadCapped,
-                   UUID lastMessageId, Instant lastMessageAt, UUID lastReadMessageId) {
+                   UUID lastMessageId, Instant lastMessageAt, UUID lastReadMessageId, String epoch, long seq) {
     }
 
     /**
@@ -177,13 +186,18 @@ final class ChannelService {
 
     private List<Summary> summaries(long caller, List<ChannelStore.UserChannel> channels) {
         List<Summary> summaries = new ArrayList<>();
+        Map<UUID, Hello.ChannelHead> heads = new java.util.HashMap<>();
+        positions.apply(channels.stream().map(mine -> mine.channel().id()).toList())
+                .forEach(head -> heads.put(head.channelId(), head));
         for (ChannelStore.UserChannel mine : channels) {
             ChannelStore.Channel channel = mine.channel();
+            Hello.ChannelHead head = heads.get(channel.id());
             var newest = history.newestMessage(channel.id(), channel.createdAt());
             int unread = history.unread(channel.id(), channel.createdAt(), mine.lastReadMessageId(), caller, UNREAD_CAP);
             summaries.add(new Summary(channel.id(), channel.name(), channel.type(), unread, unread >= UNREAD_CAP,
                     newest.map(History.StoredMessage::messageId).orElse(null),
-                    newest.map(History.StoredMessage::createdAt).orElse(null), mine.lastReadMessageId()));
+                    newest.map(History.StoredMessage::createdAt).orElse(null), mine.lastReadMessageId(),
+                    head == null ? null : head.epoch(), head == null ? 0 : head.seq()));
         }
         return summaries;
     }

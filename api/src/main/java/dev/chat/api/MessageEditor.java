@@ -1,12 +1,17 @@
 package dev.chat.api;
 
-import java.util.List;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.chat.common.channel.ChannelSequencer;
 import dev.chat.common.channel.ChannelWriter;
+import dev.chat.common.channel.MessageState;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ClientFrames;
 import dev.chat.common.wire.FrameException;
@@ -16,19 +21,21 @@ import dev.chat.common.wire.Reaction;
 import dev.chat.common.wire.EmojiRules;
 
 /**
- * Edits, deletions and reactions of stored messages. An edit (by the sender), a deletion (by the
- * sender, the group's owner or an administrator) or a reaction goes the way of a send, through the
- * {@link ChannelWriter}: the channel's step in Redis (it takes the next seq and is fanned out to the
- * members' sockets as {@code message_updated} / {@code message_deleted} / {@code reaction}), then
- * into Kafka before the answer; the persister applies it to the stored message. Only stored
- * messages can be changed: one sent a moment ago answers 404 until the persister has it.
+ * Edits, deletions and reactions of messages. An edit (by the sender), a deletion (by the sender,
+ * the group's owner or an administrator) or a reaction goes the way of a send, through the
+ * {@link ChannelWriter}: the channel's step in Redis decides it on the message's state in the
+ * same atomic step that gives it the next seq (so it is checked in the order members see it),
+ * publishes it ({@code message_updated} / {@code message_deleted} / {@code reaction}), then it
+ * goes into Kafka before the answer; the persister applies it to the stored message. The step
+ * knows every message sent in the last {@code channels.messagestateseconds} (its sender, whether
+ * it is deleted, its reactions), so a message can be changed right after its ack, from any api
+ * instance; for an older one this class reads that state from history once and hands it over.
+ * A change that changes nothing (a second deletion, a reaction already there) takes no seq.
  * Thread-safe.
  */
 final class MessageEditor {
 
     private static final long ANSWER_SECONDS = 30;
-    /** Most different emoji on one message. */
-    static final int MAX_DISTINCT_EMOJI = 20;
 
     private final ChannelStore store;
     private final History history;
@@ -46,13 +53,7 @@ final class MessageEditor {
 
     /** @return the edit, placed in the channel's sequence */
     MessageUpdated edit(long caller, UUID channelId, UUID messageId, JsonBody body) {
-        History.StoredMessage message = changeable(caller, channelId, messageId);
-        if (message.senderId() != caller) {
-            throw ApiProblem.forbidden("only its sender edits a message");
-        }
-        if (message.deleted()) {
-            throw ApiProblem.conflict("message " + messageId + " is deleted");
-        }
+        mayWrite(caller, channelId);
         String content;
         try {
             content = frames.content(body.node(), null);
@@ -60,21 +61,16 @@ final class MessageEditor {
             throw e.code().equals(dev.chat.common.wire.ErrorCode.TOO_LARGE) ? ApiProblem.tooLarge(e.getMessage())
                     : ApiProblem.badRequest("content", e.getMessage());
         }
-        return (MessageUpdated) write(new MessageUpdated(channelId, messageId, caller, content, null, 0, null));
+        return (MessageUpdated) change(new MessageUpdated(channelId, messageId, caller, content, null, 0, null), caller,
+                false, "only its sender edits a message");
     }
 
     /** @return the deletion placed in the channel's sequence, or null when the message was deleted already */
     MessageDeleted delete(long caller, UUID channelId, UUID messageId) {
-        History.StoredMessage message = changeable(caller, channelId, messageId);
-        ChannelStore.Channel channel = store.channel(channelId).orElseThrow();
-        boolean owner = channel.ownerId() != null && channel.ownerId() == caller;
-        if (message.senderId() != caller && !owner && !settings.admins().contains(caller)) {
-            throw ApiProblem.forbidden("only its sender, the channel's owner and administrators delete a message");
-        }
-        if (message.deleted()) {
-            return null;
-        }
-        return (MessageDeleted) write(new MessageDeleted(channelId, messageId, caller, null, 0, null));
+        ChannelStore.Channel channel = mayWrite(caller, channelId);
+        boolean moderator = channel.ownerId() != null && channel.ownerId() == caller || settings.admins().contains(caller);
+        return (MessageDeleted) change(new MessageDeleted(channelId, messageId, caller, null, 0, null), caller, moderator,
+                "only its sender, the channel's owner and administrators delete a message");
     }
 
     /**
@@ -87,26 +83,15 @@ final class MessageEditor {
         if (!EmojiRules.isEmoji(emoji)) {
             throw ApiProblem.badRequest("emoji", "not one emoji: " + (emoji.length() > 40 ? emoji.substring(0, 40) + "…" : emoji));
         }
-        History.StoredMessage message = changeable(caller, channelId, messageId);
-        if (message.deleted()) {
-            throw ApiProblem.conflict("message " + messageId + " is deleted");
-        }
-        List<History.StoredReaction> reactions = history.reactionsOf(channelId, messageId);
-        boolean there = reactions.stream().anyMatch(r -> r.userId() == caller && r.emoji().equals(emoji));
-        if (there == add) {
-            return null;
-        }
-        long distinct = reactions.stream().map(History.StoredReaction::emoji).distinct().count();
-        if (add && reactions.stream().noneMatch(r -> r.emoji().equals(emoji)) && distinct >= MAX_DISTINCT_EMOJI) {
-            throw ApiProblem.conflict("message " + messageId + " has " + MAX_DISTINCT_EMOJI + " different emoji already");
-        }
-        return (Reaction) write(new Reaction(channelId, messageId, caller, emoji, add ? Reaction.ADD : Reaction.REMOVE, null, 0, null));
+        mayWrite(caller, channelId);
+        return (Reaction) change(new Reaction(channelId, messageId, caller, emoji, add ? Reaction.ADD : Reaction.REMOVE,
+                null, 0, null), caller, false, "not allowed");
     }
 
-    private History.StoredMessage changeable(long caller, UUID channelId, UUID messageId) {
-        if (store.channel(channelId).isEmpty()) {
-            throw ApiProblem.notFound("no channel " + channelId);
-        }
+    /** @return the channel, if the caller may change messages in it (a member, or an administrator) */
+    private ChannelStore.Channel mayWrite(long caller, UUID channelId) {
+        ChannelStore.Channel channel = store.channel(channelId)
+                .orElseThrow(() -> ApiProblem.notFound("no channel " + channelId));
         boolean admin = settings.admins().contains(caller);
         if (!admin && store.membership(channelId, caller).isEmpty()) {
             throw ApiProblem.forbidden("not a member of channel " + channelId);
@@ -114,33 +99,69 @@ final class MessageEditor {
         if (!admin && store.directBlocked(channelId, caller)) {
             throw ApiProblem.forbidden("this direct channel is read-only while one of you blocks the other");
         }
-        return history.message(channelId, messageId)
-                .orElseThrow(() -> ApiProblem.notFound("no message " + messageId + " in channel " + channelId
-                        + " (a message sent a moment ago may not be stored yet)"));
+        return channel;
     }
 
     /**
-     * Through the {@link ChannelWriter} (a seq, the fan-out, Kafka) before the answer; the producer
-     * keeps retrying in the background after a timeout.
+     * Decides and writes a change; when the step does not know the message (older than its
+     * memory, or sent before Redis lost its data) asks again with the state read from history.
+     *
+     * @return the change at its position, or null when it changed nothing
      */
-    private ChannelEvent write(ChannelEvent draft) {
-        ChannelWriter.Outcome outcome;
-        try {
-            outcome = writer.append(draft).get(ANSWER_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiProblem.unavailable("interrupted", 1);
-        } catch (ExecutionException | TimeoutException e) {
-            throw notStored();
+    private ChannelEvent change(ChannelEvent draft, long caller, boolean moderator, String forbidden) {
+        ChannelWriter.Outcome outcome = write(writer.change(draft, caller, moderator, null));
+        if (outcome instanceof ChannelWriter.Refused refused && refused.why() == ChannelSequencer.Refusal.UNKNOWN) {
+            outcome = write(writer.change(draft, caller, moderator, stored(draft)));
         }
+        UUID messageId = messageIdOf(draft);
         return switch (outcome) {
             case ChannelWriter.Written written -> written.event();
+            case ChannelWriter.Refused refused -> switch (refused.why()) {
+                case UNCHANGED -> null;
+                case UNKNOWN -> throw ApiProblem.notFound("no message " + messageId + " in channel " + draft.channelId());
+                case FORBIDDEN -> throw ApiProblem.forbidden(forbidden);
+                case DELETED -> throw ApiProblem.conflict("message " + messageId + " is deleted");
+                case TOO_MANY_EMOJI -> throw ApiProblem.conflict("message " + messageId + " has "
+                        + MessageState.MAX_DISTINCT_EMOJI + " different emoji already");
+            };
             case ChannelWriter.Unavailable unavailable -> throw switch (unavailable.reason()) {
                 case LOG_UNHEALTHY -> ApiProblem.unavailable("Kafka is unavailable; try again", 5);
                 case SEQUENCER_FAILED -> ApiProblem.unavailable("Redis is unavailable; try again", 1);
                 case LOG_WRITE_FAILED -> notStored();
             };
         };
+    }
+
+    /** @return the message's state as history has it (the persister caught up long ago), or 404 */
+    private MessageState stored(ChannelEvent draft) {
+        UUID messageId = messageIdOf(draft);
+        History.StoredMessage message = history.message(draft.channelId(), messageId)
+                .orElseThrow(() -> ApiProblem.notFound("no message " + messageId + " in channel " + draft.channelId()));
+        Map<String, Set<Long>> reactions = new HashMap<>();
+        history.reactionsOf(draft.channelId(), messageId)
+                .forEach(r -> reactions.computeIfAbsent(r.emoji(), emoji -> new HashSet<>()).add(r.userId()));
+        return new MessageState(message.senderId(), message.deleted(), reactions);
+    }
+
+    private static UUID messageIdOf(ChannelEvent change) {
+        return switch (change) {
+            case MessageUpdated edit -> edit.messageId();
+            case MessageDeleted deletion -> deletion.messageId();
+            case Reaction reaction -> reaction.messageId();
+            default -> throw new IllegalArgumentException(change.getClass().getSimpleName());
+        };
+    }
+
+    /** Waits for the outcome; the producer keeps retrying in the background after a timeout. */
+    private static ChannelWriter.Outcome write(java.util.concurrent.CompletableFuture<ChannelWriter.Outcome> pending) {
+        try {
+            return pending.get(ANSWER_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiProblem.unavailable("interrupted", 1);
+        } catch (ExecutionException | TimeoutException e) {
+            throw notStored();
+        }
     }
 
     private static ApiProblem notStored() {

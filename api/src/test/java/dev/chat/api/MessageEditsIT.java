@@ -149,8 +149,10 @@ class MessageEditsIT {
         assertThat(api.call("PUT", path + java.net.URLEncoder.encode("👍👍", java.nio.charset.StandardCharsets.UTF_8), fan, null)
                 .status()).as("two emoji").isEqualTo(400);
         String[] many = {"😀", "😁", "😂", "🤣", "😃", "😄", "😅", "😆", "😉", "😊", "😋", "😎", "😍", "😘", "🥰", "😗", "😙", "😚"}; // with 👍 and 🎉: 20
-        for (String emoji : many) {
-            react(channel, message, emoji, writer);
+        // the step in Redis counts the different emoji: these go through the api
+        for (String emoji : java.util.stream.Stream.concat(java.util.stream.Stream.of("🎉"), java.util.Arrays.stream(many)).toList()) {
+            assertThat(api.call("PUT", path + java.net.URLEncoder.encode(emoji, java.nio.charset.StandardCharsets.UTF_8), writer,
+                    null).status()).isEqualTo(204);
         }
         assertThat(api.call("PUT", path + java.net.URLEncoder.encode("🦄", java.nio.charset.StandardCharsets.UTF_8), fan, null)
                 .status()).as("past 20 different emoji").isEqualTo(409);

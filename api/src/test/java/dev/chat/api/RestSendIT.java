@@ -88,6 +88,16 @@ class RestSendIT {
             JsonNode keyedAnswer = Json.tree(keyed.body());
             assertThat(keyedAnswer.path("client_id").asText()).isEqualTo("deploy-7");
             assertThat(keyedAnswer.path("seq").asLong()).isEqualTo(2);
+
+            JsonNode listed = null;
+            for (JsonNode entry : api.call("GET", "/api/v1/channels", reader, null).json().path("channels")) {
+                if (entry.path("channel_id").asText().equals(channel.toString())) {
+                    listed = entry;
+                }
+            }
+            assertThat(listed).as("the channel in the reader's list").isNotNull();
+            assertThat(listed.path("seq").asLong()).as("where it stands, as hello says").isEqualTo(2);
+            assertThat(listed.path("epoch").asText()).isEqualTo(sent.json().path("epoch").asText());
         } finally {
             topic.removeListener(listener);
         }

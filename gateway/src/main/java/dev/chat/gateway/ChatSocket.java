@@ -173,8 +173,8 @@ final class ChatSocket implements WsListener {
     }
 
     /**
-     * Takes a frame from the socket's budget; answers {@code rate_limited} when there is none, and
-     * closes a socket that keeps flooding.
+     * Takes a frame from the socket's budget; answers {@code rate_limited} when there is none (at
+     * most {@code frameburst} answers a second), and closes a socket that keeps flooding.
      *
      * @param frame the frame (or its first part), for its client_id
      * @return whether to handle it
@@ -186,7 +186,7 @@ final class ChatSocket implements WsListener {
         metrics.rateLimited();
         if (rate.flooding()) {
             connection.outbox().close(FLOODING, "too many frames; slow down");
-        } else {
+        } else if (rate.answerRefusal()) {
             reply(new ErrorFrame(ErrorCode.RATE_LIMITED, "more than " + settings.framesPerSecond()
                     + " frames per second", ClientFrames.peekClientId(frame), rate.retryAfterMillis()));
         }

@@ -6,13 +6,18 @@ import java.time.Duration;
  * One socket's frame budget: a token bucket of {@code burst} frames refilled at {@code perSecond},
  * and how long the socket has been over it. Refusals less than {@link #QUIET} apart belong to one
  * episode; a client that ignores {@code retry_after_ms} keeps its episode going, and one that
- * lasts {@code floodWindow} is a flood (the socket is closed). Not thread-safe: one socket's frames
- * arrive on its one reader thread.
+ * lasts {@code floodWindow} is a flood (the socket is closed). Refusals are answered
+ * ({@code rate_limited}) at most {@link #ANSWERS_PER_BURST} times {@code burst} a second: past
+ * that a refused frame gets no answer, so however fast a client floods, the answers it makes the
+ * gateway queue are bounded (a burst of a few hundred frames is answered in full). Not
+ * thread-safe: one socket's frames arrive on its one reader thread.
  */
 final class FrameRate {
 
     /** A second without a refusal ends an episode of refusals. */
     static final Duration QUIET = Duration.ofSeconds(1);
+    /** Refusals answered per second, in bursts. */
+    static final int ANSWERS_PER_BURST = 10;
 
     private final double perSecond;
     private final double burst;
@@ -22,6 +27,8 @@ final class FrameRate {
     private long episodeStartNanos;
     private long lastRefusalNanos;
     private boolean refused;
+    private long answerWindowStartNanos;
+    private int answersInWindow;
 
     FrameRate(int perSecond, int burst, Duration floodWindow) {
         this(perSecond, burst, floodWindow, System.nanoTime());
@@ -54,6 +61,24 @@ final class FrameRate {
         refused = true;
         lastRefusalNanos = now;
         return false;
+    }
+
+    /** @return whether the refusal just made gets a {@code rate_limited} answer */
+    boolean answerRefusal() {
+        return answerRefusal(System.nanoTime());
+    }
+
+    /** {@link #answerRefusal()} at {@code now} ({@link System#nanoTime()} scale). */
+    boolean answerRefusal(long now) {
+        if (answersInWindow == 0 || now - answerWindowStartNanos > QUIET.toNanos()) {
+            answerWindowStartNanos = now;
+            answersInWindow = 0;
+        }
+        if (answersInWindow >= ANSWERS_PER_BURST * burst) {
+            return false;
+        }
+        answersInWindow++;
+        return true;
     }
 
     /** @return milliseconds until the next frame would be accepted */

@@ -16,7 +16,9 @@ import io.helidon.config.Config;
  * @param floodWindow        a socket whose frames are all refused for this long is closed (1008)
  * @param socketsPerUser     open sockets per user on one gateway
  * @param typingInterval     typing frames closer together than this (per socket and channel) are dropped
- * @param outboxCapacity     frames queued per socket before it is closed as a slow consumer
+ * @param outboxCapacity     frames queued per socket past which it is closed as a slow consumer if
+ *                           its writes stall (half of it: typing and presence are dropped)
+ * @param outboxMaxChars     characters queued per socket past which it is closed as a slow consumer
  * @param pingInterval       how often each socket is pinged
  * @param pongTimeout        a socket without a pong for this long is closed
  * @param presenceTtl        how long a device counts as online after its last heartbeat
@@ -40,6 +42,7 @@ record GatewaySettings(int maxFrameChars,
                        int socketsPerUser,
                        Duration typingInterval,
                        int outboxCapacity,
+                       int outboxMaxChars,
                        Duration pingInterval,
                        Duration pongTimeout,
                        Duration presenceTtl,
@@ -64,6 +67,7 @@ record GatewaySettings(int maxFrameChars,
                 ServiceConfig.positiveInt(config, "gateway.socketsperuser", 10),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.typingintervalmillis", 1_000)),
                 ServiceConfig.positiveInt(config, "gateway.outboxcapacity", 256),
+                ServiceConfig.positiveInt(config, "gateway.outboxmaxchars", 1 << 20),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.pingintervalmillis", 30_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.pongtimeoutmillis", 60_000)),
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "gateway.presencettlmillis", 45_000)),

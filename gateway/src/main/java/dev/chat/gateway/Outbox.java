@@ -15,9 +15,12 @@ import io.helidon.websocket.WsSession;
  * delays others and memory never grows without bound. The writer is a virtual thread started when
  * frames arrive and ended when the queue is empty: an idle socket holds no thread and no
  * preallocated array, only an empty queue (this is most of what an idle connection costs). When
- * the queue passes half full, droppable frames (typing, presence) are dropped; when it is full
- * the socket is closed as a slow consumer ({@link #SLOW_CONSUMER}) and the client resyncs on
- * reconnect. Thread-safe: many producers, one writer at a time.
+ * the queue holds half its capacity in frames, droppable frames (typing, presence) are dropped.
+ * A slow consumer is a reader that does not read, not a burst: past its capacity in frames the
+ * queue still takes frames while its writes progress, and the socket is closed as a slow consumer
+ * ({@link #SLOW_CONSUMER}; the client resyncs on reconnect) only when one write has been blocked
+ * for {@link #STALLED} (the peer's receive window is shut) or the queued text passes its limit
+ * in characters. Thread-safe: many producers, one writer at a time.
  */
 final class Outbox {
 
@@ -26,12 +29,19 @@ final class Outbox {
     /** Close code when the gateway shuts down (RFC 6455 1001). */
     static final int GOING_AWAY = 1001;
 
+    /** A write blocked this long means the peer stopped reading. */
+    static final java.time.Duration STALLED = java.time.Duration.ofSeconds(2);
+
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
 
     private final WsSession session;
     private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final int capacity;
+    private final long maxQueuedChars;
+    private final java.util.concurrent.atomic.AtomicLong queuedChars = new java.util.concurrent.atomic.AtomicLong();
+    /** When the write in progress began ({@link System#nanoTime()}), or 0 between writes. */
+    private volatile long writeStartedNanos;
     private final GatewayMetrics metrics;
     private final String name;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -56,15 +66,17 @@ final class Outbox {
 
     /**
      * @param session  the socket
-     * @param capacity frames queued before it counts as a slow consumer
-     * @param metrics  meters
-     * @param name     for the writer thread's name
-     * @param onClosed run once when the socket is done (closed by us, a write failed, or the peer left)
+     * @param capacity       frames queued before the socket is judged: closed if its writes stall
+     * @param maxQueuedChars characters queued at most (past it the socket is a slow consumer)
+     * @param metrics        meters
+     * @param name           for the writer thread's name
+     * @param onClosed       run once when the socket is done (closed by us, a write failed, or the peer left)
      */
-    Outbox(WsSession session, int capacity, GatewayMetrics metrics, String name, Runnable onClosed) {
+    Outbox(WsSession session, int capacity, long maxQueuedChars, GatewayMetrics metrics, String name, Runnable onClosed) {
         this.session = session;
         this.onClosed = onClosed;
         this.capacity = capacity;
+        this.maxQueuedChars = maxQueuedChars;
         this.metrics = metrics;
         this.name = name;
     }
@@ -83,11 +95,12 @@ final class Outbox {
             metrics.dropped();
             return;
         }
-        if (size.get() >= capacity) {
+        if (size.get() >= capacity && (queuedChars.get() + text.length() > maxQueuedChars || stalled())) {
             metrics.overflow();
             close(SLOW_CONSUMER, "slow consumer");
             return;
         }
+        queuedChars.addAndGet(text.length());
         enqueue(new Text(text, System.nanoTime()));
     }
 
@@ -117,6 +130,12 @@ final class Outbox {
         }
         send(text, false);
         return !closing.get();
+    }
+
+    /** @return whether the write in progress has been blocked for {@link #STALLED} */
+    private boolean stalled() {
+        long started = writeStartedNanos;
+        return started != 0 && System.nanoTime() - started > STALLED.toNanos();
     }
 
     /** Queues a WebSocket ping. */
@@ -187,8 +206,16 @@ final class Outbox {
     }
 
     private void clear() {
-        while (queue.poll() != null) {
-            size.decrementAndGet();
+        Item item;
+        while ((item = queue.poll()) != null) {
+            dequeued(item);
+        }
+    }
+
+    private void dequeued(Item item) {
+        size.decrementAndGet();
+        if (item instanceof Text text) {
+            queuedChars.addAndGet(-text.text().length());
         }
     }
 
@@ -207,13 +234,15 @@ final class Outbox {
                     writer = Thread.currentThread();
                     continue;
                 }
-                size.decrementAndGet();
+                dequeued(item);
                 if (finished.get()) {
                     continue; // the peer left: drop what is queued
                 }
                 switch (item) {
                     case Text text -> {
+                        writeStartedNanos = System.nanoTime();
                         session.send(text.text(), true);
+                        writeStartedNanos = 0;
                         metrics.frameOut(text.queuedNanos());
                     }
                     case Ping ignored -> session.ping(BufferData.empty());

@@ -62,7 +62,7 @@ final class Sessions {
         String id = instanceId + "-" + sequence.incrementAndGet();
         long userId = bearer.userId();
         Connection connection = new Connection(id, userId, bearer.expiresAt(), bearer.tokenId(),
-                new Outbox(session, settings.outboxCapacity(), metrics, id, onClosed), settings.outboxCapacity());
+                new Outbox(session, settings.outboxCapacity(), settings.outboxMaxChars(), metrics, id, onClosed), settings.outboxCapacity());
         Refusal refused = refusal;
         if (refused != null) {
             connection.outbox().close(refused.code(), refused.reason());

@@ -69,4 +69,19 @@ class FrameRateTest {
         assertThat(rate.tryTake(4_950 * MS)).isFalse();
         assertThat(rate.flooding()).isFalse();
     }
+
+    @Test
+    void refusalsAreAnsweredAtMostTenBurstsASecond() {
+        FrameRate rate = new FrameRate(20, 100, Duration.ofSeconds(10), 0);
+        for (int i = 0; i < 100; i++) {
+            rate.tryTake(0);
+        }
+        int answered = 0;
+        for (int i = 0; i < 1_500; i++) {
+            assertThat(rate.tryTake(MS)).isFalse();
+            answered += rate.answerRefusal(MS) ? 1 : 0;
+        }
+        assertThat(answered).as("1,500 refusals at once, 1,000 answers").isEqualTo(1_000);
+        assertThat(rate.answerRefusal(1_500 * MS)).as("a new second").isTrue();
+    }
 }

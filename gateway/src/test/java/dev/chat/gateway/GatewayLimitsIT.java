@@ -76,6 +76,30 @@ class GatewayLimitsIT {
     }
 
     @Test
+    void aBurstOfFourHundredFramesFromAReadingClientIsAnsweredInFullWithoutASlowConsumerClose() throws Exception {
+        long bea = fixtures.user("bea");
+        UUID group = fixtures.channel("group", bea);
+        // the default limits: 100 frames at once, 20 a second, 256 frames queued per socket
+        try (ServiceRuntime defaults = GatewayMain.start(fixtures.config(Map.of()));
+             ChatClient client = ChatClient.connect(defaults.port(), fixtures.token(bea))) {
+            client.awaitHello();
+            for (int i = 0; i < 400; i++) {
+                client.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "burst-" + i, "content", "m" + i));
+            }
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            java.util.function.Supplier<java.util.Set<String>> answered = () -> client.received().stream()
+                    .filter(f -> "ack".equals(f.path("type").asText()) || "rate_limited".equals(f.path("code").asText()))
+                    .map(f -> f.path("client_id").asText()).collect(java.util.stream.Collectors.toSet());
+            while (answered.get().size() < 400 && !client.isClosed() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(client.isClosed()).as("not closed as a slow consumer (1008)").isFalse();
+            assertThat(answered.get()).as("every frame acked or rate_limited").hasSize(400);
+            assertThat(client.received("ack")).hasSizeGreaterThanOrEqualTo(100);
+        }
+    }
+
+    @Test
     void aDirectChannelClosedByABlockAnswersNotAllowedUntilTheBlockIsLifted() {
         long kim = fixtures.user("kim");
         long lee = fixtures.user("lee");

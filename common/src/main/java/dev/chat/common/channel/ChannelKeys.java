@@ -12,6 +12,9 @@ public final class ChannelKeys {
     /** Cluster-wide topic of membership changes, which every gateway follows. */
     public static final String MEMBERSHIPS = "memberships";
 
+    /** 100-nanosecond intervals between 1582-10-15 (the UUID epoch) and 1970-01-01. */
+    private static final long UUID_EPOCH_OFFSET = 0x01b21dd213814000L;
+
     private ChannelKeys() {
     }
 
@@ -50,6 +53,21 @@ public final class ChannelKeys {
      */
     public static String send(UUID channelId, long senderId, String clientId) {
         return "channel:{" + channelId + "}:send:" + senderId + ":" + clientId;
+    }
+
+    /**
+     * The state of a recent message that its changes are decided on (sender, deleted, reactions;
+     * with a TTL). Named by the message's time, which is unique within its channel (the
+     * per-channel step mints a strictly increasing one), as the Lua script names it at the send.
+     *
+     * @param channelId a channel
+     * @param messageId one of its messages (a TIMEUUID)
+     * @return the key of the message's state
+     */
+    public static String message(UUID channelId, UUID messageId) {
+        long unix100ns = messageId.timestamp() - UUID_EPOCH_OFFSET;
+        return "channel:{" + channelId + "}:msg:" + Math.floorDiv(unix100ns, 10_000_000L) + "."
+                + Math.floorMod(unix100ns, 10_000_000L);
     }
 
     /**

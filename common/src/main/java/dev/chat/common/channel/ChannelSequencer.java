@@ -32,13 +32,51 @@ public interface ChannelSequencer {
      */
     Appended appendSend(ChannelEvent draft, long senderId, String clientId);
 
+    /** Why a change of a message does not happen. */
+    enum Refusal {
+        /** The step has no state of the message: ask again with it (from history), or it does not exist. */
+        UNKNOWN,
+        /** The author may not make this change (edits: only the sender; deletions: the sender or a moderator). */
+        FORBIDDEN,
+        /** The message is deleted: it cannot be edited or reacted to. */
+        DELETED,
+        /** Nothing to change (deleted already, the reaction is there already or gone already): no seq taken. */
+        UNCHANGED,
+        /** Adding the reaction would put more than {@link MessageState#MAX_DISTINCT_EMOJI} different emoji on the message. */
+        TOO_MANY_EMOJI
+    }
+
+    /** What the step decided about a change. */
+    sealed interface Decision permits Placed, Refused {
+    }
+
     /**
-     * Places and publishes an event that is not a send (an edit, a deletion, a reaction): it
-     * takes the next seq.
+     * The change is placed in the sequence and published.
      *
-     * @param draft the event without position
-     * @return the placed event
+     * @param event the change at its position
+     */
+    record Placed(ChannelEvent event) implements Decision {
+    }
+
+    /**
+     * The change does not happen; nothing is published.
+     *
+     * @param why the reason
+     */
+    record Refused(Refusal why) implements Decision {
+    }
+
+    /**
+     * Decides a change of a message (an edit, a deletion, a reaction added or removed) on the
+     * message's state and, if it changes something, places and publishes it (it takes the next
+     * seq) and updates the state, atomically: changes are checked in the order they are sequenced.
+     *
+     * @param draft           a {@code MessageUpdated}, {@code MessageDeleted} or {@code Reaction} without position
+     * @param authorId        who makes the change
+     * @param mayDeleteOthers whether the author may delete others' messages (the channel's owner, an administrator)
+     * @param known           the message's state from history, after an {@link Refusal#UNKNOWN}; else null
+     * @return placed, or refused and why
      * @throws RuntimeException if the step could not run (nothing is known to be published)
      */
-    ChannelEvent append(ChannelEvent draft);
+    Decision change(ChannelEvent draft, long authorId, boolean mayDeleteOthers, MessageState known);
 }

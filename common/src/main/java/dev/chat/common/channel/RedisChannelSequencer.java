@@ -19,6 +19,9 @@ import dev.chat.common.runtime.ServiceConfig;
 import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.Hello;
+import dev.chat.common.wire.MessageDeleted;
+import dev.chat.common.wire.MessageUpdated;
+import dev.chat.common.wire.Reaction;
 import io.helidon.config.Config;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
@@ -28,7 +31,8 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * The {@link ChannelSequencer} in Redis, one atomic Lua script per call ({@code channel-append.lua}
- * beside this class): idempotency by send entry, the channel's next {@code seq} (and its
+ * beside this class): idempotency by send entry, the checks of a message's changes on its state
+ * (kept for {@code channels.messagestateseconds}), the channel's next {@code seq} (and its
  * {@code epoch} when it has none), a message time that grows with seq, the capped recovery log,
  * and the Pub/Sub publish, so every gateway and api instance sees a channel's events in one
  * order. Also serves {@code resume} from the recovery log ({@code channel-resume.lua}) and reads
@@ -46,13 +50,15 @@ public final class RedisChannelSequencer implements ChannelSequencer {
     private final String node;
 
     /**
-     * The recovery log's bounds and the send entries' lifetime.
+     * The recovery log's bounds and the lifetimes of what the step remembers.
      *
-     * @param logEvents  events kept per channel for resume
-     * @param logWindow  how long an event stays replayable
-     * @param sendTtl    how long a send's client_id is remembered in Redis
+     * @param logEvents    events kept per channel for resume
+     * @param logWindow    how long an event stays replayable
+     * @param sendTtl      how long a send's client_id is remembered in Redis
+     * @param messageTtl   how long a message's state (sender, deleted, reactions) stays in Redis
+     *                     after its last change; older messages' changes read it from history
      */
-    public record Settings(int logEvents, Duration logWindow, Duration sendTtl) {
+    public record Settings(int logEvents, Duration logWindow, Duration sendTtl, Duration messageTtl) {
 
         /**
          * @param config configuration root ({@code channels.*})
@@ -61,7 +67,8 @@ public final class RedisChannelSequencer implements ChannelSequencer {
         public static Settings create(Config config) {
             return new Settings(ServiceConfig.positiveInt(config, "channels.logevents", 1000),
                     Duration.ofSeconds(ServiceConfig.positiveInt(config, "channels.logwindowseconds", 600)),
-                    Duration.ofMinutes(ServiceConfig.positiveInt(config, "channels.sendttlminutes", 1440)));
+                    Duration.ofMinutes(ServiceConfig.positiveInt(config, "channels.sendttlminutes", 1440)),
+                    Duration.ofSeconds(ServiceConfig.positiveInt(config, "channels.messagestateseconds", 900)));
         }
     }
 
@@ -91,23 +98,7 @@ public final class RedisChannelSequencer implements ChannelSequencer {
     @Override
     public Appended appendSend(ChannelEvent draft, long senderId, String clientId) {
         UUID channel = draft.channelId();
-        return append(draft, List.of(ChannelKeys.state(channel), ChannelKeys.log(channel),
-                ChannelKeys.send(channel, senderId, clientId)));
-    }
-
-    @Override
-    public ChannelEvent append(ChannelEvent draft) {
-        UUID channel = draft.channelId();
-        return append(draft, List.of(ChannelKeys.state(channel), ChannelKeys.log(channel))).event();
-    }
-
-    private Appended append(ChannelEvent draft, List<Object> keys) {
-        String json = ChannelEnvelope.draft(draft);
-        List<Object> reply = redis.getScript(StringCodec.INSTANCE).eval(ChannelKeys.state(draft.channelId()),
-                RScript.Mode.READ_WRITE, APPEND, RScript.ReturnType.LIST, keys,
-                newEpoch(), json, ChannelKeys.topic(draft.channelId()), Integer.toString(settings.logEvents()),
-                Long.toString(settings.logWindow().toMillis()), Long.toString(settings.sendTtl().toMillis()), node,
-                publishCommand);
+        List<Object> reply = run(draft, ChannelKeys.send(channel, senderId, clientId), "send", Long.toString(senderId));
         ChannelPosition position = ChannelPosition.parse((String) reply.get(1));
         if ("new".equals(reply.get(0))) {
             return new Appended(draft.at(position), false);
@@ -115,6 +106,46 @@ public final class RedisChannelSequencer implements ChannelSequencer {
         Object original = reply.size() > 2 ? reply.get(2) : null;
         return new Appended(original instanceof String envelope ? ChannelEnvelope.decode(envelope) : draft.at(position),
                 true);
+    }
+
+    @Override
+    public Decision change(ChannelEvent draft, long authorId, boolean mayDeleteOthers, MessageState known) {
+        UUID messageId = switch (draft) {
+            case MessageUpdated edit -> edit.messageId();
+            case MessageDeleted deletion -> deletion.messageId();
+            case Reaction reaction -> reaction.messageId();
+            default -> throw new IllegalArgumentException("not a change of a message: " + draft.getClass().getSimpleName());
+        };
+        String kind = switch (draft) {
+            case MessageUpdated edit -> "edit";
+            case MessageDeleted deletion -> "delete";
+            case Reaction reaction -> Reaction.ADD.equals(reaction.action()) ? "react" : "unreact";
+            default -> throw new IllegalStateException();
+        };
+        long node = messageId.getLeastSignificantBits();
+        List<String> extra = new ArrayList<>(List.of(Long.toHexString(node), mayDeleteOthers ? "1" : "0",
+                draft instanceof Reaction reaction ? reaction.emoji() : "", Integer.toString(MessageState.MAX_DISTINCT_EMOJI)));
+        if (known != null) {
+            extra.addAll(known.fields(node));
+        }
+        List<Object> reply = run(draft, ChannelKeys.message(draft.channelId(), messageId), kind, Long.toString(authorId),
+                extra.toArray(String[]::new));
+        if ("refused".equals(reply.get(0))) {
+            return new Refused(Refusal.valueOf(((String) reply.get(1)).toUpperCase(java.util.Locale.ROOT)));
+        }
+        return new Placed(draft.at(ChannelPosition.parse((String) reply.get(1))));
+    }
+
+    private List<Object> run(ChannelEvent draft, String thirdKey, String kind, String author, String... more) {
+        UUID channel = draft.channelId();
+        List<Object> args = new ArrayList<>(List.of(newEpoch(), ChannelEnvelope.draft(draft), ChannelKeys.topic(channel),
+                Integer.toString(settings.logEvents()), Long.toString(settings.logWindow().toMillis()),
+                Long.toString(settings.sendTtl().toMillis()), node, publishCommand, kind, author,
+                Long.toString(settings.messageTtl().toMillis())));
+        args.addAll(List.of(more));
+        return redis.getScript(StringCodec.INSTANCE).eval(ChannelKeys.state(channel), RScript.Mode.READ_WRITE, APPEND,
+                RScript.ReturnType.LIST, List.of(ChannelKeys.state(channel), ChannelKeys.log(channel), thirdKey),
+                args.toArray());
     }
 
     /**

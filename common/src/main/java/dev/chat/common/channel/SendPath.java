@@ -61,6 +61,7 @@ public final class SendPath {
             case ChannelWriter.Written written -> ack(send, (ChatMessage) written.event());
             case ChannelWriter.Unavailable unavailable -> new ErrorFrame(ErrorCode.UNAVAILABLE,
                     why(unavailable.reason()) + "; retry with the same client_id", send.clientId());
+            case ChannelWriter.Refused refused -> throw new IllegalStateException("a send is never refused: " + refused);
         });
     }
 

@@ -68,7 +68,7 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
         }
         JsonNode type = node.get("type");
         if (type == null || !type.isTextual()) {
-            throw new FrameException(ErrorCode.UNKNOWN_TYPE, "frame has no string field 'type'", null);
+            throw new FrameException(ErrorCode.UNKNOWN_TYPE, "frame has no string field 'type'", clientIdOf(node));
         }
         return switch (type.asText()) {
             case "message" -> send(node);
@@ -78,8 +78,17 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
             case "subscribe_presence" -> subscribePresence(node);
             case "resume" -> resume(node);
             default -> throw new FrameException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + type.asText()
-                    + "' (message, typing_start, typing_stop, heartbeat, subscribe_presence, resume)", null);
+                    + "' (message, typing_start, typing_stop, heartbeat, subscribe_presence, resume)", clientIdOf(node));
         };
+    }
+
+    /** @return the frame's client_id when it has a valid one (an error about the frame carries it), else null */
+    private static String clientIdOf(JsonNode node) {
+        JsonNode clientId = node.get("client_id");
+        if (clientId == null || !clientId.isTextual() || clientId.asText().length() > MAX_CLIENT_ID) {
+            return null;
+        }
+        return TextRules.problem(clientId.asText(), false) == null ? clientId.asText() : null;
     }
 
     private static final java.util.regex.Pattern CLIENT_ID =

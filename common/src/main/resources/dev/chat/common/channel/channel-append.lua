@@ -1,15 +1,91 @@
--- The per-channel step: appends one event to a channel, atomically.
+-- The per-channel step: appends one event to a channel, atomically, and decides the changes of
+-- a message (edit, delete, reaction) on the message's state, so a change is checked in the same
+-- order as it is sequenced.
 -- KEYS[1] the channel's state (hash: epoch, seq, ts, tf)   KEYS[2] its recovery log (stream)
--- KEYS[3] (optional) the send entry of (channel, sender, client_id)
+-- KEYS[3] a send: the send entry of (channel, sender, client_id); a change: the message's state
+--         (hash: s sender, n id's lower half, d deleted, "r:<emoji>:<user>" a reaction,
+--         "c:<emoji>" how many users reacted with it)
 -- ARGV[1] an epoch to start with if the channel has no state   ARGV[2] the event's draft (JSON)
 -- ARGV[3] the channel's Pub/Sub topic   ARGV[4] recovery log length   ARGV[5] recovery window (ms)
 -- ARGV[6] send entry TTL (ms)   ARGV[7] the TIMEUUID lower half of the writer (hex)
 -- ARGV[8] PUBLISH, or SPUBLISH when channel topics are shard channels (the topic carries the
 --         channel's hash tag, so in a cluster it belongs to this node's slot like KEYS)
--- Returns {'new', header} or, for a send seen before, {'existing', header, envelope-or-nil}.
+-- ARGV[9] 'send', or the change: 'edit', 'delete', 'react', 'unreact'
+-- ARGV[10] the sender, or the change's author   ARGV[11] message state TTL (ms)
+-- A change also has: ARGV[12] the message_id's lower half (hex)   ARGV[13] '1' if the author may
+--   delete others' messages   ARGV[14] the emoji   ARGV[15] most different emoji on a message
+--   ARGV[16...] the message's state as (field, value) pairs, read from Cassandra by the caller
+--   after an 'unknown' answer: used only if Redis still has none (another caller may have put it)
+-- Returns {'new', header}; for a send seen before, {'existing', header, envelope-or-nil}; for a
+-- change that must not happen, {'refused', why} with why 'unknown' (no state here: ask again with
+-- it), 'forbidden', 'deleted' or 'too_many_emoji', or 'unchanged' (nothing to do: no seq taken).
 -- header = "<epoch> <seq> <seconds> <fraction> <node>"; envelope = header .. " " .. draft.
 -- Times are kept as (seconds, 100 ns units) because Lua numbers are doubles (exact to 2^53).
-if #KEYS == 3 then
+local kind = ARGV[9]
+if kind ~= 'send' then
+  local message = KEYS[3]
+  if redis.call('EXISTS', message) == 0 then
+    if #ARGV < 16 then
+      return {'refused', 'unknown'}
+    end
+    for i = 16, #ARGV, 2 do
+      redis.call('HSET', message, ARGV[i], ARGV[i + 1])
+    end
+  end
+  local known = redis.call('HMGET', message, 's', 'n', 'd')
+  if known[2] ~= ARGV[12] then
+    return {'refused', 'unknown'} -- another message at the same time: not this id
+  end
+  local author = ARGV[10]
+  if kind == 'edit' then
+    if known[1] ~= author then
+      return {'refused', 'forbidden'}
+    end
+    if known[3] then
+      return {'refused', 'deleted'}
+    end
+  elseif kind == 'delete' then
+    if known[1] ~= author and ARGV[13] ~= '1' then
+      return {'refused', 'forbidden'}
+    end
+    if known[3] then
+      return {'refused', 'unchanged'}
+    end
+    redis.call('HSET', message, 'd', '1')
+  else
+    if known[3] then
+      return {'refused', 'deleted'}
+    end
+    local reaction, count = 'r:' .. ARGV[14] .. ':' .. author, 'c:' .. ARGV[14]
+    if kind == 'react' then
+      if redis.call('HEXISTS', message, reaction) == 1 then
+        return {'refused', 'unchanged'}
+      end
+      if redis.call('HEXISTS', message, count) == 0 then
+        local different = 0
+        for _, field in ipairs(redis.call('HKEYS', message)) do
+          if string.sub(field, 1, 2) == 'c:' then
+            different = different + 1
+          end
+        end
+        if different >= tonumber(ARGV[15]) then
+          return {'refused', 'too_many_emoji'}
+        end
+      end
+      redis.call('HSET', message, reaction, '1')
+      redis.call('HINCRBY', message, count, 1)
+    else
+      if redis.call('HDEL', message, reaction) == 0 then
+        return {'refused', 'unchanged'}
+      end
+      if redis.call('HINCRBY', message, count, -1) <= 0 then
+        redis.call('HDEL', message, count)
+      end
+    end
+  end
+  redis.call('PEXPIRE', message, ARGV[11])
+end
+if kind == 'send' then
   local header = redis.call('GET', KEYS[3])
   if header then
     local seq = string.match(header, '^%S+ (%d+) ')
@@ -52,7 +128,11 @@ local envelope = header .. ' ' .. ARGV[2]
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-0', 't', nowS, 'e', envelope)
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 redis.call(ARGV[8], ARGV[3], envelope)
-if #KEYS == 3 then
+if kind == 'send' then
   redis.call('SET', KEYS[3], header, 'PX', ARGV[6])
+  -- the new message's state, for the changes that follow (key as ChannelKeys.message names it)
+  local message = string.sub(KEYS[1], 1, -7) .. ':msg:' .. ts .. '.' .. tf
+  redis.call('HSET', message, 's', ARGV[10], 'n', ARGV[7])
+  redis.call('PEXPIRE', message, ARGV[11])
 end
 return {'new', header}

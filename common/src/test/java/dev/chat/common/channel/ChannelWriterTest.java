@@ -32,10 +32,10 @@ class ChannelWriterTest {
                 .event();
         UUID id = message.messageId();
 
-        ChannelEvent edit = written(writer.append(new MessageUpdated(channel, id, ALICE, "hi!", null, 0, null))).event();
-        ChannelEvent reaction = written(writer.append(new Reaction(channel, id, ALICE, "👍", Reaction.ADD, null, 0, null)))
+        ChannelEvent edit = written(change(new MessageUpdated(channel, id, ALICE, "hi!", null, 0, null))).event();
+        ChannelEvent reaction = written(change(new Reaction(channel, id, ALICE, "👍", Reaction.ADD, null, 0, null)))
                 .event();
-        ChannelEvent deletion = written(writer.append(new MessageDeleted(channel, id, ALICE, null, 0, null))).event();
+        ChannelEvent deletion = written(change(new MessageDeleted(channel, id, ALICE, null, 0, null))).event();
 
         assertThat(List.of(message.seq(), edit.seq(), reaction.seq(), deletion.seq())).containsExactly(1L, 2L, 3L, 4L);
         assertThat(List.of(edit.epoch(), reaction.epoch(), deletion.epoch())).containsOnly(message.epoch());
@@ -48,8 +48,8 @@ class ChannelWriterTest {
         UUID messageId = UUID.randomUUID();
         MessageUpdated draft = new MessageUpdated(channel, messageId, ALICE, "again", null, 0, null);
 
-        ChannelWriter.Written first = written(writer.append(draft));
-        ChannelWriter.Written second = written(writer.append(draft));
+        ChannelWriter.Written first = written(change(draft));
+        ChannelWriter.Written second = written(change(draft));
 
         assertThat(first.repeated()).isFalse();
         assertThat(second.repeated()).isFalse();
@@ -75,7 +75,7 @@ class ChannelWriterTest {
     void editWhileKafkaIsUnhealthyIsRefusedBeforeAnythingIsPublished() {
         log.probeSays(false);
 
-        ChannelWriter.Outcome outcome = now(writer.append(edit()));
+        ChannelWriter.Outcome outcome = now(change(edit()));
 
         assertThat(outcome).isEqualTo(new ChannelWriter.Unavailable(ChannelWriter.Reason.LOG_UNHEALTHY));
         assertThat(sequencer.published()).isEmpty();
@@ -86,7 +86,7 @@ class ChannelWriterTest {
     void deletionWhileRedisFailsIsUnavailableAndNotWrittenToTheLog() {
         sequencer.goDown();
 
-        ChannelWriter.Outcome outcome = now(writer.append(
+        ChannelWriter.Outcome outcome = now(change(
                 new MessageDeleted(channel, UUID.randomUUID(), ALICE, null, 0, null)));
 
         assertThat(outcome).isEqualTo(new ChannelWriter.Unavailable(ChannelWriter.Reason.SEQUENCER_FAILED));
@@ -96,7 +96,7 @@ class ChannelWriterTest {
 
     @Test
     void reactionWhoseLogWriteFailsIsUnavailableThoughItWasPublished() {
-        CompletableFuture<ChannelWriter.Outcome> outcome = writer.append(new Reaction(channel, UUID.randomUUID(), ALICE,
+        CompletableFuture<ChannelWriter.Outcome> outcome = change(new Reaction(channel, UUID.randomUUID(), ALICE,
                 "👍", Reaction.ADD, null, 0, null));
         assertThat(sequencer.published()).hasSize(1);
 
@@ -109,7 +109,7 @@ class ChannelWriterTest {
 
     @Test
     void bothStepsAreTimedAndTheWriteOnlyOnceTheLogAcknowledged() {
-        CompletableFuture<ChannelWriter.Outcome> outcome = writer.append(edit());
+        CompletableFuture<ChannelWriter.Outcome> outcome = change(edit());
 
         assertThat(meters.sequenced).hasSize(1);
         assertThat(meters.written).isEmpty();
@@ -121,15 +121,31 @@ class ChannelWriterTest {
 
     @Test
     void editAfterTheChannelLostItsStateIsPlacedInANewEpochAtSeqOne() {
-        ChannelEvent before = written(writer.append(edit())).event();
-        written(writer.append(edit()));
+        ChannelEvent before = written(change(edit())).event();
+        written(change(edit()));
         sequencer.loseState();
 
-        ChannelEvent after = written(writer.append(edit())).event();
+        ChannelEvent after = written(change(edit())).event();
 
         assertThat(after.seq()).isEqualTo(1);
         assertThat(after.epoch()).isNotEqualTo(before.epoch());
         assertThat(log.durable()).last().isEqualTo(after);
+    }
+
+    @Test
+    void aRefusedChangeIsAnsweredAtOnceWithoutPublishingOrLogging() {
+        sequencer.refuseNext(ChannelSequencer.Refusal.UNCHANGED);
+
+        ChannelWriter.Outcome outcome = now(change(new Reaction(channel, UUID.randomUUID(), ALICE, "👍", Reaction.ADD,
+                null, 0, null)));
+
+        assertThat(outcome).isEqualTo(new ChannelWriter.Refused(ChannelSequencer.Refusal.UNCHANGED));
+        assertThat(sequencer.published()).isEmpty();
+        assertThat(log.handedOver()).isEmpty();
+    }
+
+    private CompletableFuture<ChannelWriter.Outcome> change(ChannelEvent draft) {
+        return writer.change(draft, ALICE, false, null);
     }
 
     private MessageUpdated edit() {

@@ -11,7 +11,8 @@ import dev.chat.common.wire.ChannelEvent;
 /**
  * An in-memory {@link ChannelSequencer} with the Redis step's rules: per-channel epoch and seq,
  * send entries by (channel, sender, client_id), and a record of what it published. It can fail
- * (as an unreachable Redis) and lose its state (as a Redis restarted empty). Thread-safe.
+ * (as an unreachable Redis), lose its state (as a Redis restarted empty) and refuse a change.
+ * Thread-safe.
  */
 final class FakeChannelSequencer implements ChannelSequencer {
 
@@ -30,6 +31,7 @@ final class FakeChannelSequencer implements ChannelSequencer {
     private int epochs;
     private long ticks;
     private RuntimeException failure;
+    private Refusal refusal;
 
     @Override
     public synchronized Appended appendSend(ChannelEvent draft, long senderId, String clientId) {
@@ -44,10 +46,24 @@ final class FakeChannelSequencer implements ChannelSequencer {
         return new Appended(placed, false);
     }
 
+    /**
+     * Places every change unless told to refuse the next one: the rules on a message's state are
+     * the Lua script's, tested against Redis (ChannelSequenceIT), not modelled here.
+     */
     @Override
-    public synchronized ChannelEvent append(ChannelEvent draft) {
+    public synchronized Decision change(ChannelEvent draft, long authorId, boolean mayDeleteOthers, MessageState known) {
         failIfDown();
-        return place(draft);
+        if (refusal != null) {
+            Refusal why = refusal;
+            refusal = null;
+            return new Refused(why);
+        }
+        return new Placed(place(draft));
+    }
+
+    /** The next change is refused with this reason. */
+    synchronized void refuseNext(Refusal why) {
+        refusal = why;
     }
 
     /** From now on every call throws, as when Redis is unreachable. */

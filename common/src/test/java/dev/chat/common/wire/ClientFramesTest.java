@@ -48,6 +48,9 @@ class ClientFramesTest {
                 arguments("type is a number", "{\"type\":1}", ErrorCode.UNKNOWN_TYPE, null, "type"),
                 arguments("unknown type", "{\"type\":\"shout\"}", ErrorCode.UNKNOWN_TYPE, null, "shout"),
                 arguments("type in another case", "{\"type\":\"MESSAGE\"}", ErrorCode.UNKNOWN_TYPE, null, "MESSAGE"),
+                arguments("unknown type with a client_id", "{\"type\":\"shout\",\"client_id\":\"s1\"}",
+                        ErrorCode.UNKNOWN_TYPE, "s1", "shout"),
+                arguments("no type, with a client_id", "{\"client_id\":\"s2\"}", ErrorCode.UNKNOWN_TYPE, "s2", "type"),
 
                 arguments("message missing channel_id",
                         message(CLIENT_FIELD + "," + CONTENT_FIELD),
