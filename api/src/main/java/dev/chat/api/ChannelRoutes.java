@@ -21,6 +21,7 @@ final class ChannelRoutes implements HttpService {
             "POST /api/v1/channels", "GET /api/v1/channels", "GET /api/v1/channels/{id}/messages",
             "POST /api/v1/channels/{id}/messages", "PATCH /api/v1/channels/{id}/messages/{message_id}",
             "DELETE /api/v1/channels/{id}/messages/{message_id}",
+            "GET /api/v1/channels/{id}/messages/{message_id}/replies",
             "PUT /api/v1/channels/{id}/messages/{message_id}/reactions/{emoji}",
             "DELETE /api/v1/channels/{id}/messages/{message_id}/reactions/{emoji}",
             "POST /api/v1/channels/{id}/members", "PUT /api/v1/channels/{id}/read", "GET /api/v1/channels/{id}/read",
@@ -51,6 +52,7 @@ final class ChannelRoutes implements HttpService {
                 .post("/{id}/messages", this::send)
                 .patch("/{id}/messages/{message_id}", this::edit)
                 .delete("/{id}/messages/{message_id}", this::delete)
+                .get("/{id}/messages/{message_id}/replies", this::replies)
                 .put("/{id}/messages/{message_id}/reactions/{emoji}", (request, response) -> react(request, response, true))
                 .delete("/{id}/messages/{message_id}/reactions/{emoji}", (request, response) -> react(request, response, false))
                 .post("/{id}/members", this::addMember)
@@ -127,6 +129,14 @@ final class ChannelRoutes implements HttpService {
         }
         int limit = limit(query, DEFAULT_LIMIT, MAX_LIMIT);
         History.Page page = channels.history(Authentication.caller(request), channelId(request), before, after, limit);
+        json(response, Status.OK_200, Map.of("messages", page.messages(), "has_more", page.hasMore()));
+    }
+
+    private void replies(ServerRequest request, ServerResponse response) {
+        var query = request.query();
+        UUID after = query.contains("after_id") ? cursor("after_id", query.get("after_id")) : null;
+        int limit = limit(query, DEFAULT_LIMIT, MAX_LIMIT);
+        History.Page page = channels.replies(Authentication.caller(request), channelId(request), messageId(request), after, limit);
         json(response, Status.OK_200, Map.of("messages", page.messages(), "has_more", page.hasMore()));
     }
 

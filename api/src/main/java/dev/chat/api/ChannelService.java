@@ -216,6 +216,20 @@ final class ChannelService {
     }
 
     /**
+     * A page of a thread (the replies to a root, oldest first), with reactions.
+     *
+     * @param root  a message of the channel
+     * @param after the last reply the caller has, or null
+     */
+    History.Page replies(long caller, UUID channelId, UUID root, UUID after, int limit) {
+        memberChannel(caller, channelId);
+        if (history.message(channelId, root).isEmpty()) {
+            throw ApiProblem.notFound("no message " + root + " in channel " + channelId);
+        }
+        return history.withReactions(channelId, history.replies(channelId, root, after, limit), caller);
+    }
+
+    /**
      * Adds a member: the group's owner and administrators (api.admins, member or not) may; other
      * members only when the group allows it; never a user who blocks the caller.
      */

@@ -36,6 +36,8 @@ final class History {
     private final PreparedStatement newerThan;
     private final PreparedStatement one;
     private final PreparedStatement reactions;
+    private final PreparedStatement replies;
+    private final PreparedStatement byIds;
 
     History(CqlSession session) {
         this.session = session;
@@ -46,6 +48,31 @@ final class History {
         this.newerThan = session.prepare(columns + " AND message_id > ? ORDER BY message_id ASC LIMIT ?");
         this.one = session.prepare(columns + " AND message_id = ?");
         this.reactions = session.prepare(MessageTables.SELECT_REACTIONS);
+        this.replies = session.prepare(MessageTables.SELECT_REPLIES);
+        this.byIds = session.prepare(columns + " AND message_id IN ?");
+    }
+
+    /**
+     * A page of a thread, oldest first: the replies' ids from the thread index, then their rows,
+     * one query per bucket the page spans (a page of a long thread usually spans one or two).
+     *
+     * @param root  the thread's root
+     * @param after the last reply the client has (null: from the start)
+     * @return the replies after it
+     */
+    Page replies(UUID channel, UUID root, UUID after, int limit) {
+        List<UUID> ids = new ArrayList<>();
+        session.execute(replies.bind(channel, root, after == null ? com.datastax.oss.driver.api.core.uuid.Uuids.startOf(0) : after,
+                limit + 1)).forEach(row -> ids.add(row.getUuid("message_id")));
+        boolean more = ids.size() > limit;
+        List<UUID> shown = more ? ids.subList(0, limit) : ids;
+        java.util.Map<Integer, List<UUID>> byBucket = new java.util.TreeMap<>();
+        shown.forEach(id -> byBucket.computeIfAbsent(MessageBuckets.of(id), k -> new ArrayList<>()).add(id));
+        java.util.Map<UUID, StoredMessage> found = new java.util.HashMap<>();
+        byBucket.forEach((bucket, inBucket) -> session.execute(byIds.bind(channel, bucket, inBucket))
+                .forEach(row -> found.put(row.getUuid("message_id"), message(row))));
+        List<StoredMessage> page = shown.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+        return new Page(page, more);
     }
 
     /**
@@ -56,10 +83,16 @@ final class History {
      */
     record StoredMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content,
                          String msgType, String status, Instant createdAt, Long seq, String epoch, Instant editedAt,
-                         boolean deleted, List<ReactionCount> reactions, Attachment attachment) {
+                         boolean deleted, List<ReactionCount> reactions, Attachment attachment,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         UUID replyTo,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         Integer replyCount,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         Instant lastReplyAt) {
         StoredMessage withReactions(List<ReactionCount> counted) {
             return new StoredMessage(channelId, messageId, senderId, clientId, content, msgType, status, createdAt, seq, epoch,
-                    editedAt, deleted, counted, attachment);
+                    editedAt, deleted, counted, attachment, replyTo, replyCount, lastReplyAt);
         }
     }
 
@@ -221,7 +254,8 @@ final class History {
                 row.getString("client_id"), row.getString("content"), row.getString("msg_type"), row.getString("status"),
                 row.getInstant("created_at"), row.isNull("seq") ? null : row.getLong("seq"), row.getString("epoch"),
                 row.getInstant("edited_at"), "deleted".equals(row.getString("status")), List.of(),
-                attachment(row.getString("attachment")));
+                attachment(row.getString("attachment")), row.getUuid("reply_to"),
+                row.isNull("reply_count") ? null : row.getInt("reply_count"), row.getInstant("last_reply_at"));
     }
 
     private static Attachment attachment(String json) {

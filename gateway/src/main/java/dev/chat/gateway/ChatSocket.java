@@ -29,12 +29,24 @@ import io.helidon.websocket.WsSession;
  * fine; writes go through the socket's {@link Outbox}. Sends are answered asynchronously, so one
  * socket may have several in flight, each answered by its own ack or error. Limits: sockets per
  * user (429 at the upgrade), frames per second ({@link FrameRate}: {@code rate_limited}, then 1008
- * for a flood), frame size.
+ * for a flood), frame size ({@code too_large} past {@code gateway.maxframechars}; past
+ * {@link #TOO_BIG_CHARS} the socket is closed with 1009, after the frame was read, so the client
+ * gets the close frame rather than a reset connection).
  */
 final class ChatSocket implements WsListener {
 
     /** Close code for a socket that keeps sending after being told to slow down (RFC 6455 policy violation). */
     static final int FLOODING = 1008;
+    /** Close code for a frame too big to be answered (RFC 6455 1009, message too big). */
+    static final int TOO_BIG = 1009;
+    /** A frame this long is not answered with too_large: the socket is closed with {@link #TOO_BIG}. */
+    static final int TOO_BIG_CHARS = 1024 * 1024;
+    /**
+     * Longest frame the WebSocket layer reads (bytes): above {@link #TOO_BIG_CHARS}, so that such
+     * a frame is read whole and closed here cleanly; a longer one is cut off by Helidon (its 1009
+     * close frame races the connection's reset).
+     */
+    static final int MAX_FRAME_BYTES = 4 * TOO_BIG_CHARS;
 
     private final Credentials credentials;
     private final SetupThreads setup;
@@ -46,6 +58,8 @@ final class ChatSocket implements WsListener {
     private final StringBuilder fragments = new StringBuilder();
     private final FrameRate rate;
     private boolean skipping;
+    private long skippedChars;
+    private String skippedClientId;
     private Tokens.Bearer bearer;
     private Connection connection;
 
@@ -127,14 +141,22 @@ final class ChatSocket implements WsListener {
     public void onMessage(WsSession session, String text, boolean last) {
         int maxFrameChars = settings.maxFrameChars();
         if (skipping || fragments.length() + text.length() > maxFrameChars) {
-            // answered once, when it passes the limit; its later parts are skipped
-            CharSequence start = fragments.isEmpty() ? text : fragments;
-            if (!skipping && admitted(start)) {
-                reply(new ErrorFrame(ErrorCode.TOO_LARGE, "frame longer than " + maxFrameChars + " characters",
-                        ClientFrames.peekClientId(start)));
+            // too large: its parts are skipped, and it is answered once it ended, or closed once too big
+            if (!skipping) {
+                CharSequence start = fragments.isEmpty() ? text : fragments;
+                skippedClientId = ClientFrames.peekClientId(start);
+                skippedChars = fragments.length();
+                fragments.setLength(0);
             }
-            fragments.setLength(0);
+            skippedChars += text.length();
             skipping = !last;
+            if (skippedChars > TOO_BIG_CHARS) {
+                skipping = true; // whatever follows of it is ignored: the socket is closing
+                connection.outbox().close(TOO_BIG, "frame too big (over " + TOO_BIG_CHARS + " characters)");
+            } else if (last && admitted(text)) {
+                reply(new ErrorFrame(ErrorCode.TOO_LARGE, "frame longer than " + maxFrameChars + " characters",
+                        skippedClientId));
+            }
             return;
         }
         if (!last) {

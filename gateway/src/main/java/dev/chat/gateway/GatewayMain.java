@@ -112,8 +112,9 @@ public final class GatewayMain {
         server.addProtocol(WsConfig.builder()
                 .name("websocket")
                 .origins(gateway.settings().webOrigins())
-                // frames up to 1 MiB reach ChatSocket, which answers oversize ones with too_large
-                .maxFrameLength(1024 * 1024)
+                // frames up to 4 MiB are read whole and reach ChatSocket, which answers oversize ones
+                // with too_large and closes the socket with 1009 past 1 MiB
+                .maxFrameLength(ChatSocket.MAX_FRAME_BYTES)
                 .build());
         server.addRouting(WsRouting.builder().endpoint("/ws", gateway::newSocket));
         // a plain GET (no upgrade) is answered here; a refused upgrade is answered 401 by ChatSocket

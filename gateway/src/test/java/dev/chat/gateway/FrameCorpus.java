@@ -108,7 +108,7 @@ record FrameCorpus(UUID member, UUID foreign, long stranger) {
         cases.add(text("message without client_id", Json.encode(noClientId), "missing_field"));
         Map<String, Object> noType = message("x");
         noType.remove("type");
-        cases.add(text("message without type", Json.encode(noType), "unknown_type"));
+        cases.add(text("message without type", Json.encode(noType), "unknown_type", "x"));
         Map<String, Object> noMsgType = message("no-msg-type");
         noMsgType.remove("msg_type");
         cases.add(acked("message without msg_type (text)", Json.encode(noMsgType), "no-msg-type"));
@@ -123,7 +123,7 @@ record FrameCorpus(UUID member, UUID foreign, long stranger) {
     private void wrongTypes(List<Case> cases) {
         for (Object wrong : WRONG_VALUES) {
             String label = Json.encode(wrong);
-            cases.add(text("type=" + label, Json.encode(with(message("x"), "type", wrong)), "unknown_type"));
+            cases.add(text("type=" + label, Json.encode(with(message("x"), "type", wrong)), "unknown_type", "x"));
             cases.add(text("client_id=" + label, Json.encode(with(message("x"), "client_id", wrong)), "invalid_field"));
             String id = "ch-" + cases.size();
             cases.add(text("channel_id=" + label, Json.encode(with(message(id), "channel_id", wrong)), "invalid_field", id));
@@ -156,7 +156,7 @@ record FrameCorpus(UUID member, UUID foreign, long stranger) {
             cases.add(text("content='" + value + "'", Json.encode(with(message(id), "content", value)), "invalid_field", id));
         }
         for (String type : List.of("", "MESSAGE", "messages", "typing", "ping", "subscribe", "message\u0000")) {
-            cases.add(text("type='" + type + "'", Json.encode(with(message("x"), "type", type)), "unknown_type"));
+            cases.add(text("type='" + type + "'", Json.encode(with(message("x"), "type", type)), "unknown_type", "x"));
         }
         for (String msgType : List.of("video", "TEXT", "")) {
             String id = "mt-" + msgType;

@@ -100,6 +100,27 @@ class GatewayLimitsIT {
     }
 
     @Test
+    void aFrameOverOneMebibyteClosesTheSocketWith1009AndALargeOneIsAnsweredTooLarge() {
+        long max = fixtures.user("max");
+        UUID group = fixtures.channel("group", max);
+        try (ChatClient client = ChatClient.connect(gateway.port(), fixtures.token(max))) {
+            client.awaitHello();
+            Map<String, Object> big = new java.util.LinkedHashMap<>(); // client_id first: the gateway peeks at the first 4 KB
+            big.put("type", "message");
+            big.put("client_id", "big");
+            big.put("channel_id", group.toString());
+            big.put("content", "x".repeat(5_000));
+            client.send(big);
+            JsonNode tooLarge = client.await(f -> "too_large".equals(f.path("code").asText()), WAIT);
+            assertThat(tooLarge.path("client_id").asText()).isEqualTo("big");
+
+            client.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "huge",
+                    "content", "x".repeat(1_500_000)));
+            assertThat(client.awaitClose(WAIT)).as("1009 message too big, not a dropped connection").isEqualTo(ChatSocket.TOO_BIG);
+        }
+    }
+
+    @Test
     void aDirectChannelClosedByABlockAnswersNotAllowedUntilTheBlockIsLifted() {
         long kim = fixtures.user("kim");
         long lee = fixtures.user("lee");

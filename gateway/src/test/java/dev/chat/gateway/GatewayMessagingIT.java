@@ -95,6 +95,69 @@ class GatewayMessagingIT {
     }
 
     @Test
+    void repliesReachEveryGatewayInTheRootsThreadAndAResumeReplaysThem() {
+        long alice = fixtures.user("alice");
+        long bob = fixtures.user("bob");
+        long carol = fixtures.user("carol");
+        UUID group = fixtures.channel("group", alice, bob, carol);
+        JsonNode root;
+        try (ChatClient aliceA = ChatClient.connect(stack.a().port(), fixtures.token(alice));
+             ChatClient bobB = ChatClient.connect(stack.b().port(), fixtures.token(bob))) {
+            aliceA.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "root", "content", "lunch?"));
+            root = bobB.await(f -> "root".equals(f.path("client_id").asText()) && "message".equals(f.path("type").asText()), WAIT);
+            String rootId = root.path("message_id").asText();
+            bobB.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "r1", "content", "yes",
+                    "reply_to", rootId));
+            JsonNode reply = aliceA.await(f -> "r1".equals(f.path("client_id").asText()) && "message".equals(f.path("type").asText()), WAIT);
+            assertThat(reply.path("reply_to").asText()).as("a reply, seen on the other gateway").isEqualTo(rootId);
+            assertThat(root.has("reply_to")).as("a root is no reply").isFalse();
+        }
+        // carol was away: a reply to bob's reply joins the root's thread, and her resume replays it
+        try (ChatClient aliceA = ChatClient.connect(stack.a().port(), fixtures.token(alice))) {
+            aliceA.send(Map.of("type", "resume", "channel_id", group.toString(), "epoch", root.path("epoch").asText(),
+                    "after_seq", 0));
+            List<JsonNode> replayed = aliceA.awaitCount("message", 2, WAIT);
+            String replyId = replayed.get(1).path("message_id").asText();
+            aliceA.send(Map.of("type", "message", "channel_id", group.toString(), "client_id", "r2", "content", "me too",
+                    "reply_to", replyId));
+            aliceA.await(f -> "ack".equals(f.path("type").asText()) && "r2".equals(f.path("client_id").asText()), WAIT);
+        }
+        try (ChatClient carolB = ChatClient.connect(stack.b().port(), fixtures.token(carol))) {
+            carolB.awaitHello();
+            carolB.send(Map.of("type", "resume", "channel_id", group.toString(), "epoch", root.path("epoch").asText(),
+                    "after_seq", 0));
+            carolB.await(f -> "resumed".equals(f.path("type").asText()), WAIT);
+            List<JsonNode> thread = carolB.awaitCount("message", 3, WAIT);
+            assertThat(thread).extracting(f -> f.path("client_id").asText()).containsExactly("root", "r1", "r2");
+            assertThat(thread.get(2).path("reply_to").asText()).as("a reply to a reply: the root's thread")
+                    .isEqualTo(root.path("message_id").asText());
+        }
+    }
+
+    @Test
+    void aMemberOfAThousandChannelsReceivesFromEveryOne() {
+        long joiner = fixtures.user("joiner");
+        long poster = fixtures.user("poster");
+        List<UUID> channels = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            channels.add(fixtures.channel("group", poster, joiner));
+        }
+        // the gateway follows 1,000 channel topics for one socket: more than Redisson's default
+        // subscription pool holds per Redis node (50 connections x 5 subscriptions)
+        try (ChatClient reader = ChatClient.connect(stack.a().port(), fixtures.token(joiner));
+             ChatClient writer = ChatClient.connect(stack.b().port(), fixtures.token(poster))) {
+            reader.awaitHello();
+            List<UUID> probed = List.of(channels.getFirst(), channels.get(499), channels.getLast());
+            for (UUID channel : probed) {
+                writer.send(Map.of("type", "message", "channel_id", channel.toString(), "client_id", "p-" + channel,
+                        "content", "hello"));
+            }
+            assertThat(reader.awaitCount("message", probed.size(), WAIT)).extracting(f -> f.path("channel_id").asText())
+                    .containsExactlyInAnyOrderElementsOf(probed.stream().map(UUID::toString).toList());
+        }
+    }
+
+    @Test
     void sameClientIdSentThreeTimesYieldsOneMessageIdOneDeliveryAndOneRow() {
         long dave = fixtures.user("dave");
         long erin = fixtures.user("erin");

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +45,10 @@ import dev.chat.common.wire.Reaction;
  * for all its sends), and new claims and the winning rows are written with plain inserts. A
  * send's claim and its row share their partition key (channel, bucket), so they are one mutation;
  * several partitions go in one unlogged batch (at most {@code partitionsPerRequest}, under the
- * batch size Cassandra refuses). Writing a batch again (redelivery, a second consumer during a
- * rebalance) computes and writes the same. Thread-safe (prepared statements on the shared session).
+ * batch size Cassandra refuses). A reply is also written to its thread's index
+ * ({@code replies_by_root}), and after the batch each thread touched gets its reply count and
+ * latest reply written on its root as whole values. Writing a batch again (redelivery, a second
+ * consumer during a rebalance) computes and writes the same. Thread-safe (prepared statements on the shared session).
  */
 final class MessageStore {
 
@@ -83,6 +86,10 @@ final class MessageStore {
     private record Partition(UUID channelId, int bucket) {
     }
 
+    /** A thread's partition of the index (replies_by_root). */
+    private record ThreadKey(UUID channelId, UUID root) {
+    }
+
     /** The statements of one Cassandra partition (one mutation) and their estimated size. */
     private static final class PartitionWrites {
         final List<BatchableStatement<?>> statements = new ArrayList<>();
@@ -106,6 +113,11 @@ final class MessageStore {
     private final PreparedStatement insertReaction;
     private final PreparedStatement deleteReaction;
     private final PreparedStatement probe;
+    private final PreparedStatement selectReplyTo;
+    private final PreparedStatement insertReply;
+    private final PreparedStatement countReplies;
+    private final PreparedStatement latestReply;
+    private final PreparedStatement updateThread;
     private final TupleType sendType;
 
     /**
@@ -126,6 +138,11 @@ final class MessageStore {
         this.insertReaction = session.prepare(MessageTables.INSERT_REACTION);
         this.deleteReaction = session.prepare(MessageTables.DELETE_REACTION);
         this.probe = session.prepare(MessageTables.SELECT_ANY);
+        this.selectReplyTo = session.prepare(MessageTables.SELECT_REPLY_TO);
+        this.insertReply = session.prepare(MessageTables.INSERT_REPLY);
+        this.countReplies = session.prepare(MessageTables.COUNT_REPLIES);
+        this.latestReply = session.prepare(MessageTables.LATEST_REPLY);
+        this.updateThread = session.prepare(MessageTables.UPDATE_THREAD);
         this.sendType = DataTypes.tupleOf(DataTypes.BIGINT, DataTypes.TEXT);
     }
 
@@ -144,7 +161,7 @@ final class MessageStore {
         messages.forEach(message -> firstInBatch.putIfAbsent(SendKey.of(message), message.messageId()));
         Map<SendKey, UUID> claimed = readClaims(firstInBatch, inFlight, deadline);
 
-        Map<Partition, PartitionWrites> writes = new LinkedHashMap<>();
+        Map<Object, PartitionWrites> writes = new LinkedHashMap<>();
         Map<SendKey, UUID> winners = new HashMap<>();
         firstInBatch.forEach((key, first) -> {
             UUID earlier = claimed.get(key);
@@ -157,13 +174,26 @@ final class MessageStore {
             }
         });
         List<Result> results = new ArrayList<>(messages.size());
+        List<ChatMessage> stored = new ArrayList<>();
         Set<UUID> written = new HashSet<>();
         for (ChatMessage message : messages) {
             boolean wins = message.messageId().equals(winners.get(SendKey.of(message)));
             results.add(wins ? Result.STORED : Result.DUPLICATE);
             if (wins && written.add(message.messageId())) {
-                writes.computeIfAbsent(new Partition(message.channelId(), MessageBuckets.of(message.messageId())),
-                        partition -> new PartitionWrites()).add(row(message), estimatedBytes(message));
+                stored.add(message);
+            }
+        }
+        Map<UUID, UUID> roots = threadRoots(stored, inFlight, deadline);
+        Map<ThreadKey, Long> threads = new LinkedHashMap<>();
+        for (ChatMessage message : stored) {
+            UUID root = roots.get(message.messageId());
+            writes.computeIfAbsent(new Partition(message.channelId(), MessageBuckets.of(message.messageId())),
+                    partition -> new PartitionWrites()).add(row(message, root), estimatedBytes(message));
+            if (root != null) {
+                ThreadKey thread = new ThreadKey(message.channelId(), root);
+                writes.computeIfAbsent(thread, t -> new PartitionWrites())
+                        .add(insertReply.bind(message.channelId(), root, message.messageId()), 64);
+                threads.merge(thread, 1L, Long::sum);
             }
         }
         List<CompletableFuture<?>> requests = new ArrayList<>();
@@ -171,7 +201,74 @@ final class MessageStore {
             requests.add(limited(inFlight, () -> session.executeAsync(statement)));
         }
         await(requests, deadline);
+        countReplies(threads.keySet(), inFlight, deadline);
         return results;
+    }
+
+    /**
+     * The thread root of each reply about to be stored: the message it names, or that message's own
+     * root when it is a reply too (the per-channel step in Redis resolves this while it still knows
+     * the message; this also covers older ones). A reply naming a message the channel does not
+     * have is stored as a plain message. Reads the named messages the batch does not hold, in one
+     * round.
+     *
+     * @return reply message_id to its root (replies only)
+     */
+    private Map<UUID, UUID> threadRoots(List<ChatMessage> messages, Semaphore inFlight, long deadline) throws Exception {
+        Map<UUID, ChatMessage> inBatch = new HashMap<>();
+        messages.forEach(message -> inBatch.put(message.messageId(), message));
+        Map<UUID, Optional<UUID>> outside = new java.util.concurrent.ConcurrentHashMap<>(); // named -> its reply_to
+        List<CompletableFuture<?>> reads = new ArrayList<>();
+        for (ChatMessage message : messages) {
+            UUID named = message.replyTo();
+            if (named != null && !inBatch.containsKey(named) && outside.putIfAbsent(named, Optional.empty()) == null) {
+                reads.add(limited(inFlight, () -> session.executeAsync(selectReplyTo.bind(message.channelId(),
+                                MessageBuckets.of(named), named).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)))
+                        .thenAccept(rows -> {
+                            Row row = rows.one();
+                            if (row == null) {
+                                outside.remove(named);
+                            } else if (!row.isNull("reply_to")) {
+                                outside.put(named, Optional.of(row.getUuid("reply_to")));
+                            }
+                        }));
+            }
+        }
+        await(reads, deadline);
+        Map<UUID, UUID> roots = new HashMap<>();
+        for (ChatMessage message : messages) { // in log order: a reply's parent in the batch is resolved first
+            UUID named = message.replyTo();
+            if (named == null || named.equals(message.messageId())) {
+                continue;
+            }
+            if (inBatch.containsKey(named)) {
+                roots.put(message.messageId(), roots.getOrDefault(named, named));
+            } else if (outside.containsKey(named)) {
+                roots.put(message.messageId(), outside.get(named).orElse(named));
+            }
+        }
+        return roots;
+    }
+
+    /** Writes each thread's reply count and latest reply on its root, as whole values (idempotent). */
+    private void countReplies(Set<ThreadKey> threads, Semaphore inFlight, long deadline) throws Exception {
+        List<CompletableFuture<?>> updates = new ArrayList<>();
+        for (ThreadKey thread : threads) {
+            CompletableFuture<Long> count = limited(inFlight, () -> session.executeAsync(countReplies.bind(thread.channelId(),
+                    thread.root()).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM))).thenApply(rows -> rows.one().getLong("replies"));
+            CompletableFuture<UUID> latest = limited(inFlight, () -> session.executeAsync(latestReply.bind(thread.channelId(),
+                            thread.root()).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)))
+                    .thenApply(rows -> {
+                        Row row = rows.one();
+                        return row == null ? null : row.getUuid("message_id");
+                    });
+            updates.add(count.thenCombine(latest, (replies, last) -> last == null ? null : updateThread.bind(
+                            micros(TimeUuids.instant(last)), (int) (long) replies, TimeUuids.instant(last), thread.channelId(),
+                            MessageBuckets.of(thread.root()), thread.root()).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM))
+                    .thenCompose(update -> update == null ? CompletableFuture.completedFuture(null)
+                            : session.executeAsync(update).toCompletableFuture()));
+        }
+        await(updates, deadline);
     }
 
     /**
@@ -259,11 +356,12 @@ final class MessageStore {
                 + (message.attachment() == null ? 0 : 300));
     }
 
-    private com.datastax.oss.driver.api.core.cql.BoundStatement row(ChatMessage message) {
+    private com.datastax.oss.driver.api.core.cql.BoundStatement row(ChatMessage message, UUID root) {
         return insert.bind(message.channelId(), MessageBuckets.of(message.messageId()), message.messageId(),
                 message.senderId(), message.clientId(), message.content(), message.msgType(), "sent",
                 message.createdAt(), message.seq() > 0 ? message.seq() : null, message.epoch(),
-                message.attachment() == null ? null : dev.chat.common.wire.Json.encode(message.attachment()), micros(message.createdAt()));
+                message.attachment() == null ? null : dev.chat.common.wire.Json.encode(message.attachment()), root,
+                micros(message.createdAt()));
     }
 
     /**

@@ -75,6 +75,41 @@ class PersisterIT {
     }
 
     @Test
+    void repliesJoinTheirRootsThreadAndTheRootCountsThem() throws Exception {
+        UUID channel = UUID.randomUUID();
+        ChatMessage root = message(channel, 7L, "root", "lunch?");
+        produce(channel.toString(), Json.encode(root));
+        awaitRows(channel, 1); // stored in an earlier batch: the next replies' root is read from Cassandra
+        ChatMessage reply = message(channel, 8L, "r1", "yes").replyingTo(root.messageId());
+        ChatMessage replyToReply = message(channel, 9L, "r2", "me too").replyingTo(reply.messageId());
+        ChatMessage toNothing = message(channel, 9L, "r3", "what?").replyingTo(IDS.next());
+        for (ChatMessage m : List.of(reply, replyToReply, toNothing)) {
+            produce(channel.toString(), Json.encode(m));
+        }
+        awaitRows(channel, 4);
+        ChatMessage later = message(channel, 7L, "r4", "12:30").replyingTo(replyToReply.messageId());
+        produce(channel.toString(), Json.encode(later));
+        awaitRows(channel, 5);
+
+        java.util.Map<UUID, Row> byId = new java.util.HashMap<>();
+        rows(channel).forEach(row -> byId.put(row.getUuid("message_id"), row));
+        assertThat(byId.get(reply.messageId()).getUuid("reply_to")).isEqualTo(root.messageId());
+        assertThat(byId.get(replyToReply.messageId()).getUuid("reply_to")).as("a reply to a reply joins the root")
+                .isEqualTo(root.messageId());
+        assertThat(byId.get(later.messageId()).getUuid("reply_to")).isEqualTo(root.messageId());
+        assertThat(byId.get(toNothing.messageId()).isNull("reply_to")).as("a reply to no message of the channel").isTrue();
+        assertThat(cassandra.session().execute("SELECT message_id FROM replies_by_root WHERE channel_id = ? AND root_id = ?",
+                channel, root.messageId()).all()).extracting(r -> r.getUuid("message_id"))
+                .containsExactly(reply.messageId(), replyToReply.messageId(), later.messageId());
+        await().atMost(WAIT).untilAsserted(() -> {
+            Row counted = rows(channel).stream().filter(r -> r.getUuid("message_id").equals(root.messageId())).findFirst()
+                    .orElseThrow();
+            assertThat(counted.getInt("reply_count")).isEqualTo(3);
+            assertThat(counted.getInstant("last_reply_at")).isEqualTo(TimeUuids.instant(later.messageId()));
+        });
+    }
+
+    @Test
     void redeliveredMessageAndSecondIdForTheSameSendAreStoredOnce() throws Exception {
         UUID channel = UUID.randomUUID();
         ChatMessage first = message(channel, 7L, "send-1", "hello");

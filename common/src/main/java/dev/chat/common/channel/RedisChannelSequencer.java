@@ -18,6 +18,7 @@ import dev.chat.common.runtime.RedisConnection;
 import dev.chat.common.runtime.ServiceConfig;
 import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ChannelEvent;
+import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Hello;
 import dev.chat.common.wire.MessageDeleted;
 import dev.chat.common.wire.MessageUpdated;
@@ -98,10 +99,15 @@ public final class RedisChannelSequencer implements ChannelSequencer {
     @Override
     public Appended appendSend(ChannelEvent draft, long senderId, String clientId) {
         UUID channel = draft.channelId();
-        List<Object> reply = run(draft, ChannelKeys.send(channel, senderId, clientId), "send", Long.toString(senderId));
+        UUID replyTo = draft instanceof ChatMessage message ? message.replyTo() : null;
+        String[] parent = replyTo == null ? new String[0] : new String[] {ChannelKeys.message(channel, replyTo),
+                Long.toHexString(replyTo.getLeastSignificantBits()), replyTo.toString()};
+        List<Object> reply = run(draft, ChannelKeys.send(channel, senderId, clientId), "send", Long.toString(senderId), parent);
         ChannelPosition position = ChannelPosition.parse((String) reply.get(1));
         if ("new".equals(reply.get(0))) {
-            return new Appended(draft.at(position), false);
+            ChannelEvent placed = reply.size() > 2 && reply.get(2) instanceof String root
+                    ? ((ChatMessage) draft).replyingTo(UUID.fromString(root)) : draft;
+            return new Appended(placed.at(position), false);
         }
         Object original = reply.size() > 2 ? reply.get(2) : null;
         return new Appended(original instanceof String envelope ? ChannelEnvelope.decode(envelope) : draft.at(position),

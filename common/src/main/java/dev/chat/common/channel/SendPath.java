@@ -55,7 +55,7 @@ public final class SendPath {
                     + " is read-only: one of its two members blocks the other", send.clientId()));
         }
         ChatMessage draft = ChatMessage.draft(send.channelId(), senderId, send.clientId(), send.content(), send.msgType())
-                .with(send.attachment());
+                .with(send.attachment()).replyingTo(send.replyTo());
         // may run on the log's I/O thread: only build the answer
         return writer.append(draft).thenApply(outcome -> switch (outcome) {
             case ChannelWriter.Written written -> ack(send, (ChatMessage) written.event());

@@ -25,6 +25,14 @@ public final class RedisConnection implements AutoCloseable {
      * in every service; a whole second gives a 100 ms tick.
      */
     private static final ConstantDelay RETRY_DELAY = new ConstantDelay(java.time.Duration.ofSeconds(1));
+    /**
+     * Topics per subscription connection and connections per Redis node: a gateway follows one
+     * topic per channel its sockets are in. Redisson's defaults (5 x 50) cap that at 250 topics
+     * per node, past which a subscription waits for a free connection and then fails; 100 x 100
+     * allow 10,000 per node (a Redis connection has no limit of its own).
+     */
+    private static final int SUBSCRIPTIONS_PER_CONNECTION = 100;
+    private static final int SUBSCRIPTION_CONNECTIONS = 100;
 
     private final String service;
     private final RedissonClient client;
@@ -66,6 +74,8 @@ public final class RedisConnection implements AutoCloseable {
                     // keep retrying in the background when Redis restarts; health shows it meanwhile
                     .setRetryAttempts(3)
                     .setRetryDelay(RETRY_DELAY)
+                    .setSubscriptionsPerConnection(SUBSCRIPTIONS_PER_CONNECTION)
+                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS)
                     .setConnectionMinimumIdleSize(2);
         } else {
             ClusterServersConfig cluster = config.useClusterServers();
@@ -74,6 +84,8 @@ public final class RedisConnection implements AutoCloseable {
                     .setTimeout(timeout)
                     .setRetryAttempts(3)
                     .setRetryDelay(RETRY_DELAY)
+                    .setSubscriptionsPerConnection(SUBSCRIPTIONS_PER_CONNECTION)
+                    .setSubscriptionConnectionPoolSize(SUBSCRIPTION_CONNECTIONS)
                     // the per-channel step reads and writes the channel's state: always on its master
                     .setReadMode(ReadMode.MASTER)
                     .setMasterConnectionMinimumIdleSize(2)

@@ -11,7 +11,8 @@ public final class MessageTables {
 
     /** Every column of a stored message, in the order {@link #INSERT_MESSAGE} binds them. */
     public static final String MESSAGE_COLUMNS =
-            "channel_id, bucket, message_id, sender_id, client_id, content, msg_type, status, created_at, seq, epoch, attachment";
+            "channel_id, bucket, message_id, sender_id, client_id, content, msg_type, status, created_at, seq, epoch, attachment,"
+                    + " reply_to";
 
     /**
      * Writes a message (idempotent: the same message_id overwrites itself) with the write time of
@@ -20,10 +21,10 @@ public final class MessageTables {
      * content never comes back.
      */
     public static final String INSERT_MESSAGE = "INSERT INTO messages_by_channel (" + MESSAGE_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
 
     /** Reads the messages of one bucket; callers append conditions, order and limit. */
-    public static final String SELECT_MESSAGES = "SELECT " + MESSAGE_COLUMNS + ", edited_at, deleted_at"
+    public static final String SELECT_MESSAGES = "SELECT " + MESSAGE_COLUMNS + ", edited_at, deleted_at, reply_count, last_reply_at"
             + " FROM messages_by_channel WHERE channel_id = ? AND bucket = ?";
 
     /** An edit: the latest content and when (write time = the edit's time, microseconds, first). */
@@ -38,6 +39,28 @@ public final class MessageTables {
     /** Whether a message is there and still sent (an edit that lost a race with its deletion is dropped). */
     public static final String SELECT_STATUS = "SELECT status FROM messages_by_channel"
             + " WHERE channel_id = ? AND bucket = ? AND message_id = ?";
+
+    /** Which thread a message belongs to (null: none), read for a reply to a message the batch does not hold. */
+    public static final String SELECT_REPLY_TO = "SELECT reply_to FROM messages_by_channel"
+            + " WHERE channel_id = ? AND bucket = ? AND message_id = ?";
+
+    /** A reply in its thread's index. */
+    public static final String INSERT_REPLY = "INSERT INTO replies_by_root (channel_id, root_id, message_id) VALUES (?, ?, ?)";
+
+    /** How many replies a thread has. */
+    public static final String COUNT_REPLIES = "SELECT count(*) AS replies FROM replies_by_root WHERE channel_id = ? AND root_id = ?";
+
+    /** A thread's latest reply (max() of a timeuuid comes back as a type the driver does not decode). */
+    public static final String LATEST_REPLY = "SELECT message_id FROM replies_by_root WHERE channel_id = ? AND root_id = ?"
+            + " ORDER BY message_id DESC LIMIT 1";
+
+    /** A root's thread counts, as whole values (write time = its latest reply's time, microseconds, first). */
+    public static final String UPDATE_THREAD = "UPDATE messages_by_channel USING TIMESTAMP ? SET reply_count = ?,"
+            + " last_reply_at = ? WHERE channel_id = ? AND bucket = ? AND message_id = ?";
+
+    /** A page of a thread: its replies' ids after a cursor, oldest first; callers bind the limit. */
+    public static final String SELECT_REPLIES = "SELECT message_id FROM replies_by_root WHERE channel_id = ? AND root_id = ?"
+            + " AND message_id > ? LIMIT ?";
 
     /** A reaction added (write time = the event's time, microseconds, first). */
     public static final String INSERT_REACTION = "INSERT INTO reactions (channel_id, bucket, message_id, emoji, user_id)"

@@ -19,16 +19,27 @@ import dev.chat.common.channel.ChannelPosition;
  * @param createdAt the TIMEUUID's time
  * @param seq       the channel's sequence number of this message
  * @param epoch     the channel's sequence it belongs to
+ * @param attachment the file it carries, or null
+ * @param replyTo   the root of the thread it is a reply in, or null (a reply to a reply belongs to
+ *                  the same root)
  */
 public record ChatMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content,
                           String msgType, Instant createdAt, long seq, String epoch,
                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                          Attachment attachment) implements ChannelEvent {
+                          Attachment attachment,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                          UUID replyTo) implements ChannelEvent {
 
-    /** A message without a file. */
+    /** A message without a file, not a reply. */
     public ChatMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content, String msgType,
                        Instant createdAt, long seq, String epoch) {
-        this(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, null);
+        this(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, null, null);
+    }
+
+    /** A message that is not a reply. */
+    public ChatMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content, String msgType,
+                       Instant createdAt, long seq, String epoch, Attachment attachment) {
+        this(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, attachment, null);
     }
 
     /**
@@ -40,7 +51,7 @@ public record ChatMessage(UUID channelId, UUID messageId, long senderId, String 
      * @return a message not yet placed in its channel
      */
     public static ChatMessage draft(UUID channelId, long senderId, String clientId, String content, String msgType) {
-        return new ChatMessage(channelId, null, senderId, clientId, content, msgType, null, 0, null, null);
+        return new ChatMessage(channelId, null, senderId, clientId, content, msgType, null, 0, null, null, null);
     }
 
     /**
@@ -48,12 +59,22 @@ public record ChatMessage(UUID channelId, UUID messageId, long senderId, String 
      * @return this draft with a file
      */
     public ChatMessage with(Attachment attachment) {
-        return new ChatMessage(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, attachment);
+        return new ChatMessage(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, attachment,
+                replyTo);
+    }
+
+    /**
+     * @param root the message it replies to (its thread's root), or null
+     * @return this message as a reply
+     */
+    public ChatMessage replyingTo(UUID root) {
+        return new ChatMessage(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, attachment,
+                root);
     }
 
     @Override
     public ChatMessage at(ChannelPosition position) {
         return new ChatMessage(channelId, position.messageId(), senderId, clientId, content, msgType,
-                position.createdAt(), position.seq(), position.epoch(), attachment);
+                position.createdAt(), position.seq(), position.epoch(), attachment, replyTo);
     }
 }

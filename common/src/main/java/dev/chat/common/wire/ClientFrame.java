@@ -13,11 +13,14 @@ public sealed interface ClientFrame {
      * @param clientId  the client's idempotency key (at most 64 characters)
      * @param content   the text
      * @param msgType   text, image or file
+     * @param attachment the file it carries, or null
+     * @param replyTo   the message of the same channel it replies to (its thread), or null
      */
-    record Send(UUID channelId, String clientId, String content, String msgType, Attachment attachment) implements ClientFrame {
-        /** A send without a file. */
+    record Send(UUID channelId, String clientId, String content, String msgType, Attachment attachment,
+                UUID replyTo) implements ClientFrame {
+        /** A send without a file, not a reply. */
         public Send(UUID channelId, String clientId, String content, String msgType) {
-            this(channelId, clientId, content, msgType, null);
+            this(channelId, clientId, content, msgType, null, null);
         }
     }
 

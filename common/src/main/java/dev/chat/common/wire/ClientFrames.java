@@ -148,7 +148,11 @@ public record ClientFrames(int maxContentChars, int maxPresenceUsers) {
         if (!MSG_TYPES.contains(msgType)) {
             throw new FrameException(ErrorCode.INVALID_FIELD, "'msg_type' must be text, image or file", clientId);
         }
-        return new ClientFrame.Send(channelId, clientId, content, msgType, attachment);
+        UUID replyTo = node.hasNonNull("reply_to") ? uuid(node, "reply_to", clientId) : null;
+        if (replyTo != null && replyTo.version() != 1) {
+            throw new FrameException(ErrorCode.INVALID_FIELD, "'reply_to' must be a message_id", clientId);
+        }
+        return new ClientFrame.Send(channelId, clientId, content, msgType, attachment, replyTo);
     }
 
     /** Largest image side accepted, in pixels. */

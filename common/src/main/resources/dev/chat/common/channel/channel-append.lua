@@ -12,11 +12,15 @@
 --         channel's hash tag, so in a cluster it belongs to this node's slot like KEYS)
 -- ARGV[9] 'send', or the change: 'edit', 'delete', 'react', 'unreact'
 -- ARGV[10] the sender, or the change's author   ARGV[11] message state TTL (ms)
+-- A send that replies has: ARGV[12] the state key of the message it replies to   ARGV[13] that
+--   message's id's lower half (hex)   ARGV[14] its message_id. When that message is a reply
+--   itself, the send joins the same thread: its draft's reply_to becomes that thread's root.
 -- A change also has: ARGV[12] the message_id's lower half (hex)   ARGV[13] '1' if the author may
 --   delete others' messages   ARGV[14] the emoji   ARGV[15] most different emoji on a message
 --   ARGV[16...] the message's state as (field, value) pairs, read from Cassandra by the caller
 --   after an 'unknown' answer: used only if Redis still has none (another caller may have put it)
--- Returns {'new', header}; for a send seen before, {'existing', header, envelope-or-nil}; for a
+-- Returns {'new', header} (a reply whose reply_to was changed to its thread's root: {'new',
+-- header, root}); for a send seen before, {'existing', header, envelope-or-nil}; for a
 -- change that must not happen, {'refused', why} with why 'unknown' (no state here: ask again with
 -- it), 'forbidden', 'deleted' or 'too_many_emoji', or 'unchanged' (nothing to do: no seq taken).
 -- header = "<epoch> <seq> <seconds> <fraction> <node>"; envelope = header .. " " .. draft.
@@ -102,6 +106,19 @@ if kind == 'send' then
     return {'existing', header, envelope}
   end
 end
+local draft, root = ARGV[2], nil
+if kind == 'send' and ARGV[12] then
+  root = ARGV[14]
+  local parent = redis.call('HMGET', ARGV[12], 'n', 't')
+  if parent[1] == ARGV[13] and parent[2] then
+    local named = '"reply_to":"' .. ARGV[14] .. '"'
+    local from, to = string.find(draft, named, 1, true)
+    if from then
+      root = parent[2]
+      draft = string.sub(draft, 1, from - 1) .. '"reply_to":"' .. root .. '"' .. string.sub(draft, to + 1)
+    end
+  end
+end
 local state = redis.call('HMGET', KEYS[1], 'epoch', 'seq', 'ts', 'tf')
 local epoch, seq, ts, tf
 if state[1] then
@@ -124,7 +141,7 @@ else
 end
 redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', seq, 'ts', ts, 'tf', tf)
 local header = epoch .. ' ' .. seq .. ' ' .. ts .. ' ' .. tf .. ' ' .. ARGV[7]
-local envelope = header .. ' ' .. ARGV[2]
+local envelope = header .. ' ' .. draft
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-0', 't', nowS, 'e', envelope)
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 redis.call(ARGV[8], ARGV[3], envelope)
@@ -133,6 +150,12 @@ if kind == 'send' then
   -- the new message's state, for the changes that follow (key as ChannelKeys.message names it)
   local message = string.sub(KEYS[1], 1, -7) .. ':msg:' .. ts .. '.' .. tf
   redis.call('HSET', message, 's', ARGV[10], 'n', ARGV[7])
+  if root then
+    redis.call('HSET', message, 't', root)
+  end
   redis.call('PEXPIRE', message, ARGV[11])
+  if root and root ~= ARGV[14] then
+    return {'new', header, root}
+  end
 end
 return {'new', header}
