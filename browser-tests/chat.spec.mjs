@@ -81,6 +81,17 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   await until(async () => JSON.stringify(await texts(bob.page)) === JSON.stringify(sent), 'bob to see five messages in order');
   await until(async () => JSON.stringify(await texts(alice.page)) === JSON.stringify(sent), 'alice to see her five messages');
   await alice.page.waitForSelector('#messages li.mine:last-child[data-status="read"]', WAIT);
+  // one's own messages show their time, like everyone else's
+  const own = await alice.page.locator('#messages li.mine .meta').allTextContents();
+  assert.ok(own.every((meta) => /\d{1,2}[:.]\d{2}/.test(meta)), 'a time on every own message: ' + JSON.stringify(own));
+
+  // the typing line goes as soon as the typer's message arrives (not when the indicator expires)
+  await bob.page.waitForFunction(() => document.getElementById('typing').textContent === '', null, WAIT);
+  await alice.page.fill('#text', 'this one is sent at once');
+  await bob.page.waitForSelector('#typing:text("typing")', WAIT);
+  await alice.page.click('#composer button');
+  await bob.page.waitForFunction(() => document.getElementById('typing').textContent === '', null, { timeout: 2000 });
+  sent.push('this one is sent at once');
 
   // typing right after a send shows again (the send ends the typing; it does not start a pause)
   await bob.page.waitForFunction(() => document.getElementById('typing').textContent === '', null, WAIT);

@@ -242,6 +242,11 @@ function onFrame(frame) {
     case 'message':
       if (!advance(frame)) break;
       if (frame.channel_id === state.current) {
+        if (state.typingTimers.has(frame.sender_id)) { // their message ends their typing, whatever stop arrives
+          clearTimeout(state.typingTimers.get(frame.sender_id));
+          state.typingTimers.delete(frame.sender_id);
+          renderTyping();
+        }
         showMessage(frame);
         if (frame.sender_id !== state.session.user_id) markRead();
       } else {
@@ -510,6 +515,7 @@ function showMessage(message) {
   if (element === $('messages').lastElementChild) $('messages').scrollTop = $('messages').scrollHeight; // it grew
   element.dataset.messageId = message.message_id;
   element.dataset.sender = message.sender_id;
+  if (message.created_at) element.dataset.at = message.created_at;
   element.lastChild.dataset.who = mine ? 'you' : `user ${message.sender_id}`;
   remember(message.message_id, element);
   if (mine) {
@@ -740,7 +746,9 @@ function showAttachment(element, message) {
 
 function setStatus(element, status) {
   element.dataset.status = status;
-  element.lastChild.textContent = status;
+  // one's own messages show their time too, once the server gave them one
+  const at = element.dataset.at ? new Date(element.dataset.at).toLocaleTimeString() + ' · ' : '';
+  element.lastChild.textContent = at + status;
 }
 
 function refreshReadStatus() {

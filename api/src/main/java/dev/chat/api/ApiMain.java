@@ -7,6 +7,7 @@ import dev.chat.common.auth.Credentials;
 import dev.chat.common.channel.ChannelWriter;
 import dev.chat.common.channel.KafkaEventLog;
 import dev.chat.common.channel.RedisChannelSequencer;
+import dev.chat.common.store.MemberMentions;
 import dev.chat.common.channel.SendPath;
 import dev.chat.common.outbound.OutboundTargets;
 import dev.chat.common.runtime.BackendSettings;
@@ -85,12 +86,13 @@ public final class ApiMain {
             RedisChannelSequencer sequencer = new RedisChannelSequencer(redis, RedisChannelSequencer.Settings.create(config),
                     new TimeUuids());
             ChannelWriter writer = new ChannelWriter(sequencer, log, ChannelWriter.Meters.NONE);
-            SendPath sendPath = new SendPath(access, writer);
+            SendPath sendPath = new SendPath(access, new MemberMentions(database.dataSource(), settings.admins(), redis.client()),
+                    writer);
             ClientFrames frames = new ClientFrames(settings.maxContentChars(), 1);
             MessageSender sender = new MessageSender(sendPath, frames, store);
             History history = new History(cassandra.session());
             MessageEditor editor = new MessageEditor(store, history, writer, frames, settings);
-            ChannelService channels = new ChannelService(store, history, events, sequencer::heads, settings);
+            ChannelService channels = new ChannelService(store, history, events, sequencer, settings);
             UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), credentials.jwts(), settings,
                     credentials.deactivated()::isDeactivated);
             // Kafka is needed only by POST /channels/{id}/messages: shown, but the api stays ready without it

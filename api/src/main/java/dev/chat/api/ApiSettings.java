@@ -31,14 +31,7 @@ record ApiSettings(Set<Long> admins, boolean devLogin, Duration tokenTtl, int ra
                    String vapidPublicKey, long maxUploadBytes) {
 
     static ApiSettings create(Config config) {
-        String admins = config.get("api.admins").asString().orElse("");
-        Set<Long> ids;
-        try {
-            ids = Arrays.stream(admins.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                    .map(Long::parseLong).collect(Collectors.toUnmodifiableSet());
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("Configuration 'api.admins' (API_ADMINS) must list user ids, was '" + admins + "'");
-        }
+        Set<Long> ids = ServiceConfig.userIds(config, "api.admins");
         boolean devLogin = config.get("api.devlogin").asBoolean().orElse(false);
         String host = config.get("server.host").asString().orElse("0.0.0.0");
         if (devLogin && !(ServiceConfig.localProfile(config) && loopback(host))) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.chat.common.channel.RedisChannelSequencer;
 import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.Hello;
 
@@ -29,15 +30,14 @@ final class ChannelService {
     private final ChannelStore store;
     private final History history;
     private final Events events;
-    private final java.util.function.Function<java.util.Collection<UUID>, List<Hello.ChannelHead>> positions;
+    private final RedisChannelSequencer positions;
     private final ApiSettings settings;
 
     /**
-     * @param positions where channels stand in their sequence (the per-channel step's state in Redis)
+     * @param positions where channels stand in their sequence and the members' unread mentions
+     *                  (the per-channel state in Redis)
      */
-    ChannelService(ChannelStore store, History history, Events events,
-                   java.util.function.Function<java.util.Collection<UUID>, List<Hello.ChannelHead>> positions,
-                   ApiSettings settings) {
+    ChannelService(ChannelStore store, History history, Events events, RedisChannelSequencer positions, ApiSettings settings) {
         this.store = store;
         this.history = history;
         this.events = events;
@@ -51,7 +51,8 @@ final class ChannelService {
 
     /** One of the caller's channels as listed. */
     record Summary(UUID channelId, String name, String type, int unreadCount, boolean unreadCapped,
-                   UUID lastMessageId, Instant lastMessageAt, UUID lastReadMessageId, String epoch, long seq) {
+                   UUID lastMessageId, Instant lastMessageAt, UUID lastReadMessageId, String epoch, long seq,
+                   int mentionCount) {
     }
 
     /**
@@ -187,7 +188,7 @@ final class ChannelService {
     private List<Summary> summaries(long caller, List<ChannelStore.UserChannel> channels) {
         List<Summary> summaries = new ArrayList<>();
         Map<UUID, Hello.ChannelHead> heads = new java.util.HashMap<>();
-        positions.apply(channels.stream().map(mine -> mine.channel().id()).toList())
+        positions.heads(channels.stream().map(mine -> mine.channel().id()).toList(), caller)
                 .forEach(head -> heads.put(head.channelId(), head));
         for (ChannelStore.UserChannel mine : channels) {
             ChannelStore.Channel channel = mine.channel();
@@ -197,7 +198,7 @@ final class ChannelService {
             summaries.add(new Summary(channel.id(), channel.name(), channel.type(), unread, unread >= UNREAD_CAP,
                     newest.map(History.StoredMessage::messageId).orElse(null),
                     newest.map(History.StoredMessage::createdAt).orElse(null), mine.lastReadMessageId(),
-                    head == null ? null : head.epoch(), head == null ? 0 : head.seq()));
+                    head == null ? null : head.epoch(), head == null ? 0 : head.seq(), head == null ? 0 : head.mentionCount()));
         }
         return summaries;
     }
@@ -303,6 +304,12 @@ final class ChannelService {
             }
             if (store.moveReadPosition(channelId, caller, current, messageId)) {
                 events.readReceipt(channelId, caller, messageId);
+                try {
+                    positions.mentionsRead(channelId, caller, messageId);
+                } catch (RuntimeException e) { // Redis away: the count stays until the next read
+                    System.getLogger(ChannelService.class.getName()).log(System.Logger.Level.WARNING,
+                            "mentions of {0} in {1} not cleared: {2}", caller, channelId, e.toString());
+                }
                 return messageId;
             }
             // another request moved it meanwhile: compare again

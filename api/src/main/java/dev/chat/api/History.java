@@ -89,10 +89,12 @@ final class History {
                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                          Integer replyCount,
                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                         Instant lastReplyAt) {
+                         Instant lastReplyAt,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                         List<Long> mentions) {
         StoredMessage withReactions(List<ReactionCount> counted) {
             return new StoredMessage(channelId, messageId, senderId, clientId, content, msgType, status, createdAt, seq, epoch,
-                    editedAt, deleted, counted, attachment, replyTo, replyCount, lastReplyAt);
+                    editedAt, deleted, counted, attachment, replyTo, replyCount, lastReplyAt, mentions);
         }
     }
 
@@ -255,7 +257,8 @@ final class History {
                 row.getInstant("created_at"), row.isNull("seq") ? null : row.getLong("seq"), row.getString("epoch"),
                 row.getInstant("edited_at"), "deleted".equals(row.getString("status")), List.of(),
                 attachment(row.getString("attachment")), row.getUuid("reply_to"),
-                row.isNull("reply_count") ? null : row.getInt("reply_count"), row.getInstant("last_reply_at"));
+                row.isNull("reply_count") ? null : row.getInt("reply_count"), row.getInstant("last_reply_at"),
+                row.isNull("mentions") ? List.of() : row.getList("mentions", Long.class));
     }
 
     private static Attachment attachment(String json) {

@@ -115,6 +115,11 @@ final class ApiFixture implements AutoCloseable {
         return insertUser(name + "-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
+    /** @return a new user with exactly this name (unique: the caller makes it so) */
+    long userNamed(String name) {
+        return insertUser(name);
+    }
+
     long insertUser(String name) {
         try (Connection db = DriverManager.getConnection(endpoints.postgresUrl(), endpoints.postgresUser(), "");
              PreparedStatement insert = db.prepareStatement("INSERT INTO users (name) VALUES (?) RETURNING id")) {

@@ -6,6 +6,7 @@ import dev.chat.common.auth.Credentials;
 import dev.chat.common.channel.ChannelKeys;
 import dev.chat.common.channel.ChannelWriter;
 import dev.chat.common.channel.EventLog;
+import dev.chat.common.channel.Mentions;
 import dev.chat.common.channel.RedisChannelSequencer;
 import dev.chat.common.channel.SendPath;
 import dev.chat.common.runtime.RedisConnection;
@@ -44,7 +45,8 @@ final class Gateway implements AutoCloseable {
     }
 
     static Gateway create(GatewaySettings settings, RedisChannelSequencer.Settings channelSettings, Credentials credentials,
-                          RedisConnection redis, Memberships memberships, EventLog log, GatewayMetrics metrics) {
+                          RedisConnection redis, Memberships memberships, Mentions mentions, EventLog log,
+                          GatewayMetrics metrics) {
         FanOut fanOut = new FanOut(redis);
         ConnectionRegistry registry = new ConnectionRegistry(fanOut);
         RedisChannelSequencer channels = new RedisChannelSequencer(redis, channelSettings, new TimeUuids());
@@ -57,7 +59,7 @@ final class Gateway implements AutoCloseable {
         credentials.apiTokens().onRevoked(sessions::tokenRevoked);
         credentials.deactivated().onDeactivated(sessions::userDeactivated);
         FrameDispatcher dispatcher = new FrameDispatcher(new ClientFrames(settings.maxContentChars(), settings.maxPresenceUsers()),
-                new SendPath(memberships, new ChannelWriter(channels, log, metrics)),
+                new SendPath(memberships, mentions, new ChannelWriter(channels, log, metrics)),
                 new TypingRelay(memberships, fanOut, settings.typingExpiry(), settings.typingInterval()), presence,
                 new PresenceWatch(registry, presence, memberships, settings.maxPresenceUsers()),
                 new ResumeService(memberships, channels, metrics));

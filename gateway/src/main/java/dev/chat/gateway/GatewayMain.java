@@ -9,6 +9,9 @@ import dev.chat.common.channel.RedisChannelSequencer;
 import dev.chat.common.runtime.BackendSettings;
 import dev.chat.common.runtime.KafkaHealth;
 import dev.chat.common.runtime.PostgresPool;
+import dev.chat.common.runtime.ServiceConfig;
+import dev.chat.common.channel.Mentions;
+import dev.chat.common.store.MemberMentions;
 import dev.chat.common.runtime.RedisConnection;
 import dev.chat.common.runtime.ServiceConfig;
 import dev.chat.common.runtime.ServiceRuntime;
@@ -73,8 +76,9 @@ public final class GatewayMain {
             kafka.probeEvery(java.time.Duration.ofSeconds(2));
             KafkaEventLog log = runtime.own(KafkaEventLog.open("gateway", backends, settings.kafkaSendTimeout(),
                     settings.kafkaRetryWindow(), kafka::lastKnownUp));
+            Mentions mentions = new MemberMentions(postgres, ServiceConfig.userIds(config, "api.admins"), redis.client());
             Gateway gateway = Gateway.create(settings, RedisChannelSequencer.Settings.create(config), credentials, redis,
-                    memberships, log, metrics);
+                    memberships, mentions, log, metrics);
             // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
             runtime.beforeStop(gateway::close);
             List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health(), gateway.drainCheck());

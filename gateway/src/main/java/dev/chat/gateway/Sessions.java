@@ -75,7 +75,7 @@ final class Sessions {
                 registry.listen(connection, ChannelKeys.topic(channel));
             }
             presence.connected(connection);
-            connection.outbox().send(Json.encode(new Hello(userId, heads(mine), HEARTBEAT_MS)), false);
+            connection.outbox().send(Json.encode(new Hello(userId, heads(mine, userId), HEARTBEAT_MS)), false);
         } catch (RuntimeException e) {
             // PostgreSQL or Redis failed half-way: undo what was set up and let the client come back
             LOG.log(System.Logger.Level.WARNING, "cannot open a socket for user {0}: {1}", userId, e.getMessage());
@@ -86,9 +86,9 @@ final class Sessions {
     }
 
     /** The channels' positions; none while Redis cannot say (clients then keep what they have). */
-    private List<Hello.ChannelHead> heads(Set<UUID> mine) {
+    private List<Hello.ChannelHead> heads(Set<UUID> mine, long userId) {
         try {
-            return channels.heads(mine);
+            return channels.heads(mine, userId);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "hello without positions: {0}", e.getMessage());
             return List.of();

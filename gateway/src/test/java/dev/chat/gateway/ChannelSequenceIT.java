@@ -120,10 +120,12 @@ class ChannelSequenceIT {
                 JsonNode head = channelIn(hello, group);
                 assertThat(head.path("seq").asLong()).isEqualTo(12);
                 assertThat(head.path("epoch").asText()).isEqualTo(last.path("epoch").asText());
-                // others keep sending while bob resumes: the stream stays contiguous, without duplicates
-                CompletableFuture<Void> live = CompletableFuture.runAsync(() -> sendMany(alicePhone, group, "live", 10));
+                // others keep sending while bob resumes: the stream stays contiguous, without duplicates. (Sent
+                // after the resume: a live event that reaches the socket before its resume is delivered at
+                // once, ahead of the replay, and a client de-duplicates it by seq.)
                 bobAgain.send(Map.of("type", "resume", "channel_id", group.toString(),
                         "epoch", last.path("epoch").asText(), "after_seq", last.path("seq").asLong()));
+                CompletableFuture<Void> live = CompletableFuture.runAsync(() -> sendMany(alicePhone, group, "live", 10));
                 live.join();
                 bobAgain.await(f -> "resumed".equals(f.path("type").asText()), WAIT);
                 List<JsonNode> messages = bobAgain.awaitCount("message", 17, WAIT);

@@ -18,9 +18,11 @@ import dev.chat.common.wire.Json;
  * @param senderId    who sent it
  * @param senderName  their name
  * @param preview     the first characters of the content, null when previews are off
+ * @param mention     whether the message mentions the recipient (its own notification, never
+ *                    replaced by the channel's next one)
  */
 record PushMessage(String channelId, String channelName, String channelType, String messageId, long senderId,
-                   String senderName, String preview) {
+                   String senderName, String preview, boolean mention) {
 
     /** @return the fields, as the notification's JSON */
     Map<String, Object> fields() {
@@ -34,6 +36,9 @@ record PushMessage(String channelId, String channelName, String channelType, Str
         fields.put("sender_name", senderName);
         if (preview != null) {
             fields.put("preview", preview);
+        }
+        if (mention) {
+            fields.put("mention", true);
         }
         return fields;
     }
@@ -50,7 +55,7 @@ record PushMessage(String channelId, String channelName, String channelType, Str
     /** @return the preview (with the sender in a group), or who wrote when previews are off */
     String body() {
         if (preview == null) {
-            return "New message from " + from();
+            return (mention ? "You were mentioned by " : "New message from ") + from();
         }
         return "direct".equals(channelType) ? preview : from() + ": " + preview;
     }
@@ -59,8 +64,11 @@ record PushMessage(String channelId, String channelName, String channelType, Str
         return senderName == null ? "someone" : senderName;
     }
 
-    /** @return a collapse key: a newer notification of the same channel replaces an undelivered one */
+    /**
+     * @return a collapse key: a newer notification of the same channel replaces an undelivered
+     *         one; a mention has its message's own key, so it is never replaced
+     */
     String collapseKey() {
-        return channelId.replace("-", ""); // 32 URL-safe characters, as RFC 8030's Topic allows
+        return (mention ? messageId : channelId).replace("-", ""); // 32 URL-safe characters, as RFC 8030's Topic allows
     }
 }

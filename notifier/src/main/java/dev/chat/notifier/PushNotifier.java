@@ -22,7 +22,8 @@ import org.redisson.client.codec.StringCodec;
  * Push notifications for new messages: every member but the sender who has push subscriptions and
  * no online device (the gateways' presence keys in Redis) gets one per subscription - at most one
  * per member and channel within the collapse window, with the channel as the push Topic so a push
- * service replaces an undelivered one. Content only where the subscription allows previews, cut
+ * service replaces an undelivered one; a member the message mentions gets it whatever the window,
+ * under the message's own Topic. Content only where the subscription allows previews, cut
  * to a few words; messages older than the maximum age (read late, e.g. after an outage) are not
  * pushed. Best effort: batches are handled on a small pool with a bounded queue and dropped (and
  * counted) when it is full, so push never holds up the Kafka stream or webhooks. Thread-safe.
@@ -85,11 +86,14 @@ final class PushNotifier implements Consumer<List<ChatMessage>>, AutoCloseable {
                         .stream().filter(s -> s.userId() != message.senderId())
                         .collect(Collectors.groupingBy(PushSubscriptions.Subscription::userId));
                 for (var user : byUser.entrySet()) {
-                    if (online.computeIfAbsent(user.getKey(), this::online) || collapsed(user.getKey(), message.channelId())) {
+                    // a mention is pushed every time: not folded into the channel's collapse window
+                    boolean mentioned = message.mentions().contains(user.getKey());
+                    if (online.computeIfAbsent(user.getKey(), this::online)
+                            || !mentioned && collapsed(user.getKey(), message.channelId())) {
                         continue;
                     }
                     for (PushSubscriptions.Subscription subscription : user.getValue()) {
-                        send(subscription, message, names.get(message.senderId()));
+                        send(subscription, message, names.get(message.senderId()), mentioned);
                     }
                 }
             }
@@ -102,14 +106,14 @@ final class PushNotifier implements Consumer<List<ChatMessage>>, AutoCloseable {
         }
     }
 
-    private void send(PushSubscriptions.Subscription subscription, ChatMessage message, String senderName)
+    private void send(PushSubscriptions.Subscription subscription, ChatMessage message, String senderName, boolean mentioned)
             throws InterruptedException, java.sql.SQLException {
         PushProvider provider = providers.get(subscription.provider());
         if (provider == null) {
             metrics.pushFailed(); // registered while the provider was configured, not any more
             return;
         }
-        switch (provider.send(subscription, pushMessage(subscription, message, senderName))) {
+        switch (provider.send(subscription, pushMessage(subscription, message, senderName, mentioned))) {
             case SENT -> metrics.pushed();
             case GONE -> {
                 subscriptions.delete(subscription.id());
@@ -120,7 +124,8 @@ final class PushNotifier implements Consumer<List<ChatMessage>>, AutoCloseable {
         }
     }
 
-    private PushMessage pushMessage(PushSubscriptions.Subscription subscription, ChatMessage message, String senderName) {
+    private PushMessage pushMessage(PushSubscriptions.Subscription subscription, ChatMessage message, String senderName,
+                                    boolean mentioned) {
         String preview = null;
         if (subscription.previews()) {
             String content = message.content();
@@ -129,7 +134,7 @@ final class PushNotifier implements Consumer<List<ChatMessage>>, AutoCloseable {
                     : content.substring(0, content.offsetByCodePoints(0, limit)) + "…";
         }
         return new PushMessage(message.channelId().toString(), subscription.channelName(), subscription.channelType(),
-                message.messageId().toString(), message.senderId(), senderName, preview);
+                message.messageId().toString(), message.senderId(), senderName, preview, mentioned);
     }
 
     private boolean online(long userId) {

@@ -339,6 +339,33 @@ class NotifierIT {
     }
 
     @Test
+    void aMentionedOfflineMemberIsPushedUnderTheMessagesOwnTopic() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        long sender = user("sender");
+        long named = userNamed("named-" + suffix);
+        long other = user("other");
+        String channel = group(sender, named, other);
+        try (RecordingEndpoint pushService = new RecordingEndpoint(0)) {
+            pushService.answer(request -> 201);
+            WebPushDecryption namedBrowser = new WebPushDecryption();
+            WebPushDecryption otherBrowser = new WebPushDecryption();
+            subscribe(named, pushService.url("/push/named"), namedBrowser, true);
+            subscribe(other, pushService.url("/push/other"), otherBrowser, true);
+            JsonNode sent = send(sender, channel, "@named-" + suffix + " can you look?");
+
+            List<RecordingEndpoint.Request> pushes = pushService.await(requests -> requests.size() >= 2, WAIT, "both pushes");
+            RecordingEndpoint.Request toNamed = pushes.stream().filter(r -> r.path().equals("/push/named")).findFirst().orElseThrow();
+            JsonNode payload = Json.tree(namedBrowser.decrypt(toNamed.body()));
+            assertThat(payload.path("mention").asBoolean()).isTrue();
+            assertThat(toNamed.header("Topic")).as("its own topic: the channel's next push does not replace it")
+                    .isEqualTo(sent.path("message_id").asText().replace("-", ""));
+            RecordingEndpoint.Request toOther = pushes.stream().filter(r -> r.path().equals("/push/other")).findFirst().orElseThrow();
+            assertThat(Json.tree(otherBrowser.decrypt(toOther.body())).has("mention")).isFalse();
+            assertThat(toOther.header("Topic")).isEqualTo(channel.replace("-", ""));
+        }
+    }
+
+    @Test
     void pushSubscriptionsAreValidatedAndRemovable() throws Exception {
         long user = user("subscriber");
         WebPushDecryption browser = new WebPushDecryption();
@@ -443,9 +470,13 @@ class NotifierIT {
     }
 
     private static long user(String name) {
+        return userNamed(name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private static long userNamed(String name) {
         try (Connection db = DriverManager.getConnection(endpoints.postgresUrl(), endpoints.postgresUser(), "");
              PreparedStatement insert = db.prepareStatement("INSERT INTO users (name) VALUES (?) RETURNING id")) {
-            insert.setString(1, name + "-" + UUID.randomUUID().toString().substring(0, 8));
+            insert.setString(1, name);
             try (ResultSet id = insert.executeQuery()) {
                 id.next();
                 return id.getLong(1);

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PushProvidersTest {
 
     private static final PushMessage MESSAGE = new PushMessage(UUID.randomUUID().toString(), "ops", "group",
-            UUID.randomUUID().toString(), 7, "alice", "the build is green");
+            UUID.randomUUID().toString(), 7, "alice", "the build is green", false);
 
     @Test
     void fcmTradesASignedAssertionForATokenOnceAndSendsTheMessage(@TempDir Path dir) throws Exception {
@@ -88,7 +88,7 @@ class PushProvidersTest {
         try (RecordingEndpoint apple = new RecordingEndpoint(0)) {
             ApnsProvider apns = new ApnsProvider(new NotifierSettings.Apns(p8.toString(), "ABC123DEFG", "TEAM123456",
                     "dev.chat.app", apple.url("")), Duration.ofHours(1));
-            PushMessage quiet = new PushMessage(MESSAGE.channelId(), "direct 7:8", "direct", MESSAGE.messageId(), 7, "alice", null);
+            PushMessage quiet = new PushMessage(MESSAGE.channelId(), "direct 7:8", "direct", MESSAGE.messageId(), 7, "alice", null, false);
             assertThat(apns.send(subscription("apns", device), quiet)).isEqualTo(PushProvider.Outcome.SENT);
 
             RecordingEndpoint.Request push = apple.requests().getFirst();

@@ -356,12 +356,23 @@ final class MessageStore {
                 + (message.attachment() == null ? 0 : 300));
     }
 
+    /** A message's row; optional columns it lacks are left unset (an explicit null would write a tombstone). */
     private com.datastax.oss.driver.api.core.cql.BoundStatement row(ChatMessage message, UUID root) {
-        return insert.bind(message.channelId(), MessageBuckets.of(message.messageId()), message.messageId(),
+        var row = insert.bind(message.channelId(), MessageBuckets.of(message.messageId()), message.messageId(),
                 message.senderId(), message.clientId(), message.content(), message.msgType(), "sent",
                 message.createdAt(), message.seq() > 0 ? message.seq() : null, message.epoch(),
                 message.attachment() == null ? null : dev.chat.common.wire.Json.encode(message.attachment()), root,
-                micros(message.createdAt()));
+                message.mentions().isEmpty() ? null : message.mentions(), micros(message.createdAt()));
+        if (message.attachment() == null) {
+            row = row.unset("attachment");
+        }
+        if (root == null) {
+            row = row.unset("reply_to");
+        }
+        if (message.mentions().isEmpty()) {
+            row = row.unset("mentions");
+        }
+        return row;
     }
 
     /**

@@ -71,6 +71,16 @@ public final class ChannelKeys {
     }
 
     /**
+     * @param channelId a channel
+     * @param userId    a member
+     * @return the messages of the channel that mention the member, since their read position (a
+     *         sorted set by message time, in milliseconds)
+     */
+    public static String mentions(UUID channelId, long userId) {
+        return "channel:{" + channelId + "}:mentions:" + userId;
+    }
+
+    /**
      * @param userId a user
      * @return the Pub/Sub topic of their presence changes
      */

@@ -44,6 +44,8 @@ public final class RedisChannelSequencer implements ChannelSequencer {
     private static final String APPEND = script("channel-append.lua");
     private static final String RESUME = script("channel-resume.lua");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A member's unread mentions in a channel are kept this long after the latest. */
+    private static final Duration MENTIONS_TTL = Duration.ofDays(30);
 
     private final RedissonClient redis;
     private final String publishCommand;
@@ -100,9 +102,14 @@ public final class RedisChannelSequencer implements ChannelSequencer {
     public Appended appendSend(ChannelEvent draft, long senderId, String clientId) {
         UUID channel = draft.channelId();
         UUID replyTo = draft instanceof ChatMessage message ? message.replyTo() : null;
-        String[] parent = replyTo == null ? new String[0] : new String[] {ChannelKeys.message(channel, replyTo),
-                Long.toHexString(replyTo.getLeastSignificantBits()), replyTo.toString()};
-        List<Object> reply = run(draft, ChannelKeys.send(channel, senderId, clientId), "send", Long.toString(senderId), parent);
+        List<String> more = new ArrayList<>(replyTo == null ? List.of("", "", "") : List.of(ChannelKeys.message(channel, replyTo),
+                Long.toHexString(replyTo.getLeastSignificantBits()), replyTo.toString()));
+        more.add(Long.toString(MENTIONS_TTL.toMillis()));
+        if (draft instanceof ChatMessage message) {
+            message.mentions().forEach(user -> more.add(Long.toString(user)));
+        }
+        List<Object> reply = run(draft, ChannelKeys.send(channel, senderId, clientId), "send", Long.toString(senderId),
+                more.toArray(String[]::new));
         ChannelPosition position = ChannelPosition.parse((String) reply.get(1));
         if ("new".equals(reply.get(0))) {
             ChannelEvent placed = reply.size() > 2 && reply.get(2) instanceof String root
@@ -183,24 +190,39 @@ public final class RedisChannelSequencer implements ChannelSequencer {
      * @param channels the channels
      * @return each channel's epoch (null if it has none) and seq (0 if none)
      */
-    public List<Hello.ChannelHead> heads(Collection<UUID> channels) {
+    public List<Hello.ChannelHead> heads(Collection<UUID> channels, long userId) {
         if (channels.isEmpty()) {
             return List.of();
         }
         RBatch batch = redis.createBatch();
         Map<UUID, RFuture<Map<String, String>>> pending = new LinkedHashMap<>();
+        Map<UUID, RFuture<Integer>> mentions = new LinkedHashMap<>();
         for (UUID channel : channels) {
             pending.put(channel, batch.<String, String>getMap(ChannelKeys.state(channel), StringCodec.INSTANCE)
                     .getAllAsync(Set.of("epoch", "seq")));
+            mentions.put(channel, batch.getScoredSortedSet(ChannelKeys.mentions(channel, userId), StringCodec.INSTANCE).sizeAsync());
         }
         batch.execute();
         List<Hello.ChannelHead> heads = new ArrayList<>(channels.size());
         pending.forEach((channel, future) -> {
             Map<String, String> state = future.toCompletableFuture().join();
             String seq = state.get("seq");
-            heads.add(new Hello.ChannelHead(channel, state.get("epoch"), seq == null ? 0 : Long.parseLong(seq)));
+            heads.add(new Hello.ChannelHead(channel, state.get("epoch"), seq == null ? 0 : Long.parseLong(seq),
+                    mentions.get(channel).toCompletableFuture().join()));
         });
         return heads;
+    }
+
+    /**
+     * A member read a channel up to a message: the mentions of them up to it stop counting.
+     *
+     * @param channel the channel
+     * @param userId  the member
+     * @param upTo    the last message they read
+     */
+    public void mentionsRead(UUID channel, long userId, UUID upTo) {
+        redis.getScoredSortedSet(ChannelKeys.mentions(channel, userId), StringCodec.INSTANCE)
+                .removeRangeByScore(Double.NEGATIVE_INFINITY, true, TimeUuids.instant(upTo).toEpochMilli(), true);
     }
 
     /** A short, unique name for a new sequence: base-36 millis and random. */

@@ -14,10 +14,13 @@ import dev.chat.common.wire.ServerEvent;
  * The send path, shared by every instance that accepts messages (gateway over WebSocket, api over
  * REST): may the sender write to the channel ({@link Access}), then the {@link ChannelWriter};
  * the answer is an {@code ack} with the message's id and position, or an {@code error}
- * (not_member, not_allowed, unavailable with "retry with the same client_id"). Thread-safe; blocks
- * on the access check and the per-channel step (call it on a virtual thread).
+ * (not_member, not_allowed, unavailable with "retry with the same client_id"). The content's
+ * mentions are resolved here, once ({@link Mentions}). Thread-safe; blocks on the access check,
+ * the mentions and the per-channel step (call it on a virtual thread).
  */
 public final class SendPath {
+
+    private static final System.Logger LOG = System.getLogger(SendPath.class.getName());
 
     /** Who may write where: the gateway answers from its membership cache, the api from PostgreSQL. */
     public interface Access {
@@ -29,15 +32,23 @@ public final class SendPath {
     }
 
     private final Access access;
+    private final Mentions mentions;
     private final ChannelWriter writer;
 
     /**
-     * @param access who may write where
-     * @param writer appends the message to its channel
+     * @param access   who may write where
+     * @param mentions resolves {@code @name} and {@code @channel} to members
+     * @param writer   appends the message to its channel
      */
-    public SendPath(Access access, ChannelWriter writer) {
+    public SendPath(Access access, Mentions mentions, ChannelWriter writer) {
         this.access = access;
+        this.mentions = mentions;
         this.writer = writer;
+    }
+
+    /** A send path whose messages mention no one. */
+    public SendPath(Access access, ChannelWriter writer) {
+        this(access, Mentions.NONE, writer);
     }
 
     /**
@@ -55,7 +66,8 @@ public final class SendPath {
                     + " is read-only: one of its two members blocks the other", send.clientId()));
         }
         ChatMessage draft = ChatMessage.draft(send.channelId(), senderId, send.clientId(), send.content(), send.msgType())
-                .with(send.attachment()).replyingTo(send.replyTo());
+                .with(send.attachment()).replyingTo(send.replyTo())
+                .mentioning(mentionsIn(send, senderId));
         // may run on the log's I/O thread: only build the answer
         return writer.append(draft).thenApply(outcome -> switch (outcome) {
             case ChannelWriter.Written written -> ack(send, (ChatMessage) written.event());
@@ -63,6 +75,17 @@ public final class SendPath {
                     why(unavailable.reason()) + "; retry with the same client_id", send.clientId());
             case ChannelWriter.Refused refused -> throw new IllegalStateException("a send is never refused: " + refused);
         });
+    }
+
+    /** The message's mentions; when they cannot be looked up (PostgreSQL away) it is sent mentioning no one. */
+    private java.util.List<Long> mentionsIn(ClientFrame.Send send, long senderId) {
+        try {
+            return mentions.of(send.channelId(), senderId, send.content());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "mentions of a send to {0} not resolved, sent without: {1}", send.channelId(),
+                    e.toString());
+            return java.util.List.of();
+        }
     }
 
     private static Ack ack(ClientFrame.Send send, ChatMessage message) {

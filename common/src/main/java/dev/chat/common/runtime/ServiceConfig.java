@@ -79,6 +79,23 @@ public final class ServiceConfig {
     }
 
     /**
+     * @param config configuration root
+     * @param key    a comma-separated list of user ids (e.g. {@code api.admins})
+     * @return the ids (empty when unset)
+     * @throws IllegalStateException naming the key and its environment variable when it is not such a list
+     */
+    public static java.util.Set<Long> userIds(Config config, String key) {
+        String value = config.get(key).asString().orElse("");
+        try {
+            return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                    .map(Long::parseLong).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Configuration '" + key + "' (" + envName(key) + ") must list user ids, was '"
+                    + value + "'");
+        }
+    }
+
+    /**
      * A positive integer, failing fast with the key's name.
      *
      * @param config       configuration

@@ -16,6 +16,16 @@ public final class ChannelTables {
     /** When a channel was created (its first message bucket). */
     public static final String CREATED_AT = "SELECT created_at FROM channels WHERE id = ?";
 
+    /** The members of a channel with one of these names (any case), the sender left out. */
+    public static final String MEMBERS_NAMED = "SELECT u.id FROM channel_members m JOIN users u ON u.id = m.user_id"
+            + " WHERE m.channel_id = ? AND lower(u.name) = ANY (?) AND m.user_id <> ?";
+
+    /** Every member of a channel but one. */
+    public static final String OTHER_MEMBERS = "SELECT user_id FROM channel_members WHERE channel_id = ? AND user_id <> ?";
+
+    /** A group's owner (null for a direct channel). */
+    public static final String OWNER = "SELECT owner_id FROM channels WHERE id = ?";
+
     private ChannelTables() {
     }
 }

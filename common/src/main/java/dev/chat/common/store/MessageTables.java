@@ -12,7 +12,7 @@ public final class MessageTables {
     /** Every column of a stored message, in the order {@link #INSERT_MESSAGE} binds them. */
     public static final String MESSAGE_COLUMNS =
             "channel_id, bucket, message_id, sender_id, client_id, content, msg_type, status, created_at, seq, epoch, attachment,"
-                    + " reply_to";
+                    + " reply_to, mentions";
 
     /**
      * Writes a message (idempotent: the same message_id overwrites itself) with the write time of
@@ -21,7 +21,7 @@ public final class MessageTables {
      * content never comes back.
      */
     public static final String INSERT_MESSAGE = "INSERT INTO messages_by_channel (" + MESSAGE_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
 
     /** Reads the messages of one bucket; callers append conditions, order and limit. */
     public static final String SELECT_MESSAGES = "SELECT " + MESSAGE_COLUMNS + ", edited_at, deleted_at, reply_count, last_reply_at"

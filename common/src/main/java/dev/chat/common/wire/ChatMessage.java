@@ -22,24 +22,32 @@ import dev.chat.common.channel.ChannelPosition;
  * @param attachment the file it carries, or null
  * @param replyTo   the root of the thread it is a reply in, or null (a reply to a reply belongs to
  *                  the same root)
+ * @param mentions  the members its content names ({@code @name}, {@code @channel}), resolved at send
  */
 public record ChatMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content,
                           String msgType, Instant createdAt, long seq, String epoch,
                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                           Attachment attachment,
                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                          UUID replyTo) implements ChannelEvent {
+                          UUID replyTo,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                          java.util.List<Long> mentions) implements ChannelEvent {
+
+    /** No mentions is an empty list. */
+    public ChatMessage {
+        mentions = mentions == null ? java.util.List.of() : java.util.List.copyOf(mentions);
+    }
 
     /** A message without a file, not a reply. */
     public ChatMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content, String msgType,
                        Instant createdAt, long seq, String epoch) {
-        this(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, null, null);
+        this(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, null, null, null);
     }
 
     /** A message that is not a reply. */
     public ChatMessage(UUID channelId, UUID messageId, long senderId, String clientId, String content, String msgType,
                        Instant createdAt, long seq, String epoch, Attachment attachment) {
-        this(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, attachment, null);
+        this(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, attachment, null, null);
     }
 
     /**
@@ -51,7 +59,7 @@ public record ChatMessage(UUID channelId, UUID messageId, long senderId, String 
      * @return a message not yet placed in its channel
      */
     public static ChatMessage draft(UUID channelId, long senderId, String clientId, String content, String msgType) {
-        return new ChatMessage(channelId, null, senderId, clientId, content, msgType, null, 0, null, null, null);
+        return new ChatMessage(channelId, null, senderId, clientId, content, msgType, null, 0, null, null, null, null);
     }
 
     /**
@@ -60,7 +68,7 @@ public record ChatMessage(UUID channelId, UUID messageId, long senderId, String 
      */
     public ChatMessage with(Attachment attachment) {
         return new ChatMessage(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, attachment,
-                replyTo);
+                replyTo, mentions);
     }
 
     /**
@@ -69,12 +77,21 @@ public record ChatMessage(UUID channelId, UUID messageId, long senderId, String 
      */
     public ChatMessage replyingTo(UUID root) {
         return new ChatMessage(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, attachment,
-                root);
+                root, mentions);
+    }
+
+    /**
+     * @param users the members its content names (resolved at send)
+     * @return this message mentioning them
+     */
+    public ChatMessage mentioning(java.util.List<Long> users) {
+        return new ChatMessage(channelId, messageId, senderId, clientId, content, msgType, createdAt, seq, epoch, attachment,
+                replyTo, users);
     }
 
     @Override
     public ChatMessage at(ChannelPosition position) {
         return new ChatMessage(channelId, position.messageId(), senderId, clientId, content, msgType,
-                position.createdAt(), position.seq(), position.epoch(), attachment, replyTo);
+                position.createdAt(), position.seq(), position.epoch(), attachment, replyTo, mentions);
     }
 }

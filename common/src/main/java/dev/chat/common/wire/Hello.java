@@ -18,8 +18,9 @@ public record Hello(long userId, List<ChannelHead> channels, long heartbeatMs) i
      *
      * @param channelId the channel
      * @param epoch     its sequence (null while it has had no event, or after its state was lost)
-     * @param seq       its latest seq (0 when none)
+     * @param seq          its latest seq (0 when none)
+     * @param mentionCount messages that mention the user since their read position
      */
-    public record ChannelHead(UUID channelId, String epoch, long seq) {
+    public record ChannelHead(UUID channelId, String epoch, long seq, int mentionCount) {
     }
 }

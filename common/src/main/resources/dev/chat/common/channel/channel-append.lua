@@ -12,9 +12,11 @@
 --         channel's hash tag, so in a cluster it belongs to this node's slot like KEYS)
 -- ARGV[9] 'send', or the change: 'edit', 'delete', 'react', 'unreact'
 -- ARGV[10] the sender, or the change's author   ARGV[11] message state TTL (ms)
--- A send that replies has: ARGV[12] the state key of the message it replies to   ARGV[13] that
---   message's id's lower half (hex)   ARGV[14] its message_id. When that message is a reply
---   itself, the send joins the same thread: its draft's reply_to becomes that thread's root.
+-- A send also has: ARGV[12] the state key of the message it replies to   ARGV[13] that message's
+--   id's lower half (hex)   ARGV[14] its message_id (all three '' when it is no reply). When that
+--   message is a reply itself, the send joins the same thread: its draft's reply_to becomes that
+--   thread's root.   ARGV[15] mention counts' TTL (ms)   ARGV[16...] the users it mentions: each
+--   one's mentions in the channel (a sorted set by message time, ms) gets this message.
 -- A change also has: ARGV[12] the message_id's lower half (hex)   ARGV[13] '1' if the author may
 --   delete others' messages   ARGV[14] the emoji   ARGV[15] most different emoji on a message
 --   ARGV[16...] the message's state as (field, value) pairs, read from Cassandra by the caller
@@ -107,7 +109,7 @@ if kind == 'send' then
   end
 end
 local draft, root = ARGV[2], nil
-if kind == 'send' and ARGV[12] then
+if kind == 'send' and ARGV[12] ~= '' then
   root = ARGV[14]
   local parent = redis.call('HMGET', ARGV[12], 'n', 't')
   if parent[1] == ARGV[13] and parent[2] then
@@ -154,6 +156,11 @@ if kind == 'send' then
     redis.call('HSET', message, 't', root)
   end
   redis.call('PEXPIRE', message, ARGV[11])
+  for i = 16, #ARGV do
+    local mentions = string.sub(KEYS[1], 1, -7) .. ':mentions:' .. ARGV[i]
+    redis.call('ZADD', mentions, ts * 1000 + math.floor(tf / 10000), ts .. '.' .. tf)
+    redis.call('PEXPIRE', mentions, ARGV[15])
+  end
   if root and root ~= ARGV[14] then
     return {'new', header, root}
   end
