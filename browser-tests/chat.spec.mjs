@@ -93,6 +93,33 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   await bob.page.waitForFunction(() => document.getElementById('typing').textContent === '', null, { timeout: 2000 });
   sent.push('this one is sent at once');
 
+  // mentions: typing @ suggests the channel's members; the mentioned member sees it marked
+  const prefix = bob.name.slice(0, 4);
+  await until(async () => {
+    await alice.page.fill('#text', '@' + prefix);
+    return (await alice.page.locator(`#mention-suggestions button:text-is("@${bob.name}")`).count()) > 0;
+  }, 'a suggestion of bob\'s name');
+  await alice.page.click(`#mention-suggestions button:text-is("@${bob.name}")`);
+  assert.equal(await alice.page.inputValue('#text'), `@${bob.name} `);
+  await alice.page.fill('#text', `@${bob.name} please review-${RUN}`);
+  await alice.page.click('#composer button');
+  sent.push(`@${bob.name} please review-${RUN}`);
+  await bob.page.waitForSelector(`#messages li.mentioned .mention:text-is("@${bob.name}")`, WAIT);
+
+  // threads: bob replies to alice's first message in a thread; alice sees "1 reply" and opens it
+  await bob.page.locator('#messages li', { hasText: sent[0] }).locator('.thread-link').click();
+  await bob.page.waitForSelector('#thread:not([hidden])', WAIT);
+  await bob.page.fill('#thread-text', `in the thread-${RUN}`);
+  await bob.page.click('#thread-composer button');
+  await bob.page.waitForSelector(`#thread-replies li:has-text("in the thread-${RUN}")`, WAIT);
+  const aliceRoot = alice.page.locator('#messages li', { hasText: sent[0] });
+  await aliceRoot.locator('.thread-link:text-is("1 reply")').waitFor(WAIT);
+  await aliceRoot.locator('.thread-link').click();
+  await alice.page.waitForSelector(`#thread-replies li:has-text("in the thread-${RUN}")`, WAIT);
+  assert.ok(!(await texts(alice.page)).includes(`in the thread-${RUN}`), 'a reply stays out of the main list');
+  await alice.page.click('#thread-close');
+  await bob.page.click('#thread-close');
+
   // typing right after a send shows again (the send ends the typing; it does not start a pause)
   await bob.page.waitForFunction(() => document.getElementById('typing').textContent === '', null, WAIT);
   await alice.page.fill('#text', 'and one more…');
@@ -106,6 +133,13 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   await phone.page.screenshot({ path: (process.env.SCREENSHOT || 'chat.png').replace(/\.png$/, '-phone.png') });
   // two views: the conversation replaced the list; Back brings the list back
   assert.ok(!(await phone.page.locator('#channels').isVisible()), 'the list is hidden while a channel is open');
+  // a thread is a view of its own on a phone, with Back to the conversation
+  await phone.page.locator('#messages li', { hasText: sent[0] }).locator('.thread-link:text-is("1 reply")').click();
+  await phone.page.waitForSelector(`#thread-replies li:has-text("in the thread-${RUN}")`, WAIT);
+  assert.ok(!(await phone.page.locator('#composer').isVisible()), 'the conversation is hidden behind the thread');
+  await phone.page.screenshot({ path: (process.env.SCREENSHOT || 'chat.png').replace(/\.png$/, '-phone-thread.png') });
+  await phone.page.click('#thread-close');
+  await phone.page.waitForSelector('#composer', { state: 'visible', ...WAIT });
   await phone.page.click('#back');
   await phone.page.waitForSelector('#channels', { state: 'visible', ...WAIT });
   assert.ok(!(await phone.page.locator('#composer').isVisible()), 'the conversation is hidden on the list');
@@ -171,10 +205,16 @@ test('two people chat in a group and a direct channel across two gateways', asyn
   await third(alice.page).locator('.reactions button.chip', { hasText: '🎉 1' }).waitFor(WAIT);
   await third(bob.page).locator('.reactions button.chip.me', { hasText: '🎉 1' }).waitFor(WAIT);
   await bob.page.reload(); // history from the api: the persister applied both
-  await until(async () => {
-    const now = await texts(bob.page);
-    return now.some((t) => t.startsWith(`one-${RUN}, edited`)) && now.includes('message deleted') && !now.includes(`two-${RUN}`);
-  }, 'the edit and the tombstone in history after a reload');
+  let afterReload = [];
+  try {
+    await until(async () => {
+      afterReload = await texts(bob.page);
+      return afterReload.some((t) => t.startsWith(`one-${RUN}, edited`)) && afterReload.includes('message deleted')
+        && !afterReload.includes(`two-${RUN}`);
+    }, 'the edit and the tombstone in history after a reload');
+  } catch (error) {
+    throw new Error(`${error.message}; bob shows ${JSON.stringify(afterReload)}`);
+  }
   await until(async () => { // from history, once the persister has it (reload until then)
     if (await third(bob.page).locator('.reactions button.chip.me', { hasText: '🎉 1' }).count() > 0) return true;
     await bob.page.reload();

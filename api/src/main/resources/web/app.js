@@ -9,6 +9,9 @@ const state = {
   pending: new Map(),       // client_id -> element, until the own copy arrives
   readBy: new Map(),        // user_id -> last_read_message_id (current channel)
   oldest: null, newest: null, hasOlder: false, typingTimers: new Map(), lastTyping: 0,
+  thread: null,             // the root of the open thread
+  threadShown: new Set(),   // message_ids of the replies it shows
+  liveReplies: new Map(),   // root -> replies that arrived live (history may not have them yet)
   positions: new Map(),     // channel_id -> {epoch, seq, resuming}: the last event seen, gap-free
 };
 
@@ -247,7 +250,8 @@ function onFrame(frame) {
           state.typingTimers.delete(frame.sender_id);
           renderTyping();
         }
-        showMessage(frame);
+        if (frame.reply_to) showReply(frame, true);
+        else showMessage(frame);
         if (frame.sender_id !== state.session.user_id) markRead();
       } else {
         loadChannels();
@@ -348,6 +352,13 @@ async function loadChannels() {
       badge.setAttribute('aria-label', `${badge.textContent} unread`);
       button.append(badge);
     }
+    if (channel.mention_count > 0 && channel.channel_id !== state.current) {
+      const badge = document.createElement('span');
+      badge.className = 'badge mentions';
+      badge.textContent = '@' + channel.mention_count;
+      badge.setAttribute('aria-label', `${channel.mention_count} mentions`);
+      button.append(badge);
+    }
     button.addEventListener('click', () => openChannel(channel.channel_id));
     item.append(button);
     list.append(item);
@@ -387,6 +398,8 @@ $('new-channel').addEventListener('submit', async (event) => {
 });
 
 async function openChannel(id) {
+  closeThread();
+  state.liveReplies.clear();
   state.current = id;
   sessionStorage.setItem('chat.channel', id);
   state.messages.clear();
@@ -405,6 +418,7 @@ async function openChannel(id) {
   $('chat').classList.add('in-channel'); // on a phone: the conversation replaces the list
   const { read_positions } = await api('GET', `/api/v1/channels/${id}/read`);
   state.readBy = new Map(read_positions.map((p) => [p.user_id, p.last_read_message_id]));
+  [...state.readBy.keys()].forEach(label); // the members' names, for @ suggestions
   subscribeMembers();
   await loadLatest();
   markRead();
@@ -412,6 +426,7 @@ async function openChannel(id) {
 }
 
 function closeChannel() {
+  closeThread();
   state.current = null;
   sessionStorage.removeItem('chat.channel');
   $('composer').hidden = true;
@@ -489,6 +504,7 @@ $('messages').addEventListener('scroll', async () => {
 
 // ---- messages ---------------------------------------------------------------------------------
 function showMessage(message) {
+  if (message.reply_to) return; // replies live in their thread; the root shows how many
   if (state.messages.has(message.message_id)) {
     const known = state.messages.get(message.message_id).element;
     if (message.sender_id === state.session.user_id && known.dataset.status === 'sent') setStatus(known, 'delivered');
@@ -501,10 +517,15 @@ function showMessage(message) {
     element.append(document.createElement('span'), document.createElement('span'));
     element.firstChild.className = 'text';
     element.lastChild.className = 'meta';
-    element.firstChild.textContent = message.content;
+    renderText(element.firstChild, message.content);
     insertInOrder(element, message.message_id);
   }
-  element.className = mine ? 'mine' : '';
+  if ((message.mentions || []).includes(state.session.user_id)) element.classList.add('mentioned');
+  if (element.replyCount === undefined) {
+    element.replyCount = message.reply_count || 0;
+    renderThreadLink(element);
+  }
+  element.classList.toggle('mine', mine);
   if (message.deleted || message.edited_at) renderContent(element, message);
   if (message.attachment && !message.deleted && !element.querySelector('.attachment')) showAttachment(element, message);
   if (mine) addTools(element);
@@ -552,7 +573,7 @@ function renderContent(element, change) {
     element.reactions = new Map();
     return;
   }
-  text.textContent = change.content;
+  renderText(text, change.content);
   if (change.edited_at) {
     const mark = document.createElement('em');
     mark.className = 'edited';
@@ -753,7 +774,7 @@ function setStatus(element, status) {
 
 function refreshReadStatus() {
   for (const { element } of state.messages.values()) {
-    if (element.className !== 'mine' || !element.dataset.messageId) continue;
+    if (!element.classList.contains('mine') || !element.dataset.messageId) continue;
     const read = [...state.readBy].some(([user, last]) =>
       user !== state.session.user_id && last && notBefore(last, element.dataset.messageId));
     if (read) setStatus(element, 'read');
@@ -796,7 +817,159 @@ $('composer').addEventListener('submit', (event) => {
   send({ type: 'typing_stop', channel_id: state.current });
   state.lastTyping = 0; // typing again right after a send is shown again
   $('text').value = '';
+  $('mention-suggestions').hidden = true;
 });
+
+// ---- threads: replies hang off a root; the root shows "N replies", the thread opens beside -----
+function renderThreadLink(element) {
+  if (element.classList.contains('notice')) return;
+  let link = element.querySelector('.thread-link');
+  if (!link) {
+    link = document.createElement('button');
+    link.type = 'button';
+    link.className = 'thread-link';
+    link.addEventListener('click', () => openThread(element.dataset.messageId));
+    element.insertBefore(link, element.lastChild);
+  }
+  const count = element.replyCount || 0;
+  link.textContent = count === 0 ? 'Reply' : count === 1 ? '1 reply' : `${count} replies`;
+}
+
+/** A reply arrived live: its root counts one more, and an open thread shows it. */
+function showReply(reply, live) {
+  const root = state.messages.get(reply.reply_to);
+  if (live) {
+    const seen = state.liveReplies.get(reply.reply_to) || [];
+    if (seen.some((r) => r.message_id === reply.message_id)) return;
+    seen.push(reply);
+    state.liveReplies.set(reply.reply_to, seen);
+    if (root && !state.threadShown.has(reply.message_id)) {
+      root.element.replyCount = (root.element.replyCount || 0) + 1;
+      renderThreadLink(root.element);
+    }
+  }
+  if (state.thread !== reply.reply_to || state.threadShown.has(reply.message_id)) return;
+  state.threadShown.add(reply.message_id);
+  const item = document.createElement('li');
+  item.dataset.messageId = reply.message_id;
+  item.dataset.sender = reply.sender_id;
+  if (reply.sender_id === state.session.user_id) item.className = 'mine';
+  const text = document.createElement('span');
+  text.className = 'text';
+  if (reply.deleted) text.textContent = 'message deleted';
+  else renderText(text, reply.content);
+  const meta = document.createElement('span');
+  meta.className = 'meta';
+  meta.textContent = `${reply.sender_id === state.session.user_id ? 'you' : label(reply.sender_id)} · `
+    + new Date(reply.created_at).toLocaleTimeString();
+  item.append(text, meta);
+  $('thread-replies').append(item);
+  $('thread-replies').scrollTop = $('thread-replies').scrollHeight;
+}
+
+async function openThread(rootId) {
+  state.thread = rootId;
+  state.threadShown.clear();
+  $('thread-replies').replaceChildren();
+  const root = state.messages.get(rootId)?.element;
+  const rootText = $('thread-root');
+  rootText.replaceChildren();
+  if (root) {
+    const text = document.createElement('span');
+    text.textContent = root.firstChild.textContent;
+    const meta = document.createElement('span');
+    meta.className = 'meta';
+    meta.textContent = root.lastChild.textContent;
+    rootText.append(text, meta);
+  }
+  $('thread').hidden = false;
+  $('chat').classList.add('in-thread');
+  // what arrived live first (history may not have stored it yet), then history fills in, in order
+  const live = state.liveReplies.get(rootId) || [];
+  const channel = state.current;
+  let after = null;
+  try {
+    do { // oldest first, a page at a time
+      const page = await api('GET', `/api/v1/channels/${channel}/messages/${rootId}/replies?limit=100${after ? `&after_id=${after}` : ''}`);
+      if (state.thread !== rootId) return;
+      page.messages.forEach((reply) => showReply(reply, false));
+      after = page.has_more && page.messages.length ? page.messages[page.messages.length - 1].message_id : null;
+    } while (after);
+  } catch (error) {
+    // history may not have the root yet (stored a moment after it was sent): what arrived live shows
+    if (state.thread !== rootId) return;
+  }
+  live.forEach((reply) => showReply(reply, false));
+  $('thread-text').focus();
+}
+
+function closeThread() {
+  state.thread = null;
+  state.threadShown.clear();
+  $('thread').hidden = true;
+  $('chat').classList.remove('in-thread');
+}
+
+$('thread-close').addEventListener('click', closeThread);
+$('thread-composer').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const content = $('thread-text').value.trim();
+  if (!content || !state.current || !state.thread) return;
+  const frame = { type: 'message', channel_id: state.current, client_id: crypto.randomUUID(), content, reply_to: state.thread };
+  if (!send(frame)) {
+    const retry = setInterval(() => { if (send(frame)) clearInterval(retry); }, 1000);
+  }
+  $('thread-text').value = '';
+  $('mention-suggestions').hidden = true;
+});
+
+// ---- mentions: @name is highlighted; typing @ suggests the channel's members ------------------
+const MENTION = /(^|[^\p{L}\p{N}._@-])(@[\p{L}\p{N}._-]{1,64})/gu;
+
+/** Puts a message's text in an element, its @mentions marked (as text nodes: never as HTML). */
+function renderText(element, content) {
+  element.replaceChildren();
+  content ??= ''; // a deleted message has none
+  let last = 0;
+  for (const match of content.matchAll(MENTION)) {
+    const start = match.index + match[1].length;
+    element.append(document.createTextNode(content.slice(last, start)));
+    const mark = document.createElement('span');
+    mark.className = 'mention';
+    mark.textContent = match[2];
+    element.append(mark);
+    last = start + match[2].length;
+  }
+  element.append(document.createTextNode(content.slice(last)));
+}
+
+function suggestMentions(input) {
+  const box = $('mention-suggestions');
+  const before = input.value.slice(0, input.selectionStart ?? input.value.length);
+  const token = /(?:^|\s)@([\p{L}\p{N}._-]*)$/u.exec(before);
+  if (!token) { box.hidden = true; return; }
+  const prefix = token[1].toLowerCase();
+  const names = [...state.readBy.keys()].filter((id) => id !== state.session.user_id).map(label)
+    .filter((name) => !name.startsWith('user ') && name.toLowerCase().startsWith(prefix)).slice(0, 5);
+  const group = state.channels.get(state.current)?.type === 'group';
+  if (group && 'channel'.startsWith(prefix)) names.push('channel');
+  box.replaceChildren();
+  for (const name of names) {
+    const choice = document.createElement('button');
+    choice.type = 'button';
+    choice.textContent = '@' + name;
+    choice.addEventListener('click', () => {
+      const start = before.length - token[1].length - 1;
+      input.value = input.value.slice(0, start) + '@' + name + ' ' + input.value.slice(before.length);
+      box.hidden = true;
+      input.focus();
+    });
+    box.append(choice);
+  }
+  box.hidden = names.length === 0;
+}
+$('text').addEventListener('input', () => suggestMentions($('text')));
+$('thread-text').addEventListener('input', () => suggestMentions($('thread-text')));
 
 // ---- typing and presence ----------------------------------------------------------------------
 $('text').addEventListener('input', () => {
