@@ -4,7 +4,8 @@
 
     python3 docs/examples/webhook_receiver.py 9999 whsec_...
 
-Answers 204 to a valid delivery and 401 to one whose signature or timestamp is wrong.
+Answers 204 to a valid delivery, 400 to a request that is no delivery (a webhook header or the
+body's length missing or malformed), and 401 to one whose signature or timestamp is wrong.
 """
 import base64
 import hashlib
@@ -27,9 +28,23 @@ def valid(headers, body: bytes) -> bool:
     return fresh and any(hmac.compare_digest(expected, s) for s in headers["webhook-signature"].split())
 
 
+HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+
+
 class Receiver(BaseHTTPRequestHandler):
     def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
+        missing = [name for name in HEADERS if not self.headers.get(name)]
+        length = self.headers.get("Content-Length", "")
+        timestamp = self.headers.get("webhook-timestamp", "")
+        if missing or not length.isdigit() or not timestamp.isdigit():
+            self.send_response(400)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            why = f"missing {', '.join(missing)}" if missing else "Content-Length and webhook-timestamp must be numbers"
+            self.wfile.write(f"not a webhook delivery: {why}\n".encode())
+            print(f"refused: not a webhook delivery ({why})", flush=True)
+            return
+        body = self.rfile.read(int(length))
         if not valid(self.headers, body):
             self.send_response(401)
             self.end_headers()
