@@ -12,16 +12,36 @@ final class ApiProblem extends RuntimeException {
     private final Status status;
     private final String field;
     private final long retryAfterSeconds;
+    private final String code;
 
     private ApiProblem(Status status, String detail, String field) {
-        this(status, detail, field, 0);
+        this(status, detail, field, 0, null);
     }
 
     private ApiProblem(Status status, String detail, String field, long retryAfterSeconds) {
+        this(status, detail, field, retryAfterSeconds, null);
+    }
+
+    private ApiProblem(Status status, String detail, String field, long retryAfterSeconds, String code) {
         super(detail, null, false, false);
         this.status = status;
         this.field = field;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.code = code;
+    }
+
+    /**
+     * @param code  a machine-readable reason (the problem's {@code code} member)
+     * @param field the field it is about
+     * @return 422: the request is well-formed but cannot be done as asked
+     */
+    static ApiProblem unprocessable(String code, String field, String detail) {
+        return new ApiProblem(Status.create(422, "Unprocessable Content"), detail, field, 0, code);
+    }
+
+    /** @return the machine-readable reason, or null */
+    String code() {
+        return code;
     }
 
     static ApiProblem unavailable(String detail, long retryAfterSeconds) {

@@ -97,6 +97,8 @@ final class MessageSender {
             case ErrorCode.TOO_LARGE -> ApiProblem.tooLarge(detail);
             case ErrorCode.UNAVAILABLE -> ApiProblem.unavailable(detail, 1);
             case ErrorCode.MISSING_FIELD, ErrorCode.INVALID_FIELD -> ApiProblem.badRequest(field(detail), detail);
+            case ErrorCode.CLIENT_ID_REUSED -> ApiProblem.unprocessable("idempotency_key_reused", "client_id",
+                    detail.replace("client_id ", "Idempotency-Key (client_id) "));
             default -> ApiProblem.unavailable(detail, 1); // internal: the same retry applies
         };
     }

@@ -28,7 +28,7 @@ final class Problems {
             if (problem.retryAfterSeconds() > 0) {
                 response.header(HeaderValues.create(HeaderNames.RETRY_AFTER, Long.toString(problem.retryAfterSeconds())));
             }
-            send(response, problem.status(), problem.getMessage(), problem.field());
+            send(response, problem.status(), problem.getMessage(), problem.field(), problem.code());
         });
         routing.error(HttpException.class, (request, response, error) ->
                 send(response, error.status(), error.getMessage(), null));
@@ -39,6 +39,10 @@ final class Problems {
     }
 
     static void send(ServerResponse response, Status status, String detail, String field) {
+        send(response, status, detail, field, null);
+    }
+
+    static void send(ServerResponse response, Status status, String detail, String field, String code) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", status.reasonPhrase());
@@ -46,6 +50,9 @@ final class Problems {
         body.put("detail", detail);
         if (field != null) {
             body.put("field", field);
+        }
+        if (code != null) {
+            body.put("code", code);
         }
         if (status == Status.UNAUTHORIZED_401) {
             response.header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, "Bearer"));

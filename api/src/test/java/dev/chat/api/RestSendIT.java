@@ -86,6 +86,12 @@ class RestSendIT {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"deployed\"}")).build());
             assertThat(keyed.statusCode()).isEqualTo(201);
             JsonNode keyedAnswer = Json.tree(keyed.body());
+            HttpResponse<String> reused = api.send(HttpRequest.newBuilder(api.uri("/api/v1/channels/" + channel + "/messages"))
+                    .header("Authorization", "Bearer " + api.tokens().issue(bot, Duration.ofMinutes(5)))
+                    .header("Content-Type", "application/json").header("Idempotency-Key", "deploy-7")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"rolled back\"}")).build());
+            assertThat(reused.statusCode()).as("the same key, another message: " + reused.body()).isEqualTo(422);
+            assertThat(Json.tree(reused.body()).path("code").asText()).isEqualTo("idempotency_key_reused");
             assertThat(keyedAnswer.path("client_id").asText()).isEqualTo("deploy-7");
             assertThat(keyedAnswer.path("seq").asLong()).isEqualTo(2);
 

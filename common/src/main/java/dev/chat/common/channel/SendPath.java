@@ -70,11 +70,25 @@ public final class SendPath {
                 .mentioning(mentionsIn(send, senderId));
         // may run on the log's I/O thread: only build the answer
         return writer.append(draft).thenApply(outcome -> switch (outcome) {
+            case ChannelWriter.Written written when written.repeated() && differs((ChatMessage) written.event(), draft) ->
+                    new ErrorFrame(ErrorCode.CLIENT_ID_REUSED, "client_id " + send.clientId() + " was used for a different"
+                            + " message; a retry repeats the message exactly, a new message needs a new client_id",
+                            send.clientId());
             case ChannelWriter.Written written -> ack(send, (ChatMessage) written.event());
             case ChannelWriter.Unavailable unavailable -> new ErrorFrame(ErrorCode.UNAVAILABLE,
                     why(unavailable.reason()) + "; retry with the same client_id", send.clientId());
             case ChannelWriter.Refused refused -> throw new IllegalStateException("a send is never refused: " + refused);
         });
+    }
+
+    /**
+     * @return whether a repeated send carries another message than its first attempt (what the
+     *         client chose: content, type, file; the first attempt's text is known while the
+     *         recovery log has it, else the draft stands for it and nothing can differ)
+     */
+    private static boolean differs(ChatMessage first, ChatMessage retry) {
+        return !java.util.Objects.equals(first.content(), retry.content()) || !java.util.Objects.equals(first.msgType(),
+                retry.msgType()) || !java.util.Objects.equals(first.attachment(), retry.attachment());
     }
 
     /** The message's mentions; when they cannot be looked up (PostgreSQL away) it is sent mentioning no one. */

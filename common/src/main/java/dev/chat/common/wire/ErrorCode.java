@@ -26,6 +26,11 @@ public final class ErrorCode {
     public static final String UNAVAILABLE = "unavailable";
     /** The server failed unexpectedly; retry with the same client_id. */
     public static final String INTERNAL = "internal";
+    /**
+     * The client_id was already used for a different message (other content, type or file): a
+     * retry must repeat the message exactly; a new message needs a new client_id.
+     */
+    public static final String CLIENT_ID_REUSED = "client_id_reused";
 
     private ErrorCode() {
     }

@@ -61,6 +61,20 @@ class SendPathTest {
     }
 
     @Test
+    void aClientIdReusedForADifferentMessageIsAnErrorAndTheFirstMessageStands() {
+        ackOf(path.send(ALICE, send("c1", "hi")));
+        CompletableFuture<ServerEvent> other = path.send(ALICE, send("c1", "something else"));
+        log.acknowledgePending();
+
+        assertThat(now(other)).isInstanceOfSatisfying(ErrorFrame.class, error -> {
+            assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_ID_REUSED);
+            assertThat(error.clientId()).isEqualTo("c1");
+        });
+        assertThat(sequencer.published()).singleElement().isInstanceOfSatisfying(ChatMessage.class,
+                message -> assertThat(message.content()).isEqualTo("hi"));
+    }
+
+    @Test
     void sendsWithDifferentClientIdsAreDifferentMessages() {
         Ack first = ackOf(path.send(ALICE, send("c1", "hi")));
         Ack second = ackOf(path.send(ALICE, send("c2", "hi")));
