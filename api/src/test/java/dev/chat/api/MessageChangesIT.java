@@ -86,13 +86,13 @@ class MessageChangesIT {
         try {
             List<Integer> statuses = all(20, i -> (i % 2 == 0 ? api : otherApi).call("PUT", reaction, fan, null).status());
             assertThat(statuses).containsOnly(204);
-            Thread.sleep(500); // what was published has arrived
+            awaitMarker(channel, writer, published, "after the adds");
             assertThat(published).filteredOn(Reaction.class::isInstance).hasSize(1)
                     .allSatisfy(event -> assertThat(((Reaction) event).action()).isEqualTo(Reaction.ADD));
 
             List<Integer> removals = all(20, i -> (i % 2 == 0 ? api : otherApi).call("DELETE", reaction, fan, null).status());
             assertThat(removals).containsOnly(204);
-            Thread.sleep(500);
+            awaitMarker(channel, writer, published, "after the removals");
             assertThat(published).filteredOn(Reaction.class::isInstance).hasSize(2).last()
                     .satisfies(event -> assertThat(((Reaction) event).action()).isEqualTo(Reaction.REMOVE));
         } finally {
@@ -119,7 +119,7 @@ class MessageChangesIT {
                 assertThat(statuses.get(0)).as("the edit: done, or refused as deleted").isIn(200, 409);
                 assertThat(statuses.get(1)).isEqualTo(204);
             }
-            Thread.sleep(500);
+            awaitMarker(channel, writer, published, "after the races");
             for (UUID message : messages) {
                 List<ChannelEvent> changes = published.stream().filter(event -> event instanceof MessageUpdated edit
                         && edit.messageId().equals(message) || event instanceof MessageDeleted deletion
@@ -130,6 +130,16 @@ class MessageChangesIT {
         } finally {
             topic.removeListener(listener);
         }
+    }
+
+    /**
+     * Sends a marker message and waits until it is published: a channel's events are published in
+     * order, so everything the calls before it published has arrived too.
+     */
+    private static void awaitMarker(UUID channel, long sender, ConcurrentLinkedQueue<ChannelEvent> published, String name) {
+        UUID marker = send(channel, sender, "marker " + name);
+        org.awaitility.Awaitility.await(name).atMost(java.time.Duration.ofSeconds(10)).until(() -> published.stream()
+                .anyMatch(event -> event instanceof dev.chat.common.wire.ChatMessage message && message.messageId().equals(marker)));
     }
 
     /** @return the message_id of a message sent over REST (acknowledged after Kafka took it) */
