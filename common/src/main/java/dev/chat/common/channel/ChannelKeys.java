@@ -12,9 +12,6 @@ public final class ChannelKeys {
     /** Cluster-wide topic of membership changes, which every gateway follows. */
     public static final String MEMBERSHIPS = "memberships";
 
-    /** 100-nanosecond intervals between 1582-10-15 (the UUID epoch) and 1970-01-01. */
-    private static final long UUID_EPOCH_OFFSET = 0x01b21dd213814000L;
-
     private ChannelKeys() {
     }
 
@@ -65,7 +62,7 @@ public final class ChannelKeys {
      * @return the key of the message's state
      */
     public static String message(UUID channelId, UUID messageId) {
-        long unix100ns = messageId.timestamp() - UUID_EPOCH_OFFSET;
+        long unix100ns = dev.chat.common.store.TimeUuids.unixTime100ns(messageId);
         return "channel:{" + channelId + "}:msg:" + Math.floorDiv(unix100ns, 10_000_000L) + "."
                 + Math.floorMod(unix100ns, 10_000_000L);
     }

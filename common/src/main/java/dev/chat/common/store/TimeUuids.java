@@ -56,6 +56,14 @@ public final class TimeUuids {
 
     /**
      * @param timeUuid a version 1 UUID
+     * @return its time in 100-nanosecond units since 1970-01-01 (the inverse of {@link #ofUnixTime})
+     */
+    public static long unixTime100ns(UUID timeUuid) {
+        return timeUuid.timestamp() - UUID_EPOCH_OFFSET;
+    }
+
+    /**
+     * @param timeUuid a version 1 UUID
      * @return its time, to the millisecond
      */
     public static Instant instant(UUID timeUuid) {

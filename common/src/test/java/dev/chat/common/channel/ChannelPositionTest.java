@@ -67,4 +67,13 @@ class ChannelPositionTest {
         assertThat(event.seq()).isEqualTo(3);
         assertThat(((ChatMessage) event).messageId()).isEqualTo(position.messageId());
     }
+
+    @Test
+    void aMessagesStateKeyIsNamedByItsTimeAsTheLuaScriptNamesItAtTheSend() {
+        UUID channel = UUID.randomUUID();
+        ChannelPosition position = new ChannelPosition("e1", 7, 1_764_400_123L, 4_560_001L, 0x8000_0000_0000_0001L);
+        assertThat(ChannelKeys.message(channel, position.messageId()))
+                .isEqualTo("channel:{" + channel + "}:msg:1764400123.4560001");
+        assertThat(TimeUuids.unixTime100ns(position.messageId())).isEqualTo(1_764_400_123L * 10_000_000L + 4_560_001L);
+    }
 }
