@@ -7,6 +7,7 @@ import dev.chat.common.auth.Credentials;
 import dev.chat.common.channel.ChannelWriter;
 import dev.chat.common.channel.KafkaEventLog;
 import dev.chat.common.channel.RedisChannelSequencer;
+import dev.chat.common.files.FileStore;
 import dev.chat.common.store.MemberMentions;
 import dev.chat.common.channel.SendPath;
 import dev.chat.common.outbound.OutboundTargets;
@@ -86,12 +87,13 @@ public final class ApiMain {
             RedisChannelSequencer sequencer = new RedisChannelSequencer(redis, RedisChannelSequencer.Settings.create(config),
                     new TimeUuids());
             ChannelWriter writer = new ChannelWriter(sequencer, log, ChannelWriter.Meters.NONE);
+            java.util.Optional<FileStore> files = FileStore.create(config).map(runtime::own);
             SendPath sendPath = new SendPath(access, new MemberMentions(database.dataSource(), settings.admins(), redis.client()),
-                    writer);
+                    files.<SendPath.Files>map(fileStore -> fileStore::check).orElse(SendPath.Files.NONE), writer);
             ClientFrames frames = new ClientFrames(settings.maxContentChars(), 1);
             MessageSender sender = new MessageSender(sendPath, frames, store);
             History history = new History(cassandra.session());
-            MessageEditor editor = new MessageEditor(store, history, writer, frames, settings);
+            MessageEditor editor = new MessageEditor(store, history, writer, frames, settings, new DeletedFiles(sequencer, files));
             ChannelService channels = new ChannelService(store, history, events, sequencer, settings);
             UserRoutes users = new UserRoutes(store, new PresenceReader(redis.client()), credentials.jwts(), settings,
                     credentials.deactivated()::isDeactivated);
@@ -100,8 +102,6 @@ public final class ApiMain {
                     ReadinessCheck.informational("kafka", kafka::lastKnownUp, "sending messages over REST (503)"));
             ObserveFeature observe = ServiceRuntime.observe(config, checks);
             BotRoutes bots = new BotRoutes(new BotAccounts(database.dataSource()), store, settings);
-            java.util.Optional<FileStore> files = FileStore.create(config);
-            files.ifPresent(runtime::own);
             FileRoutes fileRoutes = new FileRoutes(files, store, settings);
             runtime.start(config.get("server"), server -> setup(server, settings, credentials,
                     new ChannelRoutes(channels, sender, editor), new WebhookRoutes(new WebhookStore(database.client()), store,

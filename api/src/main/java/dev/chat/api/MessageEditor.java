@@ -42,13 +42,16 @@ final class MessageEditor {
     private final ChannelWriter writer;
     private final ClientFrames frames;
     private final ApiSettings settings;
+    private final DeletedFiles deletedFiles;
 
-    MessageEditor(ChannelStore store, History history, ChannelWriter writer, ClientFrames frames, ApiSettings settings) {
+    MessageEditor(ChannelStore store, History history, ChannelWriter writer, ClientFrames frames, ApiSettings settings,
+                  DeletedFiles deletedFiles) {
         this.store = store;
         this.history = history;
         this.writer = writer;
         this.frames = frames;
         this.settings = settings;
+        this.deletedFiles = deletedFiles;
     }
 
     /** @return the edit, placed in the channel's sequence */
@@ -65,12 +68,19 @@ final class MessageEditor {
                 false, "only its sender edits a message");
     }
 
-    /** @return the deletion placed in the channel's sequence, or null when the message was deleted already */
+    /**
+     * Deletes a message, then its file from the store (also when the message was deleted already:
+     * a repeated DELETE finishes what a store that did not answer left).
+     *
+     * @return the deletion placed in the channel's sequence, or null when the message was deleted already
+     */
     MessageDeleted delete(long caller, UUID channelId, UUID messageId) {
         ChannelStore.Channel channel = mayWrite(caller, channelId);
         boolean moderator = channel.ownerId() != null && channel.ownerId() == caller || settings.admins().contains(caller);
-        return (MessageDeleted) change(new MessageDeleted(channelId, messageId, caller, null, 0, null), caller, moderator,
-                "only its sender, the channel's owner and administrators delete a message");
+        MessageDeleted deletion = (MessageDeleted) change(new MessageDeleted(channelId, messageId, caller, null, 0, null), caller,
+                moderator, "only its sender, the channel's owner and administrators delete a message");
+        deletedFiles.removeFileOf(channelId, messageId);
+        return deletion;
     }
 
     /**
@@ -140,7 +150,8 @@ final class MessageEditor {
         Map<String, Set<Long>> reactions = new HashMap<>();
         history.reactionsOf(draft.channelId(), messageId)
                 .forEach(r -> reactions.computeIfAbsent(r.emoji(), emoji -> new HashSet<>()).add(r.userId()));
-        return new MessageState(message.senderId(), message.deleted(), reactions);
+        return new MessageState(message.senderId(), message.attachment() == null ? null
+                : message.attachment().fileId().toString(), message.deleted(), reactions);
     }
 
     private static UUID messageIdOf(ChannelEvent change) {

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Files through pre-signed URLs on the real stack's S3-compatible store (S3Proxy): the bytes PUT to
  * the upload URL come back through the download redirect; the store refuses another size or type
- * than was signed; only members get either URL.
+ * than was signed; only members get either URL; a message carries only a file that is in the store
+ * under its channel as it describes it; deleting the message deletes the file.
  */
 class UploadsIT {
 
@@ -73,23 +74,90 @@ class UploadsIT {
     }
 
     @Test
-    void aMessageCarriesItsFileAndABadAttachmentIsRefused() {
+    void aMessageCarriesOnlyAFileThatWasUploadedToItsChannelAsDescribed() throws Exception {
         long owner = api.user("owner");
         UUID channel = api.channel(owner, List.of(owner));
-        String fileId = api.call("POST", "/api/v1/channels/" + channel + "/uploads", owner,
-                Map.of("name", "plan.pdf", "content_type", "application/pdf", "size", 1234)).json().path("file_id").asText();
+        UUID other = api.channel(owner, List.of(owner));
         String path = "/api/v1/channels/" + channel + "/messages";
+        String uploaded = uploaded(owner, channel, "plan.pdf", "application/pdf", new byte[1234]);
+        String signedOnly = api.call("POST", "/api/v1/channels/" + channel + "/uploads", owner,
+                Map.of("name", "plan.pdf", "content_type", "application/pdf", "size", 1234)).json().path("file_id").asText();
+        String elsewhere = uploaded(owner, other, "plan.pdf", "application/pdf", new byte[1234]);
+
+        // signed but never PUT, another channel's file, a made-up id: no file here
+        for (String fileId : List.of(signedOnly, elsewhere, UUID.randomUUID().toString())) {
+            ApiFixture.Response refused = api.call("POST", path, owner, Map.of("client_id", "f-" + fileId, "content", "x",
+                    "attachment", Map.of("file_id", fileId, "name", "plan.pdf", "content_type", "application/pdf", "size", 1234)));
+            assertThat(refused.status()).as(String.valueOf(refused.json())).isEqualTo(400);
+            assertThat(refused.json().path("detail").asText()).contains("names no file uploaded to channel " + channel);
+        }
+        // the file is there, but the message describes another size or type
+        assertThat(api.call("POST", path, owner, Map.of("client_id", "f-size", "content", "x", "attachment",
+                Map.of("file_id", uploaded, "name", "plan.pdf", "content_type", "application/pdf", "size", 999))).json()
+                .path("detail").asText()).contains("does not describe the uploaded file");
+        assertThat(api.call("POST", path, owner, Map.of("client_id", "f-type", "content", "x", "attachment",
+                Map.of("file_id", uploaded, "name", "plan.png", "content_type", "image/png", "size", 1234))).status())
+                .isEqualTo(400);
+
         ApiFixture.Response sent = api.call("POST", path, owner, Map.of("client_id", "f-1", "content", "the plan",
-                "attachment", Map.of("file_id", fileId, "name", "plan.pdf", "content_type", "application/pdf", "size", 1234)));
+                "attachment", Map.of("file_id", uploaded, "name", "plan.pdf", "content_type", "application/pdf", "size", 1234)));
         assertThat(sent.status()).as(String.valueOf(sent.json())).isEqualTo(201);
+        assertThat(sent.json().path("seq").asLong()).as("nothing refused took a place in the channel").isEqualTo(1);
         assertThat(api.call("POST", path, owner, Map.of("client_id", "f-2", "content", "x",
                 "attachment", Map.of("file_id", "nope", "name", "a", "content_type", "image/png", "size", 1))).status()).isEqualTo(400);
         assertThat(api.call("POST", path, owner, Map.of("client_id", "f-3", "content", "x",
-                "attachment", Map.of("file_id", fileId, "name", "../etc/passwd", "content_type", "image/png", "size", 1))).status())
+                "attachment", Map.of("file_id", uploaded, "name", "../etc/passwd", "content_type", "image/png", "size", 1))).status())
                 .isEqualTo(400);
         assertThat(api.call("POST", path, owner, Map.of("client_id", "f-5", "content", "x",
-                "attachment", Map.of("file_id", fileId, "name", "a.png", "content_type", "image/png", "size", 1, "width", 0))).status())
+                "attachment", Map.of("file_id", uploaded, "name", "a.png", "content_type", "image/png", "size", 1, "width", 0))).status())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void deletingAMessageDeletesItsFileFromTheStore() throws Exception {
+        long owner = api.user("owner");
+        UUID channel = api.channel(owner, List.of(owner));
+        String path = "/api/v1/channels/" + channel + "/messages";
+        byte[] bytes = "a file to forget".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String kept = uploaded(owner, channel, "kept.txt", "text/plain", bytes);
+        String forgotten = uploaded(owner, channel, "forgotten.txt", "text/plain", bytes);
+        Map<String, Object> file = Map.of("name", "x.txt", "content_type", "text/plain", "size", bytes.length);
+        String keptMessage = api.call("POST", path, owner, Map.of("client_id", "d-1", "content", "stays",
+                "attachment", with(file, kept))).json().path("message_id").asText();
+        String deletedMessage = api.call("POST", path, owner, Map.of("client_id", "d-2", "content", "goes",
+                "attachment", with(file, forgotten))).json().path("message_id").asText();
+        assertThat(stored(owner, channel, forgotten)).isEqualTo(200);
+
+        // deleted right after its send: the channel's step knows its file before the persister stores it
+        assertThat(api.call("DELETE", path + "/" + deletedMessage, owner, null).status()).isEqualTo(204);
+        assertThat(stored(owner, channel, forgotten)).as("the deleted message's file").isEqualTo(404);
+        assertThat(stored(owner, channel, kept)).as("another message's file").isEqualTo(200);
+        assertThat(api.call("DELETE", path + "/" + deletedMessage, owner, null).status()).as("again: nothing to do")
+                .isEqualTo(204);
+        assertThat(keptMessage).isNotBlank();
+    }
+
+    private static Map<String, Object> with(Map<String, Object> file, String fileId) {
+        Map<String, Object> attachment = new java.util.HashMap<>(file);
+        attachment.put("file_id", fileId);
+        return attachment;
+    }
+
+    /** @return a file's id in the channel, its bytes PUT to the store */
+    private static String uploaded(long user, UUID channel, String name, String contentType, byte[] bytes) throws Exception {
+        ApiFixture.Response upload = api.call("POST", "/api/v1/channels/" + channel + "/uploads", user,
+                Map.of("name", name, "content_type", contentType, "size", bytes.length));
+        assertThat(put(URI.create(upload.json().path("upload_url").asText()), contentType, bytes)).isEqualTo(200);
+        return upload.json().path("file_id").asText();
+    }
+
+    /** @return what the store answers to a GET of the file through the api's redirect (200, or 404 when gone) */
+    private static int stored(long user, UUID channel, String fileId) throws Exception {
+        HttpResponse<String> redirect = api.send(HttpRequest.newBuilder(api.uri("/api/v1/channels/" + channel + "/files/"
+                + fileId)).header("Authorization", "Bearer " + api.tokens().issue(user, Duration.ofMinutes(5))).build());
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        return STORE.send(HttpRequest.newBuilder(URI.create(redirect.headers().firstValue("Location").orElseThrow())).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

@@ -45,8 +45,8 @@ final class Gateway implements AutoCloseable {
     }
 
     static Gateway create(GatewaySettings settings, RedisChannelSequencer.Settings channelSettings, Credentials credentials,
-                          RedisConnection redis, Memberships memberships, Mentions mentions, EventLog log,
-                          GatewayMetrics metrics) {
+                          RedisConnection redis, Memberships memberships, Mentions mentions, SendPath.Files files,
+                          EventLog log, GatewayMetrics metrics) {
         FanOut fanOut = new FanOut(redis);
         ConnectionRegistry registry = new ConnectionRegistry(fanOut);
         RedisChannelSequencer channels = new RedisChannelSequencer(redis, channelSettings, new TimeUuids());
@@ -59,7 +59,7 @@ final class Gateway implements AutoCloseable {
         credentials.apiTokens().onRevoked(sessions::tokenRevoked);
         credentials.deactivated().onDeactivated(sessions::userDeactivated);
         FrameDispatcher dispatcher = new FrameDispatcher(new ClientFrames(settings.maxContentChars(), settings.maxPresenceUsers()),
-                new SendPath(memberships, mentions, new ChannelWriter(channels, log, metrics)),
+                new SendPath(memberships, mentions, files, new ChannelWriter(channels, log, metrics)),
                 new TypingRelay(memberships, fanOut, settings.typingExpiry(), settings.typingInterval()), presence,
                 new PresenceWatch(registry, presence, memberships, settings.maxPresenceUsers()),
                 new ResumeService(memberships, channels, metrics));

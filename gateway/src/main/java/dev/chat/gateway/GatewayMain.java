@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.chat.common.auth.Credentials;
 import dev.chat.common.channel.KafkaEventLog;
 import dev.chat.common.channel.RedisChannelSequencer;
+import dev.chat.common.channel.SendPath;
+import dev.chat.common.files.FileStore;
 import dev.chat.common.runtime.BackendSettings;
 import dev.chat.common.runtime.KafkaHealth;
 import dev.chat.common.runtime.PostgresPool;
@@ -13,7 +15,6 @@ import dev.chat.common.runtime.ServiceConfig;
 import dev.chat.common.channel.Mentions;
 import dev.chat.common.store.MemberMentions;
 import dev.chat.common.runtime.RedisConnection;
-import dev.chat.common.runtime.ServiceConfig;
 import dev.chat.common.runtime.ServiceRuntime;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
@@ -77,8 +78,10 @@ public final class GatewayMain {
             KafkaEventLog log = runtime.own(KafkaEventLog.open("gateway", backends, settings.kafkaSendTimeout(),
                     settings.kafkaRetryWindow(), kafka::lastKnownUp));
             Mentions mentions = new MemberMentions(postgres, ServiceConfig.userIds(config, "api.admins"), redis.client());
+            SendPath.Files files = FileStore.create(config).map(runtime::own).<SendPath.Files>map(store -> store::check)
+                    .orElse(SendPath.Files.NONE);
             Gateway gateway = Gateway.create(settings, RedisChannelSequencer.Settings.create(config), credentials, redis,
-                    memberships, mentions, log, metrics);
+                    memberships, mentions, files, log, metrics);
             // on SIGTERM: close the sockets (1001) before the server stops, then the clients (producer flushed)
             runtime.beforeStop(gateway::close);
             List<HealthCheck> checks = List.of(redis.health(), kafka, memberships.health(), gateway.drainCheck());

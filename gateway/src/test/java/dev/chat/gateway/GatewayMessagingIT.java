@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.common.files.FileStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -240,6 +241,38 @@ class GatewayMessagingIT {
             JsonNode error = client.await(f -> "error".equals(f.path("type").asText()), WAIT);
             assertThat(error.path("code").asText()).isEqualTo("not_member");
             assertThat(error.path("client_id").asText()).isEqualTo("k-1");
+        }
+    }
+
+    @Test
+    void aMessageCarriesAFileOnlyWhenTheFileIsInTheStoreUnderItsChannel() throws Exception {
+        long judy = fixtures.user("judy");
+        UUID channel = fixtures.channel("group", judy);
+        byte[] bytes = "five!".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (FileStore store = FileStore.create(fixtures.config(Map.of())).orElseThrow();
+             ChatClient client = ChatClient.connect(stack.a().port(), fixtures.token(judy))) {
+            FileStore.Upload upload = store.upload(channel, "text/plain", bytes.length);
+            Map<String, Object> attachment = Map.of("file_id", upload.fileId(), "name", "a.txt", "content_type", "text/plain",
+                    "size", bytes.length);
+            client.send(Map.of("type", "message", "channel_id", channel.toString(), "client_id", "file-1", "content", "a file",
+                    "attachment", attachment));
+            JsonNode error = client.await(f -> "error".equals(f.path("type").asText()), WAIT);
+            assertThat(error.path("code").asText()).isEqualTo("invalid_field");
+            assertThat(error.path("client_id").asText()).isEqualTo("file-1");
+            assertThat(error.path("message").asText()).contains("names no file uploaded to channel " + channel);
+
+            java.net.http.HttpRequest.Builder put = java.net.http.HttpRequest.newBuilder(upload.url())
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes));
+            upload.headers().forEach(put::header);
+            try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+                assertThat(http.send(put.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode())
+                        .isEqualTo(200);
+            }
+            client.send(Map.of("type", "message", "channel_id", channel.toString(), "client_id", "file-2", "content", "a file",
+                    "attachment", attachment));
+            JsonNode ack = client.await(f -> "ack".equals(f.path("type").asText()), WAIT);
+            assertThat(ack.path("client_id").asText()).isEqualTo("file-2");
+            assertThat(ack.path("seq").asLong()).as("the refused message took no place").isEqualTo(1);
         }
     }
 

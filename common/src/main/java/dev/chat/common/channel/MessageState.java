@@ -12,10 +12,11 @@ import java.util.Set;
  * {@link ChannelSequencer.Refusal#UNKNOWN}.
  *
  * @param senderId  who sent the message
+ * @param fileId    the id of the file it carries, null for none
  * @param deleted   whether it is deleted
  * @param reactions each emoji and the users who reacted with it
  */
-public record MessageState(long senderId, boolean deleted, Map<String, Set<Long>> reactions) {
+public record MessageState(long senderId, String fileId, boolean deleted, Map<String, Set<Long>> reactions) {
 
     /** Most different emoji on one message. */
     public static final int MAX_DISTINCT_EMOJI = 20;
@@ -31,6 +32,9 @@ public record MessageState(long senderId, boolean deleted, Map<String, Set<Long>
      */
     List<String> fields(long node) {
         List<String> fields = new ArrayList<>(List.of("s", Long.toString(senderId), "n", Long.toHexString(node)));
+        if (fileId != null) {
+            fields.addAll(List.of("f", fileId));
+        }
         if (deleted) {
             fields.addAll(List.of("d", "1"));
         }

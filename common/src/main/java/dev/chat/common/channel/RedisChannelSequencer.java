@@ -105,6 +105,8 @@ public final class RedisChannelSequencer implements ChannelSequencer {
         List<String> more = new ArrayList<>(replyTo == null ? List.of("", "", "") : List.of(ChannelKeys.message(channel, replyTo),
                 Long.toHexString(replyTo.getLeastSignificantBits()), replyTo.toString()));
         more.add(Long.toString(MENTIONS_TTL.toMillis()));
+        more.add(draft instanceof ChatMessage message && message.attachment() != null
+                ? message.attachment().fileId().toString() : "");
         if (draft instanceof ChatMessage message) {
             message.mentions().forEach(user -> more.add(Long.toString(user)));
         }
@@ -147,6 +149,16 @@ public final class RedisChannelSequencer implements ChannelSequencer {
             return new Refused(Refusal.valueOf(((String) reply.get(1)).toUpperCase(java.util.Locale.ROOT)));
         }
         return new Placed(draft.at(ChannelPosition.parse((String) reply.get(1))));
+    }
+
+    /**
+     * The file a message carried, while the step keeps the message's state (its changes renew it):
+     * what a deletion must remove from the store.
+     *
+     * @return the file's id, or null when it carried none (or its state is gone)
+     */
+    public String fileOf(UUID channel, UUID messageId) {
+        return redis.<String, String>getMap(ChannelKeys.message(channel, messageId), StringCodec.INSTANCE).get("f");
     }
 
     private List<Object> run(ChannelEvent draft, String thirdKey, String kind, String author, String... more) {

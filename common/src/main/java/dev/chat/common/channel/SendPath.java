@@ -3,7 +3,9 @@ package dev.chat.common.channel;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import dev.chat.common.files.FileStore;
 import dev.chat.common.wire.Ack;
+import dev.chat.common.wire.Attachment;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.ClientFrame;
 import dev.chat.common.wire.ErrorCode;
@@ -15,8 +17,9 @@ import dev.chat.common.wire.ServerEvent;
  * REST): may the sender write to the channel ({@link Access}), then the {@link ChannelWriter};
  * the answer is an {@code ack} with the message's id and position, or an {@code error}
  * (not_member, not_allowed, unavailable with "retry with the same client_id"). The content's
- * mentions are resolved here, once ({@link Mentions}). Thread-safe; blocks on the access check,
- * the mentions and the per-channel step (call it on a virtual thread).
+ * mentions are resolved here, once ({@link Mentions}); a file the message carries must be in the
+ * store under its channel, as described ({@link Files}). Thread-safe; blocks on the access check,
+ * the file check, the mentions and the per-channel step (call it on a virtual thread).
  */
 public final class SendPath {
 
@@ -31,30 +34,44 @@ public final class SendPath {
         boolean readOnly(UUID channelId, long userId);
     }
 
+    /** Whether the file a message names was uploaded to its channel: the {@link FileStore} asks the store. */
+    @FunctionalInterface
+    public interface Files {
+        /** Where no store is configured: no file was uploaded, so a message carries none. */
+        Files NONE = (channelId, attachment) -> FileStore.Check.MISSING;
+
+        /** @return what the store says of the file */
+        FileStore.Check check(UUID channelId, Attachment attachment);
+    }
+
     private final Access access;
     private final Mentions mentions;
+    private final Files files;
     private final ChannelWriter writer;
 
     /**
      * @param access   who may write where
      * @param mentions resolves {@code @name} and {@code @channel} to members
+     * @param files    whether a message's file is in the store
      * @param writer   appends the message to its channel
      */
-    public SendPath(Access access, Mentions mentions, ChannelWriter writer) {
+    public SendPath(Access access, Mentions mentions, Files files, ChannelWriter writer) {
         this.access = access;
         this.mentions = mentions;
+        this.files = files;
         this.writer = writer;
     }
 
-    /** A send path whose messages mention no one. */
+    /** A send path whose messages mention no one and carry no files. */
     public SendPath(Access access, ChannelWriter writer) {
-        this(access, Mentions.NONE, writer);
+        this(access, Mentions.NONE, Files.NONE, writer);
     }
 
     /**
      * @param senderId the authenticated sender
      * @param send     the validated frame
-     * @return completes with the {@code ack}, or an {@code error} (not_member, not_allowed, unavailable)
+     * @return completes with the {@code ack}, or an {@code error} (not_member, not_allowed,
+     *         invalid_field for a file that is not in the store as described, unavailable)
      */
     public CompletableFuture<ServerEvent> send(long senderId, ClientFrame.Send send) {
         if (!access.isMember(send.channelId(), senderId)) {
@@ -64,6 +81,12 @@ public final class SendPath {
         if (access.readOnly(send.channelId(), senderId)) {
             return CompletableFuture.completedFuture(new ErrorFrame(ErrorCode.NOT_ALLOWED, "channel " + send.channelId()
                     + " is read-only: one of its two members blocks the other", send.clientId()));
+        }
+        if (send.attachment() != null) {
+            ErrorFrame refused = fileRefusal(send);
+            if (refused != null) {
+                return CompletableFuture.completedFuture(refused);
+            }
         }
         ChatMessage draft = ChatMessage.draft(send.channelId(), senderId, send.clientId(), send.content(), send.msgType())
                 .with(send.attachment()).replyingTo(send.replyTo())
@@ -89,6 +112,20 @@ public final class SendPath {
     private static boolean differs(ChatMessage first, ChatMessage retry) {
         return !java.util.Objects.equals(first.content(), retry.content()) || !java.util.Objects.equals(first.msgType(),
                 retry.msgType()) || !java.util.Objects.equals(first.attachment(), retry.attachment());
+    }
+
+    /** @return why the message's file cannot be sent, or null when it is in the store as described */
+    private ErrorFrame fileRefusal(ClientFrame.Send send) {
+        Attachment file = send.attachment();
+        return switch (files.check(send.channelId(), file)) {
+            case PRESENT -> null;
+            case MISSING -> new ErrorFrame(ErrorCode.INVALID_FIELD, "'attachment.file_id' " + file.fileId()
+                    + " names no file uploaded to channel " + send.channelId() + " (upload it first)", send.clientId());
+            case DIFFERENT -> new ErrorFrame(ErrorCode.INVALID_FIELD, "'attachment' does not describe the uploaded file "
+                    + file.fileId() + " (its size or content_type differs)", send.clientId());
+            case UNREACHABLE -> new ErrorFrame(ErrorCode.UNAVAILABLE, "the file store is unavailable; retry with the same"
+                    + " client_id", send.clientId());
+        };
     }
 
     /** The message's mentions; when they cannot be looked up (PostgreSQL away) it is sent mentioning no one. */

@@ -3,8 +3,8 @@
 -- order as it is sequenced.
 -- KEYS[1] the channel's state (hash: epoch, seq, ts, tf)   KEYS[2] its recovery log (stream)
 -- KEYS[3] a send: the send entry of (channel, sender, client_id); a change: the message's state
---         (hash: s sender, n id's lower half, d deleted, "r:<emoji>:<user>" a reaction,
---         "c:<emoji>" how many users reacted with it)
+--         (hash: s sender, n id's lower half, f its file's id, d deleted, "r:<emoji>:<user>" a
+--         reaction, "c:<emoji>" how many users reacted with it)
 -- ARGV[1] an epoch to start with if the channel has no state   ARGV[2] the event's draft (JSON)
 -- ARGV[3] the channel's Pub/Sub topic   ARGV[4] recovery log length   ARGV[5] recovery window (ms)
 -- ARGV[6] send entry TTL (ms)   ARGV[7] the TIMEUUID lower half of the writer (hex)
@@ -15,8 +15,9 @@
 -- A send also has: ARGV[12] the state key of the message it replies to   ARGV[13] that message's
 --   id's lower half (hex)   ARGV[14] its message_id (all three '' when it is no reply). When that
 --   message is a reply itself, the send joins the same thread: its draft's reply_to becomes that
---   thread's root.   ARGV[15] mention counts' TTL (ms)   ARGV[16...] the users it mentions: each
---   one's mentions in the channel (a sorted set by message time, ms) gets this message.
+--   thread's root.   ARGV[15] mention counts' TTL (ms)   ARGV[16] the id of the file it carries
+--   ('' for none)   ARGV[17...] the users it mentions: each one's mentions in the channel (a
+--   sorted set by message time, ms) gets this message.
 -- A change also has: ARGV[12] the message_id's lower half (hex)   ARGV[13] '1' if the author may
 --   delete others' messages   ARGV[14] the emoji   ARGV[15] most different emoji on a message
 --   ARGV[16...] the message's state as (field, value) pairs, read from Cassandra by the caller
@@ -152,11 +153,14 @@ if kind == 'send' then
   -- the new message's state, for the changes that follow (key as ChannelKeys.message names it)
   local message = string.sub(KEYS[1], 1, -7) .. ':msg:' .. ts .. '.' .. tf
   redis.call('HSET', message, 's', ARGV[10], 'n', ARGV[7])
+  if ARGV[16] ~= '' then
+    redis.call('HSET', message, 'f', ARGV[16])
+  end
   if root then
     redis.call('HSET', message, 't', root)
   end
   redis.call('PEXPIRE', message, ARGV[11])
-  for i = 16, #ARGV do
+  for i = 17, #ARGV do
     local mentions = string.sub(KEYS[1], 1, -7) .. ':mentions:' .. ARGV[i]
     redis.call('ZADD', mentions, ts * 1000 + math.floor(tf / 10000), ts .. '.' .. tf)
     redis.call('PEXPIRE', mentions, ARGV[15])

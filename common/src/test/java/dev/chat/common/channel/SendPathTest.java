@@ -1,11 +1,14 @@
 package dev.chat.common.channel;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import dev.chat.common.files.FileStore;
 import dev.chat.common.wire.Ack;
+import dev.chat.common.wire.Attachment;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.ClientFrame;
@@ -166,6 +169,32 @@ class SendPathTest {
                 error -> assertThat(error.code()).isEqualTo(ErrorCode.NOT_ALLOWED));
         assertThat(sequencer.published()).isEmpty();
         assertThat(log.handedOver()).isEmpty();
+    }
+
+    @Test
+    void aFileIsSentOnlyWhenTheStoreHasItAsTheMessageDescribesIt() {
+        Attachment file = new Attachment(UUID.randomUUID(), "a.txt", "text/plain", 5, null, null);
+        java.util.Map<UUID, FileStore.Check> store = new java.util.HashMap<>();
+        SendPath withFiles = new SendPath(members, Mentions.NONE,
+                (channelId, attachment) -> channelId.equals(channel) ? store.getOrDefault(attachment.fileId(), FileStore.Check.MISSING)
+                        : FileStore.Check.MISSING, new ChannelWriter(sequencer, log, ChannelWriter.Meters.NONE));
+        ClientFrame.Send send = new ClientFrame.Send(channel, "f1", "a file", "file", file, null);
+
+        for (FileStore.Check answer : List.of(FileStore.Check.MISSING, FileStore.Check.DIFFERENT, FileStore.Check.UNREACHABLE)) {
+            store.put(file.fileId(), answer);
+            assertThat(now(withFiles.send(ALICE, send))).as(answer.name()).isInstanceOfSatisfying(ErrorFrame.class, error -> {
+                assertThat(error.code()).isEqualTo(answer == FileStore.Check.UNREACHABLE ? ErrorCode.UNAVAILABLE
+                        : ErrorCode.INVALID_FIELD);
+                assertThat(error.clientId()).isEqualTo("f1");
+            });
+        }
+        assertThat(sequencer.published()).as("nothing refused is published").isEmpty();
+        assertThat(now(path.send(ALICE, send))).as("no store: no file was uploaded").isInstanceOf(ErrorFrame.class);
+
+        store.put(file.fileId(), FileStore.Check.PRESENT);
+        Ack ack = ackOf(withFiles.send(ALICE, send));
+        assertThat(ack.seq()).isEqualTo(1);
+        assertThat(((ChatMessage) sequencer.published().getFirst()).attachment()).isEqualTo(file);
     }
 
     private ClientFrame.Send send(String clientId, String content) {
