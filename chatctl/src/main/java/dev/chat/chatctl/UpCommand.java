@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.LocalVapidKeys;
+import dev.chat.localstack.RestartBackoff;
 import dev.chat.localstack.ServiceProcess;
 import dev.chat.localstack.StackSettings;
 import picocli.CommandLine;
@@ -24,10 +25,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code chatctl up}: the whole chat system on this machine. Starts (or reuses) the local stack of
- * real Redis, Kafka, Cassandra and PostgreSQL, then persister, notifier, api and the gateways as separate
- * processes; prints where to connect; supervises them (a service that dies is reported and
- * started again with back-off while the others keep running); on Ctrl-C stops everything it
- * started.
+ * real Redis, Kafka, Cassandra, PostgreSQL and S3Proxy, then persister, notifier, api and the
+ * gateways as separate processes; prints where to connect; supervises all of them (a service or
+ * backing server that dies is reported and started again with back-off while the others keep
+ * running); on Ctrl-C stops everything it started.
  */
 @Command(name = "up",
         mixinStandardHelpOptions = true,
@@ -115,6 +116,7 @@ final class UpCommand implements Callable<Integer> {
         LocalStack stack = LocalStack.create(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(stack, out), "chatctl-up-stop"));
         stack.start(new ProgressPrinter(out));
+        stack.supervise(new BackingServerReports(out));
 
         String redis = redisCluster ? "cluster " + String.join(",", stack.endpoints().redisCluster()) + " (sharded Pub/Sub)"
                 : stack.endpoints().redisAddress();
@@ -258,22 +260,16 @@ final class UpCommand implements Callable<Integer> {
      * keeps dying within {@link #STABLE}); the others keep running meanwhile.
      */
     private int watch(PrintWriter out) throws InterruptedException {
-        Map<String, Long> startedAt = new java.util.HashMap<>();
-        Map<String, Duration> delays = new java.util.HashMap<>();
-        Map<String, Long> restartAt = new java.util.HashMap<>();
-        started.forEach(service -> startedAt.put(service.name(), System.nanoTime()));
+        RestartBackoff backoff = new RestartBackoff(MAX_RESTART_DELAY, STABLE);
+        started.forEach(service -> backoff.started(service.name(), System.nanoTime()));
         while (!stopping) {
             long now = System.nanoTime();
             for (ServiceProcess service : List.copyOf(started)) {
                 String name = service.name();
-                if (service.process().isAlive() || restartAt.containsKey(name)) {
+                if (service.process().isAlive() || backoff.scheduled(name)) {
                     continue;
                 }
-                boolean stable = now - startedAt.getOrDefault(name, now) > STABLE.toNanos();
-                Duration delay = stable || !delays.containsKey(name) ? Duration.ofSeconds(1)
-                        : min(delays.get(name).multipliedBy(2), MAX_RESTART_DELAY);
-                delays.put(name, delay);
-                restartAt.put(name, now + delay.toNanos());
+                Duration delay = backoff.died(name, now);
                 if (service.process().exitCode().orElse(-1) == 0) {
                     // a drained gateway exits 0 (chatctl drain): starting it again makes a rolling restart
                     out.printf("%s stopped (drained); starting it again in %d s.%n", name, delay.toSeconds());
@@ -283,11 +279,10 @@ final class UpCommand implements Callable<Integer> {
                 }
                 out.flush();
             }
-            for (var due : List.copyOf(restartAt.entrySet())) {
-                if (due.getValue() <= now && !stopping) {
-                    restartAt.remove(due.getKey());
-                    startedAt.put(due.getKey(), now);
-                    restart(due.getKey(), out);
+            for (ServiceProcess service : List.copyOf(started)) {
+                if (backoff.due(service.name(), now) && !stopping) {
+                    backoff.started(service.name(), now);
+                    restart(service.name(), out);
                 }
             }
             Thread.sleep(500);
@@ -313,10 +308,6 @@ final class UpCommand implements Callable<Integer> {
             out.printf("%s could not be started again: %s%n", name, e.getMessage());
             out.flush();
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void stopAll(LocalStack stack, PrintWriter out) {

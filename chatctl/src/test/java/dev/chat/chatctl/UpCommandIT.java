@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Runs {@code bin/chatctl up --gateways 2 --persisters 2 --apis 2 --redis-cluster} as an operator
  * would, on its own stack directory and free ports: every service answers, users chat across two
- * gateways (on the Redis Cluster, sharded Pub/Sub), {@code chatctl bench} runs against it, the browser client works in Chromium (Playwright), and Ctrl-C (SIGINT) leaves no
- * process behind.
+ * gateways (on the Redis Cluster, sharded Pub/Sub), {@code chatctl bench} runs against it, the browser client works in Chromium (Playwright), a chat service or a
+ * backing server that is SIGKILLed is started again with nothing acked lost, and Ctrl-C (SIGINT)
+ * leaves no process behind.
  */
 class UpCommandIT {
 
@@ -104,6 +105,73 @@ class UpCommandIT {
             assertThat(status("http://127.0.0.1:" + port + "/observe/health")).isEqualTo(200);
         }
         assertThat(up.isAlive()).isTrue();
+    }
+
+    @Test
+    void aBackingServerThatIsKilledIsStartedAgainAndNothingAckedIsLost() throws Exception {
+        JsonNode alice = post(api, "/api/v1/dev/login", null, "{\"name\":\"kills-" + UUID.randomUUID() + "\"}");
+        String token = alice.path("token").asText();
+        String channel = post(api, "/api/v1/channels", token, "{\"name\":\"kills\",\"type\":\"group\",\"member_ids\":["
+                + alice.path("user_id").asLong() + "]}").path("channel_id").asText();
+        List<String> acked = new ArrayList<>();
+        for (String server : List.of("redis-cluster", "kafka", "postgres", "cassandra", "s3proxy", "redis")) {
+            long pid = recordedPids().get(server).getFirst();
+            ProcessHandle victim = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(server + " is not running"));
+            victim.destroyForcibly(); // SIGKILL
+            victim.onExit().get(10, TimeUnit.SECONDS);
+            // a send while it is down: acked once the system can keep it (retried with the same client_id)
+            acked.add(sendUntilAcked(token, channel, "while-" + server + "-down"));
+            awaitOutput(up, output, server + " is back", Duration.ofMinutes(3));
+            assertThat(Files.readString(output)).contains(server + " exited unexpectedly (see " + stackDir.resolve("logs"));
+            assertThat(recordedPids().get(server)).as("the new " + server + " is recorded").doesNotContain(pid);
+            acked.add(sendUntilAcked(token, channel, "after-" + server + "-back"));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<String> stored = new ArrayList<>();
+        do {
+            TimeUnit.MILLISECONDS.sleep(500);
+            stored.clear();
+            get(api, "/api/v1/channels/" + channel + "/messages?limit=100", token).path("messages")
+                    .forEach(message -> stored.add(message.path("message_id").asText()));
+        } while (!stored.containsAll(acked) && System.nanoTime() < deadline);
+        assertThat(stored).as("every acked message stored once").containsExactlyInAnyOrderElementsOf(acked);
+        assertThat(up.isAlive()).isTrue();
+    }
+
+    /** @return the message_id of a message sent on a fresh socket, retried with the same client_id until acked (3 min) */
+    private static String sendUntilAcked(String token, String channel, String clientId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        String frame = "{\"type\":\"message\",\"channel_id\":\"" + channel + "\",\"client_id\":\"" + clientId
+                + "\",\"content\":\"" + clientId + "\"}";
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try (WsProbe socket = new WsProbe(gateway, token)) {
+                socket.send(frame);
+                JsonNode answer = socket.await(f -> clientId.equals(f.path("client_id").asText())
+                        && List.of("ack", "error").contains(f.path("type").asText()), Duration.ofSeconds(15));
+                if ("ack".equals(answer.path("type").asText())) {
+                    return answer.path("message_id").asText();
+                }
+                last = new AssertionError(answer.toString());
+            } catch (AssertionError | RuntimeException e) {
+                last = e; // the socket could not be opened or answered nothing yet: try again
+            }
+            TimeUnit.SECONDS.sleep(1);
+        }
+        throw new AssertionError(clientId + " was never acked", last);
+    }
+
+    /** @return the backing servers' pids as the stack recorded them */
+    private static Map<String, List<Long>> recordedPids() throws IOException {
+        java.util.Properties recorded = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(stackDir.resolve("stack.properties"))) {
+            recorded.load(reader);
+        }
+        Map<String, List<Long>> pids = new HashMap<>();
+        recorded.stringPropertyNames().stream().filter(key -> key.endsWith(".pids")).forEach(key -> pids.put(
+                key.substring(0, key.length() - ".pids".length()), java.util.Arrays.stream(recorded.getProperty(key).split(","))
+                        .filter(pid -> !pid.isBlank()).map(pid -> Long.parseLong(pid.strip())).toList()));
+        return pids;
     }
 
     @Test

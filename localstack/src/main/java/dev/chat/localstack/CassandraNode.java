@@ -75,6 +75,7 @@ final class CassandraNode implements BackingService {
     public void stop() {
         if (process != null) {
             process.stop(Duration.ofSeconds(30));
+            process = null; // stopped on purpose: not a death to recover from
         }
     }
 

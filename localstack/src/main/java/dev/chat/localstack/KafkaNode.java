@@ -74,6 +74,7 @@ final class KafkaNode implements BackingService {
     public void stop() {
         if (process != null) {
             process.stop(Duration.ofSeconds(20));
+            process = null; // stopped on purpose: not a death to recover from
         }
     }
 

@@ -30,7 +30,7 @@ public final class LocalStack implements AutoCloseable {
     private final StackSettings settings;
     private final List<BackingService> services;
     private volatile boolean owner;
-    private boolean closed;
+    private volatile boolean closed;
 
     private LocalStack(StackSettings settings) {
         this.settings = settings;
@@ -191,6 +191,85 @@ public final class LocalStack implements AutoCloseable {
         }
         return services.stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no server " + name));
+    }
+
+    /** Told what the supervisor of the backing servers does ({@link #supervise}). */
+    public interface Supervision {
+        /**
+         * @param server    the server that died
+         * @param log       its log file
+         * @param restartIn when it is started again
+         */
+        void died(String server, Path log, Duration restartIn);
+
+        /**
+         * @param server the server, answering again
+         * @param took   how long its start took
+         */
+        void back(String server, Duration took);
+
+        /**
+         * @param server the server that did not come back
+         * @param why    what went wrong
+         */
+        void failed(String server, String why);
+    }
+
+    /**
+     * Watches the backing servers this JVM started until the stack is closed: one that died
+     * (crashed, killed) is reported with its log file and started again on its own port and data
+     * directory, after 1 s, doubling while it keeps dying within a minute of each start, up to
+     * 30 s. The chat services keep running meanwhile and reconnect by themselves. Does nothing for
+     * a stack this JVM reuses.
+     *
+     * @param listener told of each death and restart
+     */
+    public void supervise(Supervision listener) {
+        if (!owner) {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("local-stack-supervisor").start(() -> {
+            RestartBackoff backoff = new RestartBackoff(Duration.ofSeconds(30), Duration.ofSeconds(60));
+            services.forEach(service -> backoff.started(service.name(), System.nanoTime()));
+            while (!closed) {
+                for (BackingService service : services) {
+                    superviseOne(service, backoff, listener);
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void superviseOne(BackingService service, RestartBackoff backoff, Supervision listener) {
+        String name = service.name();
+        long now = System.nanoTime();
+        if (!backoff.scheduled(name)) {
+            if (service.died()) {
+                listener.died(name, settings.logDir().resolve(service.logName()), backoff.died(name, now));
+            }
+            return;
+        }
+        if (!backoff.due(name, now)) {
+            return;
+        }
+        synchronized (this) { // close() waits for a restart under way, so nothing is left running
+            if (closed) {
+                return;
+            }
+            backoff.started(name, now);
+            try {
+                service.revive(settings.readyTimeout());
+                recordState();
+                listener.back(name, Duration.ofNanos(System.nanoTime() - now));
+            } catch (Exception e) {
+                listener.failed(name, e.getMessage() == null ? e.toString() : e.getMessage());
+                // still dead: found again on the next pass, with a longer wait
+            }
+        }
     }
 
     /** @return where the servers can be reached */

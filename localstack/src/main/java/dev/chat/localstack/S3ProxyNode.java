@@ -119,6 +119,7 @@ final class S3ProxyNode implements BackingService {
     public void stop() {
         if (process != null) {
             process.stop(Duration.ofSeconds(10));
+            process = null; // stopped on purpose: not a death to recover from
         }
     }
 }

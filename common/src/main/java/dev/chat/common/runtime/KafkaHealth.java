@@ -17,6 +17,7 @@ public final class KafkaHealth implements HealthCheck, AutoCloseable {
 
     private final Admin admin;
     private final String topic;
+    private final String bootstrap;
     private volatile boolean lastKnownUp = true;
     private volatile boolean closed;
 
@@ -33,6 +34,7 @@ public final class KafkaHealth implements HealthCheck, AutoCloseable {
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
         this.admin = Admin.create(props);
         this.topic = settings.messagesTopic();
+        this.bootstrap = settings.kafkaBootstrap();
     }
 
     @Override
@@ -86,10 +88,20 @@ public final class KafkaHealth implements HealthCheck, AutoCloseable {
                     .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return HealthCheckResponse.builder().status(false).build();
+            return HealthCheckResponse.builder().status(false).detail("error", "interrupted").build();
         } catch (Exception e) {
-            return HealthCheckResponse.builder().status(false).detail("error", String.valueOf(e.getMessage())).build();
+            return HealthCheckResponse.builder().status(false).detail("error", why(e)).build();
         }
+    }
+
+    /** @return the failure in words an operator can act on (a timeout has no message of its own) */
+    private String why(Exception e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof java.util.concurrent.TimeoutException
+                || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return "no broker answered at " + bootstrap + " within 3 s";
+        }
+        return ReadinessCheck.describe(cause);
     }
 
     @Override

@@ -83,11 +83,28 @@ public final class ReadinessCheck implements HealthCheck {
             }
             error = "the probe answered no";
         } catch (RuntimeException e) {
-            error = String.valueOf(e.getMessage());
+            error = describe(e);
         }
         if (up.getAndSet(false)) {
             LOG.log(System.Logger.Level.WARNING, "{0} is not ready: {1}", name, error);
         }
         return error;
+    }
+
+    /**
+     * @param failure what a probe threw
+     * @return its message, or (for exceptions without one, such as timeouts) its kind in words
+     */
+    public static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        if (message != null && !message.isBlank()) {
+            return message;
+        }
+        Throwable cause = failure.getCause();
+        if (cause != null && cause != failure && cause.getMessage() != null) {
+            return failure.getClass().getSimpleName() + ": " + cause.getMessage();
+        }
+        return failure instanceof java.util.concurrent.TimeoutException ? "no answer in time"
+                : failure.getClass().getSimpleName() + " (no message)";
     }
 }
