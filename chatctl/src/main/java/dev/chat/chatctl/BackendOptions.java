@@ -1,17 +1,21 @@
 package dev.chat.chatctl;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.chat.common.runtime.BackendSettings;
 import dev.chat.common.runtime.ServiceConfig;
+import dev.chat.localstack.StackSettings;
 import io.helidon.config.Config;
 import picocli.CommandLine.Option;
 
 /**
  * Where chatctl finds the backing services: the services' own configuration
  * ({@code chat-common.yaml}, environment variables such as REDIS_ADDRESS, {@code CHAT_CONFIG}),
- * overridden by these flags. A picocli mixin, part of {@link OperatorOptions}.
+ * overridden by these flags. When neither says where Redis is and the local stack runs its
+ * services on a Redis Cluster ({@code chatctl up --redis-cluster}, recorded in its state
+ * directory), chatctl uses that cluster too. A picocli mixin, part of {@link OperatorOptions}.
  */
 final class BackendOptions {
 
@@ -39,6 +43,15 @@ final class BackendOptions {
         put(overrides, "kafka.bootstrap", kafka);
         put(overrides, "cassandra.contactpoints", cassandra);
         put(overrides, "postgres.url", postgres);
+        if (redis == null && redisCluster == null && System.getenv("REDIS_ADDRESS") == null
+                && System.getenv("REDIS_CLUSTER") == null) {
+            // a local stack started with --redis-cluster: its services use the cluster, so must chatctl
+            List<String> cluster = UpState.runningRedisCluster(StackSettings.load().dir());
+            if (!cluster.isEmpty()) {
+                overrides.put("redis.cluster", String.join(",", cluster));
+                overrides.put("redis.sharded", "true");
+            }
+        }
         if (System.getenv("CHAT_PROFILE") == null) {
             // chatctl mostly drives the local stack; against production set CHAT_PROFILE and AUTH_SECRET
             overrides.put("chat.profile", "local");

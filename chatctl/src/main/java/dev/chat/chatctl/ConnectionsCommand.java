@@ -64,7 +64,8 @@ final class ConnectionsCommand implements Callable<Integer> {
             return;
         }
         if (gateways.isEmpty()) {
-            out.println("no gateway has reported in the last 15 s");
+            out.println("no gateway has reported in the last 15 s to Redis at " + operator.backends().redisDescription()
+                    + " (gateways on another Redis? --redis / --redis-cluster)");
             return;
         }
         out.printf("%-24s %-36s %8s %8s %-8s %8s%n", "GATEWAY", "ADDRESS", "SOCKETS", "USERS", "STATE", "UP");
@@ -100,8 +101,13 @@ final class ConnectionsCommand implements Callable<Integer> {
             operator.printJson(Map.of("users", rows));
             return;
         }
+        out.printf("%-12s %8s  %s%n", "USER", "SOCKETS", "GATEWAYS");
         for (Map<String, Object> row : rows) {
-            out.printf("user %s: %s socket(s) %s%n", row.get("user_id"), row.get("sockets"), row.get("gateways"));
+            @SuppressWarnings("unchecked")
+            Map<String, Integer> perGateway = (Map<String, Integer>) row.get("gateways");
+            String where = perGateway.isEmpty() ? "-" : String.join(", ", perGateway.entrySet().stream()
+                    .map(g -> g.getKey() + " (" + g.getValue() + ")").toList());
+            out.printf("%-12s %8s  %s%n", row.get("user_id"), row.get("sockets"), where);
         }
     }
 }

@@ -77,7 +77,7 @@ final class PresenceCommand implements Callable<Integer> {
             List<Map<String, Object>> devices = (List<Map<String, Object>>) r.get("devices");
             for (Map<String, Object> device : devices) {
                 out.printf("  device %-24s %s%n", device.get("connection"),
-                        (Long) device.get("expires_in_ms") > 0 ? "expires in " + device.get("expires_in_ms") + " ms" : "expired");
+                        (Long) device.get("expires_in_ms") > 0 ? "expires in " + human((Long) device.get("expires_in_ms")) : "expired");
             }
         }
         out.flush();
@@ -134,6 +134,24 @@ final class PresenceCommand implements Callable<Integer> {
     }
 
     private static String ttl(long millis) {
-        return millis == -2 ? "(no key)" : millis == -1 ? "(none)" : millis + " ms";
+        return millis == -2 ? "(no key)" : millis == -1 ? "(none)" : human(millis);
+    }
+
+    /** @return a duration as people read it: 850 ms, 12.3 s, 4 min 5 s, 2 h 3 min, 3 d 4 h */
+    static String human(long millis) {
+        if (millis < 1_000) {
+            return millis + " ms";
+        }
+        if (millis < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        long seconds = millis / 1000;
+        if (seconds < 3_600) {
+            return seconds / 60 + " min " + seconds % 60 + " s";
+        }
+        if (seconds < 86_400) {
+            return seconds / 3_600 + " h " + seconds % 3_600 / 60 + " min";
+        }
+        return seconds / 86_400 + " d " + seconds % 86_400 / 3_600 + " h";
     }
 }

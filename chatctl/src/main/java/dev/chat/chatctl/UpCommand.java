@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 
 import dev.chat.localstack.LocalStack;
 import dev.chat.localstack.LocalVapidKeys;
+import dev.chat.localstack.PortHolders;
 import dev.chat.localstack.RestartBackoff;
 import dev.chat.localstack.ServiceProcess;
 import dev.chat.localstack.StackSettings;
@@ -106,6 +107,7 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
+        refuseTakenPorts();
         // with --json, progress goes to stderr and stdout gets one JSON line once everything is up
         PrintWriter out = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
         long begin = System.nanoTime();
@@ -122,6 +124,9 @@ final class UpCommand implements Callable<Integer> {
                 : stack.endpoints().redisAddress();
         Map<String, String> env = (redisCluster ? stack.endpoints().onRedisCluster() : stack.endpoints())
                 .serviceEnvironment();
+        // chatctl presence, connections, … read the Redis the services use
+        new UpState(ProcessHandle.current().pid(), redisCluster ? stack.endpoints().redisCluster() : List.of())
+                .write(settings.dir());
         List<ServiceProcess> services = new ArrayList<>();
         for (int i = 0; i < persisters; i++) {
             services.add(launch(settings, "persister", instanceName("persister", i, persisters),
@@ -188,6 +193,30 @@ final class UpCommand implements Callable<Integer> {
         }
         if (new java.util.HashSet<>(ports).size() < ports.size()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the api, persister, notifier and gateway ports overlap");
+        }
+    }
+
+    /**
+     * Refuses to start when another process listens on a service's port: the readiness probes
+     * would talk to it and call a service ready that never started.
+     */
+    private void refuseTakenPorts() {
+        Map<Integer, String> ports = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < apis; i++) {
+            ports.put(apiPort + i * INSTANCE_PORT_STEP, instanceName("api", i, apis));
+        }
+        for (int i = 0; i < gateways; i++) {
+            ports.put(gatewayPort + i, "gateway-" + (i + 1));
+        }
+        for (int i = 0; i < persisters; i++) {
+            ports.put(persisterPort + i * INSTANCE_PORT_STEP, instanceName("persister", i, persisters));
+        }
+        ports.put(notifierPort, "notifier");
+        List<String> taken = PortHolders.taken(ports);
+        if (!taken.isEmpty()) {
+            throw new IllegalStateException("ports of the chat services are taken (is another chatctl up running?):%n  %s%n"
+                    .formatted(String.join(String.format("%n  "), taken))
+                    + "Stop that process, or choose other ports (--api-port, --gateway-port, --persister-port, --notifier-port).");
         }
     }
 
@@ -320,6 +349,7 @@ final class UpCommand implements Callable<Integer> {
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             services.forEach(service -> executor.submit(service::stop));
         }
+        UpState.delete(stack.settings().dir());
         stack.close();
         out.printf("Stopped.%n");
         out.flush();

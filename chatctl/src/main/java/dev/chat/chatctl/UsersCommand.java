@@ -115,7 +115,7 @@ final class UsersCommand implements Runnable {
                 try (Connection connection = db.getConnection();
                      PreparedStatement select = connection.prepareStatement(
                              onlyDeactivated ? UserTables.LIST_DEACTIVATED_USERS : UserTables.LIST_USERS)) {
-                    select.setInt(1, limit);
+                    select.setInt(1, limit + 1); // one more: whether the list was cut
                     List<Map<String, Object>> found = new ArrayList<>();
                     try (ResultSet row = select.executeQuery()) {
                         while (row.next()) {
@@ -131,13 +131,18 @@ final class UsersCommand implements Runnable {
                     return found;
                 }
             });
+            boolean more = users.size() > limit;
+            List<Map<String, Object>> shown = more ? users.subList(0, limit) : users;
             PrintWriter out = operator.out();
             if (operator.json()) {
-                operator.printJson(Map.of("users", users));
+                operator.printJson(Map.of("users", shown, "more", more));
             } else {
                 out.printf("%-8s  %-24s  %-6s  %s%n", "USER_ID", "NAME", "KIND", "STATE");
-                users.forEach(user -> out.printf("%-8s  %-24s  %-6s  %s%n", user.get("user_id"), user.get("name"), user.get("kind"),
+                shown.forEach(user -> out.printf("%-8s  %-24s  %-6s  %s%n", user.get("user_id"), user.get("name"), user.get("kind"),
                         user.get("deactivated_at") == null ? "active" : "deactivated " + user.get("deactivated_at")));
+                if (more) {
+                    out.printf("(the first %d users; there are more: --limit N shows up to N)%n", limit);
+                }
             }
             return ChatCtl.OK;
         }

@@ -41,6 +41,18 @@ class ChatCtlTest {
     }
 
     @Test
+    void upRefusesAtOnceWhenAnotherProcessHoldsAServicePortAndNamesIt() throws Exception {
+        try (java.net.ServerSocket held = new java.net.ServerSocket(0)) {
+            long begin = System.nanoTime();
+            assertThat(run("up", "--gateway-port", Integer.toString(held.getLocalPort()))).isEqualTo(ChatCtl.FAILED);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - begin)).isLessThan(java.time.Duration.ofSeconds(10));
+            assertThat(err.toString()).contains(held.getLocalPort() + " (gateway-1): held by pid " + ProcessHandle.current().pid())
+                    .contains("--gateway-port");
+            assertThat(out.toString()).as("nothing was started").doesNotContain("starting");
+        }
+    }
+
+    @Test
     void upRefusesAnApiPortThatCollidesWithASecondPersister() {
         assertThat(run("up", "--persisters", "2", "--api-port", "8190")).isEqualTo(ChatCtl.USAGE);
         assertThat(err.toString()).contains("ports overlap");

@@ -175,6 +175,31 @@ class UpCommandIT {
     }
 
     @Test
+    void operatorCommandsReadTheRedisClusterTheServicesUseWithoutBeingTold() throws Exception {
+        JsonNode dora = post(api, "/api/v1/dev/login", null, "{\"name\":\"dora-" + UUID.randomUUID() + "\"}");
+        try (WsProbe socket = new WsProbe(gateway + 1, dora.path("token").asText())) {
+            socket.await(f -> "hello".equals(f.path("type").asText()), Duration.ofSeconds(30));
+            String connections = chatctl("connections", "--json");
+            assertThat(connections).contains("\"gateway-1\"").contains("\"gateway-2\"");
+            String presence = chatctl("presence", dora.path("user_id").asText(), "--json");
+            assertThat(presence).contains("\"online\"");
+        }
+    }
+
+    /** @return what {@code bin/chatctl ARGS} prints, run as an operator would (the stack's directory, no Redis flags) */
+    private static String chatctl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/chatctl").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String printed = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", args) + ":%n%s", printed).isZero();
+        return printed;
+    }
+
+    @Test
     void usersChatThroughTheRunningSystem() throws Exception {
         // through the second api: the first serves the bot, bench and browser tests
         chatAcrossTheRunningSystem(api + UpCommand.INSTANCE_PORT_STEP, gateway, gateway + 1);

@@ -150,7 +150,9 @@ final class CassandraNode implements BackingService {
                 "-Dcassandra.logdir=" + settings.logDir(),
                 // start-up speed: measured on this kind of machine (../shared/facts)
                 "-Dcassandra.memtable_row_overhead_computation_step=100",
-                "-Dcassandra.unsafesystem=true",
+                // not cassandra.unsafesystem: it skips flushing the schema tables, and after a kill -9
+                // the commit log then holds rows of columns the schema on disk does not know
+                // ("Unknown column mentions during deserialization": the node never starts again)
                 "-Dcassandra.skip_sync=true",
                 "-Dcassandra.skip_wait_for_gossip_to_settle=0",
                 "-Dcassandra.superuser_setup_delay_ms=0",

@@ -134,6 +134,13 @@ public final class LocalStack implements AutoCloseable {
             PostgresNode.postmasterPid(settings.dir().resolve("postgres"))
                     .flatMap(pid -> ManagedProcess.find("postgres (stale)", pid))
                     .ifPresent(p -> p.stop(Duration.ofSeconds(10)));
+            List<String> taken = PortHolders.taken(PortHolders.backingPorts(settings));
+            if (!taken.isEmpty()) {
+                throw new IllegalStateException("ports the local stack needs are taken (another stack, in another"
+                        + " directory than " + settings.dir() + "?):" + System.lineSeparator() + "  "
+                        + String.join(System.lineSeparator() + "  ", taken) + System.lineSeparator()
+                        + "Stop that process, or choose other ports (CHAT_STACK_REDIS_PORT, CHAT_STACK_KAFKA_PORT, ...).");
+            }
             owner = true;
             startAll(settings, services, progress);
             recordState();
