@@ -74,8 +74,9 @@ public final class NotifierMain {
             // committed by hand once the batch's webhook events are queued; a new group reads what the topic
             // still holds: webhooks only get messages sent after they were created, push skips old messages.
             // No dead-letter sink: the persister's group parks poison, the notifier logs and skips it
-            ChannelFeed feed = runtime.own(new ChannelFeed("notifier",
-                    MessageConsumers.create(backends.kafkaBootstrap(), "notifier", settings.feed(), Map.of()), settings.feed(),
+            var consumer = MessageConsumers.create(backends.kafkaBootstrap(), "notifier", settings.feed(), Map.of());
+            metrics.lag(() -> MessageConsumers.maxLag(consumer));
+            ChannelFeed feed = runtime.own(new ChannelFeed("notifier", consumer, settings.feed(),
                     new NotifyHandler(outbox, dispatcher::wake, push, metrics), null, metrics, onFatal));
             feed.start();
             List<HealthCheck> checks = List.of(new ReadinessCheck("postgres", () -> ping(postgres)), redis.health(), kafka,

@@ -8,7 +8,7 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Timer;
 
 /**
- * The notifier's meters: records read, webhook events queued, deliveries (with their latency),
+ * The notifier's meters: consumer lag, records read, webhook events queued, deliveries (with their latency),
  * failed attempts and disabled webhooks, push notifications sent, skipped and failed. Thread-safe.
  */
 final class NotifierMetrics implements FeedMetrics {
@@ -21,8 +21,10 @@ final class NotifierMetrics implements FeedMetrics {
     private final Counter pushSkipped;
     private final Counter pushFailed;
     private final Timer delivered;
+    private final MeterRegistry registry;
 
     NotifierMetrics(MeterRegistry registry) {
+        this.registry = registry;
         records = registry.getOrCreate(Counter.builder("chat.notifier.records").description("chat-messages records read"));
         queued = registry.getOrCreate(Counter.builder("chat.notifier.webhook.queued").description("webhook events queued"));
         failed = registry.getOrCreate(Counter.builder("chat.notifier.webhook.failed").description("failed delivery attempts"));
@@ -33,6 +35,12 @@ final class NotifierMetrics implements FeedMetrics {
         pushFailed = registry.getOrCreate(Counter.builder("chat.notifier.push.failed").description("push notifications refused or lost"));
         delivered = registry.getOrCreate(Timer.builder("chat.notifier.webhook.delivered")
                 .description("successful deliveries and how long each took").percentiles(0.5, 0.99));
+    }
+
+    /** @param lag the consumer's records-lag-max, read at each scrape */
+    void lag(java.util.function.Supplier<Double> lag) {
+        registry.getOrCreate(io.helidon.metrics.api.Gauge.builder("chat.notifier.lag", lag)
+                .description("records-lag-max of the consumer"));
     }
 
     @Override

@@ -48,11 +48,7 @@ final class Persister implements AutoCloseable {
             deadLetters.close();
             throw e;
         }
-        metrics.lag(() -> consumer.metrics().entrySet().stream()
-                .filter(e -> e.getKey().name().equals("records-lag-max"))
-                .map(e -> e.getValue().metricValue())
-                .filter(v -> v instanceof Double d && !d.isNaN())
-                .mapToDouble(v -> (Double) v).findFirst().orElse(0));
+        metrics.lag(() -> MessageConsumers.maxLag(consumer));
         ChannelFeed feed = new ChannelFeed("persister", consumer, settings.feed(),
                 new PersistHandler(store, metrics), deadLetters, metrics, onFatal);
         feed.start();

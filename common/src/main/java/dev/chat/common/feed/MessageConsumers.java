@@ -40,4 +40,17 @@ public final class MessageConsumers {
         props.putAll(extra);
         return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     }
+
+    /**
+     * @param consumer a consumer of {@code chat-messages}
+     * @return its {@code records-lag-max}: how many records the furthest-behind partition it reads
+     *         is behind, over its recent fetches (0 before it knows)
+     */
+    public static double maxLag(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
+        return consumer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("records-lag-max"))
+                .map(e -> e.getValue().metricValue())
+                .filter(v -> v instanceof Double d && !d.isNaN())
+                .mapToDouble(v -> (Double) v).findFirst().orElse(0);
+    }
 }

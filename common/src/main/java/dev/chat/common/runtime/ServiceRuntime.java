@@ -77,6 +77,13 @@ public final class ServiceRuntime implements AutoCloseable {
      */
     public static ObserveFeature observe(Config config, List<HealthCheck> checks) {
         boolean details = config.get("observe.healthdetails").asBoolean().orElseGet(() -> ServiceConfig.localProfile(config));
+        // each check as a gauge too (1 reachable, 0 not), so alert rules see a backing service go away
+        io.helidon.metrics.api.MeterRegistry registry = io.helidon.metrics.api.Metrics.globalRegistry();
+        for (HealthCheck check : checks) {
+            registry.getOrCreate(io.helidon.metrics.api.Gauge.builder("chat.health", () -> reachable(check) ? 1.0 : 0.0)
+                    .description("1 while this readiness check passes (an informational one: while its service is reachable)")
+                    .tags(io.helidon.metrics.api.Metrics.tags("check", check.name())));
+        }
         return ObserveFeature.just(
                 HealthObserver.builder()
                         .details(details)
@@ -84,6 +91,16 @@ public final class ServiceRuntime implements AutoCloseable {
                         .addChecks(checks.toArray(HealthCheck[]::new))
                         .build(),
                 MetricsObserver.create());
+    }
+
+    private static boolean reachable(HealthCheck check) {
+        try {
+            io.helidon.health.HealthCheckResponse response = check.call();
+            return response.status() == io.helidon.health.HealthCheckResponse.Status.UP
+                    && !Boolean.FALSE.equals(response.details().get("reachable"));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**
