@@ -47,6 +47,19 @@ class ApiHealthIT {
     }
 
     @Test
+    void theKubernetesProbePathsAnswerAndEachCheckIsAGauge() throws Exception {
+        // deploy/kubernetes probes every service at these two paths (ServiceRuntime.observe)
+        assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
+        assertThat(get("/observe/health/ready").statusCode()).isEqualTo(200);
+        assertThat(get("/observe/health/nothing").statusCode()).isEqualTo(404);
+        // deploy/prometheus alerts on chat_health{check=...}
+        String metrics = get("/observe/metrics").body();
+        for (String check : List.of("postgres", "cassandra", "redis", "kafka")) {
+            assertThat(metrics).containsPattern("chat_health\\{check=\"" + check + "\",scope=\"application\",?} 1\\.0");
+        }
+    }
+
+    @Test
     void withoutHealthDetailsReadinessIsAStatusWithoutBackendDetails() throws Exception {
         Map<String, String> overrides = new HashMap<>(LocalStack.shared().endpoints().serviceConfig());
         overrides.put("server.port", "0");
