@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
  * stack spent per message, and compares that with a saved run ({@code --compare}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Load a running system (127.0.0.1 only by default) and report throughput, latency, losses and",
-            "the CPU each process of the local stack spent per message.",
+        description = {"Load a running system and report throughput, latency, losses and CPU per message.",
+            "Only 127.0.0.1 unless told otherwise. The CPU is what each process of the local stack spent.",
             "The fan-out run needs the api's local-stack login (chatctl up turns it on)."},
         footerHeading = "%nExamples:%n",
         footer = {"  chatctl bench                      10 channels x 5 members, 100 msg/s, 10 s",
@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
             "      --gateway ws://127.0.0.1:8082/ws --channels 100 --members 10 \\",
             "      --rate 500 --duration PT30S --json > run.json",
             "  chatctl bench --rate 500 --compare run.json     CPU per message against it",
-            "  chatctl bench --rate 200 --find-capacity        the highest rate with p99 <= 50",
+            "  chatctl bench --find-capacity       the highest rate with p99 <= 50 ms",
             "  chatctl bench --connections 5000 --json",
             "  chatctl bench --persister 100000 --channels 100 the persister alone"})
 final class BenchCommand implements Callable<Integer> {

@@ -18,11 +18,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * costs are the measured ones; flags change the machines they are spread over.
  */
 @Command(name = "capacity", mixinStandardHelpOptions = true,
-        description = {"Print the fleet (gateways, Redis shards, Kafka, persisters, Cassandra) a load needs,",
-            "from unit costs measured on this project's benchmarks (see docs/scaling.md)."},
+        description = {"Print the fleet a load needs: gateways, Redis shards, Kafka, persisters, Cassandra.",
+            "Computed from unit costs measured on this project's benchmarks (see docs/scaling.md)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  chatctl capacity --connections 25000000 --messages-per-second 100000 --members 10",
-            "  chatctl capacity --connections 1000000 --messages-per-second 5000 --members 50 --json"})
+        footer = {"  chatctl capacity --connections 25000000 --messages-per-second 100000 \\",
+            "      --members 10",
+            "  chatctl capacity --connections 1000000 --messages-per-second 5000 \\",
+            "      --members 50 --json"})
 final class CapacityCommand implements Callable<Integer> {
 
     /**

@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
  * gateway has left the directory unless {@code --no-wait}.
  */
 @Command(name = "drain", mixinStandardHelpOptions = true,
-        description = {"Drain a gateway: readiness off, sockets told to reconnect elsewhere (1012) over a window,",
-            "then the gateway exits. GATEWAY is a name from 'chatctl connections', its address, or its port."},
+        description = {"Drain a gateway: its sockets are told to reconnect elsewhere, then it exits.",
+            "Readiness goes off, the sockets are closed with 1012 over a window, then the gateway exits.",
+            "GATEWAY is a name from 'chatctl connections', its address, or its port."},
         footerHeading = "%nExamples:%n",
         footer = {"  chatctl drain gateway-2", "  chatctl drain 8082 --window 30", "  chatctl drain gateway-2 --no-wait --json"})
 final class DrainCommand implements Callable<Integer> {

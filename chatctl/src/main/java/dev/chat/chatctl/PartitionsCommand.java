@@ -45,7 +45,8 @@ import picocli.CommandLine.Parameters;
             "Sizes are the stored text plus a fixed per-row overhead: an approximation, not the on-disk size."},
         footerHeading = "%nExamples:%n",
         footer = {"  chatctl partitions 6f1c2a4e-0d0b-4a47-9d61-5b0f6f7f9a11",
-            "  chatctl partitions 6f1c2a4e-0d0b-4a47-9d61-5b0f6f7f9a11 --warn-rows 10000 --json",
+            "  chatctl partitions 6f1c2a4e-0d0b-4a47-9d61-5b0f6f7f9a11 \\",
+            "      --warn-rows 10000 --json",
             "  chatctl partitions --widest 10 --scan-limit 50000"})
 final class PartitionsCommand implements Callable<Integer> {
 

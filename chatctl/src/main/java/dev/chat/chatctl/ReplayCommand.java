@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
             "Without --execute only the plan is shown. Replaying is harmless: the persister's writes are idempotent."},
         footerHeading = "%nExamples:%n",
         footer = {"  chatctl replay                                   offsets and lag per partition",
-            "  chatctl replay --to-earliest                     plan: re-persist the whole log",
+            "  chatctl replay --to-earliest                     plan: store it all again",
             "  chatctl replay --by-duration PT2H --execute      replay the last two hours",
             "  chatctl replay --to-datetime 2026-11-28T10:00:00Z --partition 0,3 --execute",
             "  chatctl replay --to-offset 1200 --partition 2 --execute"})

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
         description = "Mint a bearer token for a user (signed with auth.secret / AUTH_SECRET).",
         footerHeading = "%nExamples:%n",
         footer = {"  chatctl token 42", "  chatctl token 42 --ttl PT15M",
-            "  curl -H \"Authorization: Bearer $(chatctl token 42)\" http://127.0.0.1:8080/api/v1/channels"})
+            "  curl -H \"Authorization: Bearer $(chatctl token 42)\" \\",
+            "      http://127.0.0.1:8080/api/v1/channels"})
 final class TokenCommand implements Callable<Integer> {
 
     @Mixin

@@ -110,8 +110,8 @@ final class TokensCommand implements Runnable {
 
     /** {@code tokens revoke TOKEN_ID}. */
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = {"Revoke an API token: every api and gateway refuses it within seconds",
-                "(auth.revocationpollmillis) and closes its open sockets (4001)."},
+            description = {"Revoke an API token: every api and gateway refuses it within seconds.",
+                "They poll for revocations every auth.revocationpollmillis and close its open sockets (4001)."},
             footerHeading = "%nExamples:%n", footer = {"  chatctl tokens revoke 0b6c1a52-6f0e-4a59-a1f4-1b2f8e1c9d30"})
     static final class Revoke implements Callable<Integer> {
 

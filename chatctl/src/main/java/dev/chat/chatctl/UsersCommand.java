@@ -150,8 +150,8 @@ final class UsersCommand implements Runnable {
 
     /** {@code users deactivate USER_ID}. */
     @Command(name = "deactivate", mixinStandardHelpOptions = true,
-            description = {"Deactivate a user: their tokens stop working everywhere within seconds and their sockets",
-                "are closed (4003). Their messages stay. Undo with 'users reactivate'."},
+            description = {"Deactivate a user: their tokens stop working everywhere within seconds.",
+                "Their sockets are closed (4003); their messages stay. Undo with 'users reactivate'."},
             footerHeading = "%nExamples:%n", footer = {"  chatctl users deactivate 42"})
     static final class Deactivate implements Callable<Integer> {
 

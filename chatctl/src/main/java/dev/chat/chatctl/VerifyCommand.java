@@ -30,11 +30,12 @@ import picocli.CommandLine.Option;
  * Exit 0 when everything holds, 1 with every difference listed.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check a run against history: every acked message stored exactly once, nothing delivered that",
-            "history lacks (phantoms), history in seq order without gaps within an epoch, every receiver given",
-            "a channel's messages in history order. Exit 1 on any difference."},
+        description = {"Check a run against history: every acked message is stored exactly once.",
+            "Also: nothing was delivered that history lacks (phantoms), history is in seq order without gaps",
+            "within an epoch, every receiver got a channel's messages in history order. Exit 1 on any difference."},
         footerHeading = "%nExamples:%n",
-        footer = {"  chatctl bench --channels 10 --rate 200 --record run.jsonl && chatctl verify --record run.jsonl",
+        footer = {"  chatctl bench --channels 10 --rate 200 --record run.jsonl",
+            "  chatctl verify --record run.jsonl",
             "  chatctl verify --record run.jsonl --settle PT30S --json"})
 final class VerifyCommand implements Callable<Integer> {
 

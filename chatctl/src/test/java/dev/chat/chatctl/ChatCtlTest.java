@@ -23,6 +23,35 @@ class ChatCtlTest {
     }
 
     @Test
+    void everyCommandsSummaryIsASentenceAndItsExamplesFitTheScreen() {
+        picocli.CommandLine root = ChatCtl.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
+        java.util.List<picocli.CommandLine> commands = new java.util.ArrayList<>();
+        collect(root, commands);
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        for (picocli.CommandLine command : commands) {
+            String name = command.getCommandSpec().qualifiedName();
+            String[] description = command.getCommandSpec().usageMessage().description();
+            // 'chatctl --help' lists only the first line: it must be there and not stop mid-sentence
+            if (description.length == 0 || !description[0].endsWith(".")) {
+                problems.add(name + ": summary " + java.util.Arrays.toString(description));
+            }
+            for (String line : command.getCommandSpec().usageMessage().footer()) {
+                // wider lines wrap, and a wrapped command cannot be pasted
+                if (line.replace("%n", "").length() > 80) {
+                    problems.add(name + ": example wider than 80: " + line);
+                }
+            }
+        }
+        assertThat(commands).hasSizeGreaterThan(15);
+        assertThat(problems).isEmpty();
+    }
+
+    private static void collect(picocli.CommandLine command, java.util.List<picocli.CommandLine> into) {
+        into.add(command);
+        command.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, into));
+    }
+
+    @Test
     void noCommandIsUsageError() {
         assertThat(run()).isEqualTo(ChatCtl.USAGE);
         assertThat(err.toString()).contains("Missing command");

@@ -74,10 +74,24 @@ public final class CassandraConnection implements AutoCloseable {
         return new ReadinessCheck("cassandra", this::ping);
     }
 
+    /**
+     * Closes the session; if it has not closed within 10 s (seen once after the node it knew was
+     * killed and started again: the close never completed), forces it, so a service's stop or a
+     * chatctl command never hangs on it.
+     */
     @Override
     public void close() {
         LOG.log(System.Logger.Level.INFO, "{0}: cassandra closing", service);
-        session.close();
+        try {
+            session.closeAsync().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.forceCloseAsync();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: cassandra did not close within 10 s ({1}); forcing it", service,
+                    e.toString());
+            session.forceCloseAsync();
+        }
         LOG.log(System.Logger.Level.INFO, "{0}: cassandra closed", service);
     }
 }
