@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
  * ({@link PersisterBench}). Next to the latencies it reports the CPU each process of the local
  * stack spent per message, and compares that with a saved run ({@code --compare}).
  */
+@UsesBackends({UsesBackends.Backend.KAFKA, UsesBackends.Backend.CASSANDRA})
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Load a running system and report throughput, latency, losses and CPU per message.",
             "Only 127.0.0.1 unless told otherwise. The CPU is what each process of the local stack spent.",

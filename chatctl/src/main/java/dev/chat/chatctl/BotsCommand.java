@@ -25,6 +25,7 @@ final class BotsCommand implements Runnable {
     }
 
     /** {@code bots create NAME}. */
+    @UsesBackends(UsesBackends.Backend.POSTGRES)
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create a bot and print its API token (shown this once: only its hash is stored).",
                 "The token works as 'Authorization: Bearer <token>' on the api and the gateway until revoked",

@@ -54,12 +54,33 @@ public final class ChatCtl implements Runnable {
         CommandLine commandLine = new CommandLine(new ChatCtl());
         commandLine.setOut(out);
         commandLine.setErr(err);
+        keepOnlyUsedBackendOptions(commandLine);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("chatctl " + cmd.getCommandName() + ": " + e.getMessage());
             cmd.getErr().flush();
             return e instanceof Unreachable ? UNREACHABLE : FAILED;
         });
         return commandLine;
+    }
+
+    /** Removes, from each command marked {@link UsesBackends}, the backend options it does not use. */
+    private static void keepOnlyUsedBackendOptions(CommandLine command) {
+        UsesBackends uses = command.getCommandSpec().userObject().getClass().getAnnotation(UsesBackends.class);
+        if (uses != null) {
+            java.util.Set<String> kept = new java.util.HashSet<>();
+            for (UsesBackends.Backend backend : uses.value()) {
+                kept.addAll(backend.options());
+            }
+            for (UsesBackends.Backend backend : UsesBackends.Backend.values()) {
+                for (String option : backend.options()) {
+                    CommandLine.Model.OptionSpec spec = command.getCommandSpec().findOption(option);
+                    if (spec != null && !kept.contains(option)) {
+                        command.getCommandSpec().remove(spec);
+                    }
+                }
+            }
+        }
+        command.getSubcommands().values().forEach(ChatCtl::keepOnlyUsedBackendOptions);
     }
 
     /**

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
  * {@code chatctl connections}: sockets per gateway (from the directory every gateway reports to
  * in Redis) and, for given users, their live sockets and the gateway each is on (from presence).
  */
+@UsesBackends(UsesBackends.Backend.REDIS)
 @Command(name = "connections", mixinStandardHelpOptions = true,
         description = {"Show open sockets per gateway, or per user with --user.",
             "Gateways report every 5 s; one that stopped reporting drops out within 15 s."},

@@ -52,6 +52,7 @@ final class DlqCommand implements Runnable {
     }
 
     /** {@code dlq list}. */
+    @UsesBackends(UsesBackends.Backend.KAFKA)
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The newest parked records with their reason.",
             footerHeading = "%nExamples:%n", footer = {"  chatctl dlq list", "  chatctl dlq list --limit 500 --json"})
     static final class ListParked implements Callable<Integer> {
@@ -85,6 +86,7 @@ final class DlqCommand implements Runnable {
     }
 
     /** {@code dlq show P@O}. */
+    @UsesBackends(UsesBackends.Backend.KAFKA)
     @Command(name = "show", mixinStandardHelpOptions = true, description = "One parked record, whole.",
             footerHeading = "%nExamples:%n", footer = {"  chatctl dlq show 0@17"})
     static final class Show implements Callable<Integer> {
@@ -116,6 +118,7 @@ final class DlqCommand implements Runnable {
     }
 
     /** {@code dlq replay P@O... --execute}. */
+    @UsesBackends(UsesBackends.Backend.KAFKA)
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = {"Write parked records back to the messages topic (after fixing what refused them).",
                 "Without --execute only the plan is shown. The persister stores them idempotently, or parks them again."},

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
  * then the process exits), told through the control topic every gateway follows. Waits until the
  * gateway has left the directory unless {@code --no-wait}.
  */
+@UsesBackends(UsesBackends.Backend.REDIS)
 @Command(name = "drain", mixinStandardHelpOptions = true,
         description = {"Drain a gateway: its sockets are told to reconnect elsewhere, then it exits.",
             "Readiness goes off, the sockets are closed with 1012 over a window, then the gateway exits.",

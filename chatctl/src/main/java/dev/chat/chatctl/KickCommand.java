@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
  * told through the gateways' {@code memberships} topic in Redis. The user may connect again: to
  * keep them out, {@code chatctl users deactivate}.
  */
+@UsesBackends(UsesBackends.Backend.REDIS)
 @Command(name = "kick", mixinStandardHelpOptions = true,
         description = {"Disconnect a user from every gateway (close code 4002 with the reason).",
             "They may reconnect; 'chatctl users deactivate' keeps them out."},

@@ -40,6 +40,7 @@ import picocli.CommandLine.Parameters;
  * count, approximate size and owning replicas, warning past thresholds; or the widest partitions
  * found by a bounded scan.
  */
+@UsesBackends({UsesBackends.Backend.CASSANDRA, UsesBackends.Backend.POSTGRES})
 @Command(name = "partitions", mixinStandardHelpOptions = true,
         description = {"Show a channel's Cassandra partitions (channel_id, bucket): rows, approximate size, replicas.",
             "Sizes are the stored text plus a fixed per-row overhead: an approximation, not the on-disk size."},

@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
  * {@code chatctl presence}: what Redis says about users' presence — status, last seen, each
  * device (connection) with the time it has left, and the keys' TTLs; or who is online now.
  */
+@UsesBackends(UsesBackends.Backend.REDIS)
 @Command(name = "presence", mixinStandardHelpOptions = true,
         description = {"Show users' presence as the gateways record it in Redis.",
             "A user is online while any device's heartbeat has not expired."},

@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
  * the persister's writes are idempotent). Shows the plan and changes nothing without
  * {@code --execute}; refuses while the group has active members.
  */
+@UsesBackends(UsesBackends.Backend.KAFKA)
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Show the persister group's offsets and lag, or move them to replay messages into Cassandra.",
             "Without --execute only the plan is shown. Replaying is harmless: the persister's writes are idempotent."},

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code chatctl token USER_ID}: prints a bearer token the gateway and the api accept. */
+@UsesBackends({})
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = "Mint a bearer token for a user (signed with auth.secret / AUTH_SECRET).",
         footerHeading = "%nExamples:%n",

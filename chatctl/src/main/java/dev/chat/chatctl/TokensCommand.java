@@ -41,6 +41,7 @@ final class TokensCommand implements Runnable {
     }
 
     /** {@code tokens create USER_ID}. */
+    @UsesBackends(UsesBackends.Backend.POSTGRES)
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create another API token for a bot (e.g. to rotate: create, deploy, revoke the old one).",
             footerHeading = "%nExamples:%n", footer = {"  chatctl tokens create 42 --name ci"})
@@ -77,6 +78,7 @@ final class TokensCommand implements Runnable {
     }
 
     /** {@code tokens list [--user ID]}. */
+    @UsesBackends(UsesBackends.Backend.POSTGRES)
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List API tokens (never their values), newest first, revoked ones included.",
             footerHeading = "%nExamples:%n", footer = {"  chatctl tokens list", "  chatctl tokens list --user 42 --json"})
@@ -109,6 +111,7 @@ final class TokensCommand implements Runnable {
     }
 
     /** {@code tokens revoke TOKEN_ID}. */
+    @UsesBackends(UsesBackends.Backend.POSTGRES)
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = {"Revoke an API token: every api and gateway refuses it within seconds.",
                 "They poll for revocations every auth.revocationpollmillis and close its open sockets (4001)."},

@@ -40,6 +40,7 @@ final class UsersCommand implements Runnable {
     }
 
     /** {@code users create NAME}. */
+    @UsesBackends(UsesBackends.Backend.POSTGRES)
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a user and print its id.",
             footerHeading = "%nExamples:%n",
@@ -92,6 +93,7 @@ final class UsersCommand implements Runnable {
     }
 
     /** {@code users list}. */
+    @UsesBackends(UsesBackends.Backend.POSTGRES)
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Users, newest first: id, name, kind, state.",
             footerHeading = "%nExamples:%n", footer = {"  chatctl users list", "  chatctl users list --deactivated --json"})
     static final class ListUsers implements Callable<Integer> {
@@ -149,6 +151,7 @@ final class UsersCommand implements Runnable {
     }
 
     /** {@code users deactivate USER_ID}. */
+    @UsesBackends(UsesBackends.Backend.POSTGRES)
     @Command(name = "deactivate", mixinStandardHelpOptions = true,
             description = {"Deactivate a user: their tokens stop working everywhere within seconds.",
                 "Their sockets are closed (4003); their messages stay. Undo with 'users reactivate'."},
@@ -168,6 +171,7 @@ final class UsersCommand implements Runnable {
     }
 
     /** {@code users reactivate USER_ID}. */
+    @UsesBackends(UsesBackends.Backend.POSTGRES)
     @Command(name = "reactivate", mixinStandardHelpOptions = true, description = "Let a deactivated user sign in again.",
             footerHeading = "%nExamples:%n", footer = {"  chatctl users reactivate 42"})
     static final class Reactivate implements Callable<Integer> {

@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
  * received (a run record from {@code chatctl bench --record}) with what Cassandra holds.
  * Exit 0 when everything holds, 1 with every difference listed.
  */
+@UsesBackends(UsesBackends.Backend.CASSANDRA)
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check a run against history: every acked message is stored exactly once.",
             "Also: nothing was delivered that history lacks (phantoms), history is in seq order without gaps",

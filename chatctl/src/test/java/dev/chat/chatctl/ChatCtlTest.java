@@ -52,6 +52,18 @@ class ChatCtlTest {
     }
 
     @Test
+    void eachCommandOffersOnlyTheBackendOptionsItUses() {
+        assertThat(run("presence", "--help")).isEqualTo(ChatCtl.OK);
+        assertThat(out.toString()).contains("--redis").contains("--redis-cluster").doesNotContain("--kafka")
+                .doesNotContain("--cassandra").doesNotContain("--postgres");
+        out.getBuffer().setLength(0);
+        assertThat(run("users", "list", "--help")).isEqualTo(ChatCtl.OK);
+        assertThat(out.toString()).contains("--postgres").doesNotContain("--redis").doesNotContain("--kafka");
+        assertThat(run("token", "42", "--kafka", "127.0.0.1:1")).as("an option the command does not use").isEqualTo(ChatCtl.USAGE);
+        assertThat(err.toString()).contains("Unknown option").contains("--kafka");
+    }
+
+    @Test
     void noCommandIsUsageError() {
         assertThat(run()).isEqualTo(ChatCtl.USAGE);
         assertThat(err.toString()).contains("Missing command");

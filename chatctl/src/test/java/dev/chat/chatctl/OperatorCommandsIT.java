@@ -86,16 +86,34 @@ class OperatorCommandsIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         java.util.List<String> all = new java.util.ArrayList<>(List.of(args));
-        int code = ChatCtl.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute(withBackends(all).toArray(String[]::new));
+        picocli.CommandLine commandLine = ChatCtl.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
+        int code = commandLine.execute(withBackends(commandLine, all).toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static List<String> withBackends(List<String> args) {
+    /** @return the arguments plus where the test stack's backends are, for those the command uses */
+    private static List<String> withBackends(picocli.CommandLine root, List<String> args) {
         java.util.List<String> all = new java.util.ArrayList<>(args);
-        if (!args.isEmpty() && !args.contains("--help") && !(args.size() == 1 && args.getFirst().equals("users"))) {
-            all.addAll(List.of("--redis", endpoints.redisAddress(), "--kafka", endpoints.kafkaBootstrap(),
-                    "--cassandra", endpoints.cassandraContactPoint(), "--postgres", endpoints.postgresUrl()));
+        if (args.contains("--help")) {
+            return all;
+        }
+        picocli.CommandLine command = root;
+        for (String arg : args) {
+            picocli.CommandLine sub = command.getSubcommands().get(arg);
+            if (sub == null) {
+                break;
+            }
+            command = sub;
+        }
+        Map<String, String> where = new java.util.LinkedHashMap<>();
+        where.put("--redis", endpoints.redisAddress());
+        where.put("--kafka", endpoints.kafkaBootstrap());
+        where.put("--cassandra", endpoints.cassandraContactPoint());
+        where.put("--postgres", endpoints.postgresUrl());
+        for (Map.Entry<String, String> backend : where.entrySet()) {
+            if (command.getCommandSpec().findOption(backend.getKey()) != null) {
+                all.addAll(List.of(backend.getKey(), backend.getValue()));
+            }
         }
         return all;
     }

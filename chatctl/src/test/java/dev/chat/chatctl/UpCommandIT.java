@@ -200,6 +200,31 @@ class UpCommandIT {
     }
 
     @Test
+    void theReadmesIntegratorRecipeRunsTwiceAsWritten() throws Exception {
+        String readme = Files.readString(home.resolve("README.md"));
+        int start = readme.indexOf("```bash\nset -euo pipefail");
+        assertThat(start).as("the recipe in README.md").isPositive();
+        String recipe = readme.substring(start + "```bash\n".length(), readme.indexOf("```", start + 8));
+        Path script = home.resolve("chatctl/target/integrator-recipe.sh");
+        Files.writeString(script, recipe);
+        int hookPort = freePort(new HashSet<>());
+        for (int run = 1; run <= 2; run++) {
+            ProcessBuilder bash = new ProcessBuilder("bash", script.toString()).directory(home.toFile()).redirectErrorStream(true);
+            bash.environment().putAll(env);
+            bash.environment().put("CHAT_API", "http://127.0.0.1:" + api + "/api/v1");
+            bash.environment().put("HOOK_PORT", Integer.toString(hookPort));
+            bash.environment().put("POSTGRES_URL", "jdbc:postgresql://127.0.0.1:" + env.get("CHAT_STACK_POSTGRES_PORT") + "/chat");
+            Process process = bash.start();
+            String printed = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as("run %d:%n%s", run, printed).isZero();
+            assertThat(printed).as("run %d: the receiver got the message, signature checked", run)
+                    .contains("\"content\": \"v1.4.2 is live\"");
+            assertThat(printed).as("run %d: the delivery log", run).contains("\"status\":200");
+        }
+    }
+
+    @Test
     void usersChatThroughTheRunningSystem() throws Exception {
         // through the second api: the first serves the bot, bench and browser tests
         chatAcrossTheRunningSystem(api + UpCommand.INSTANCE_PORT_STEP, gateway, gateway + 1);
