@@ -97,12 +97,7 @@ class ImagesIT {
 
     /** @return what the command printed by the time it printed {@code marker} (it is then stopped), or exited */
     private static String runUntil(List<String> command, Map<String, String> env, String marker) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
+        Process process = start(command, env);
         StringBuilder output = new StringBuilder();
         Thread reader = Thread.ofVirtual().start(() -> {
             try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
@@ -153,16 +148,21 @@ class ImagesIT {
     }
 
     private static Tool.Run runIn(List<String> command, Map<String, String> env) throws Exception {
+        Process process = start(command, env);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        return new Tool.Run(output, process.exitValue());
+    }
+
+    /** Starts the command with only this environment (the process in the chroot inherits it, as a container gets the image's). */
+    private static Process start(List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        // the process in the chroot inherits this environment, as a container gets the image's
         builder.environment().clear();
         builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         builder.environment().putAll(env);
         Process process = builder.start();
         process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-        return new Tool.Run(output, process.exitValue());
+        return process;
     }
 
     private static List<String> iterable(java.util.Iterator<String> names) {
