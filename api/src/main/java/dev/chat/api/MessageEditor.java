@@ -15,6 +15,7 @@ import dev.chat.common.channel.MessageState;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ClientFrames;
 import dev.chat.common.wire.FrameException;
+import dev.chat.common.wire.MessageChange;
 import dev.chat.common.wire.MessageDeleted;
 import dev.chat.common.wire.MessageUpdated;
 import dev.chat.common.wire.Reaction;
@@ -118,12 +119,12 @@ final class MessageEditor {
      *
      * @return the change at its position, or null when it changed nothing
      */
-    private ChannelEvent change(ChannelEvent draft, long caller, boolean moderator, String forbidden) {
+    private ChannelEvent change(MessageChange draft, long caller, boolean moderator, String forbidden) {
         ChannelWriter.Outcome outcome = write(writer.change(draft, caller, moderator, null));
         if (outcome instanceof ChannelWriter.Refused refused && refused.why() == ChannelSequencer.Refusal.UNKNOWN) {
             outcome = write(writer.change(draft, caller, moderator, stored(draft)));
         }
-        UUID messageId = messageIdOf(draft);
+        UUID messageId = draft.messageId();
         return switch (outcome) {
             case ChannelWriter.Written written -> written.event();
             case ChannelWriter.Refused refused -> switch (refused.why()) {
@@ -143,8 +144,8 @@ final class MessageEditor {
     }
 
     /** @return the message's state as history has it (the persister caught up long ago), or 404 */
-    private MessageState stored(ChannelEvent draft) {
-        UUID messageId = messageIdOf(draft);
+    private MessageState stored(MessageChange draft) {
+        UUID messageId = draft.messageId();
         History.StoredMessage message = history.message(draft.channelId(), messageId)
                 .orElseThrow(() -> ApiProblem.notFound("no message " + messageId + " in channel " + draft.channelId()));
         Map<String, Set<Long>> reactions = new HashMap<>();
@@ -152,15 +153,6 @@ final class MessageEditor {
                 .forEach(r -> reactions.computeIfAbsent(r.emoji(), emoji -> new HashSet<>()).add(r.userId()));
         return new MessageState(message.senderId(), message.attachment() == null ? null
                 : message.attachment().fileId().toString(), message.deleted(), reactions);
-    }
-
-    private static UUID messageIdOf(ChannelEvent change) {
-        return switch (change) {
-            case MessageUpdated edit -> edit.messageId();
-            case MessageDeleted deletion -> deletion.messageId();
-            case Reaction reaction -> reaction.messageId();
-            default -> throw new IllegalArgumentException(change.getClass().getSimpleName());
-        };
     }
 
     /** Waits for the outcome; the producer keeps retrying in the background after a timeout. */

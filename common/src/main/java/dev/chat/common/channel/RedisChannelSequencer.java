@@ -20,6 +20,7 @@ import dev.chat.common.store.TimeUuids;
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
 import dev.chat.common.wire.Hello;
+import dev.chat.common.wire.MessageChange;
 import dev.chat.common.wire.MessageDeleted;
 import dev.chat.common.wire.MessageUpdated;
 import dev.chat.common.wire.Reaction;
@@ -125,12 +126,10 @@ public final class RedisChannelSequencer implements ChannelSequencer {
 
     @Override
     public Decision change(ChannelEvent draft, long authorId, boolean mayDeleteOthers, MessageState known) {
-        UUID messageId = switch (draft) {
-            case MessageUpdated edit -> edit.messageId();
-            case MessageDeleted deletion -> deletion.messageId();
-            case Reaction reaction -> reaction.messageId();
-            default -> throw new IllegalArgumentException("not a change of a message: " + draft.getClass().getSimpleName());
-        };
+        if (!(draft instanceof MessageChange change)) {
+            throw new IllegalArgumentException("not a change of a message: " + draft.getClass().getSimpleName());
+        }
+        UUID messageId = change.messageId();
         String kind = switch (draft) {
             case MessageUpdated edit -> "edit";
             case MessageDeleted deletion -> "delete";

@@ -8,7 +8,7 @@ import dev.chat.common.channel.ChannelPosition;
  * An event that changes a channel's history and so takes the channel's next {@code seq}: a chat
  * message today; edits, deletes and reactions go through the same per-channel step.
  */
-public sealed interface ChannelEvent extends ServerEvent permits ChatMessage, MessageUpdated, MessageDeleted, Reaction {
+public sealed interface ChannelEvent extends ServerEvent permits ChatMessage, MessageChange {
 
     /** @return the channel */
     UUID channelId();

@@ -17,7 +17,7 @@ import dev.chat.common.channel.ChannelPosition;
  * @param epoch     the sequence it belongs to
  */
 public record MessageDeleted(UUID channelId, UUID messageId, long deletedBy, Instant deletedAt, long seq, String epoch)
-        implements ChannelEvent {
+        implements MessageChange {
 
     @Override
     public MessageDeleted at(ChannelPosition position) {

@@ -19,7 +19,7 @@ import dev.chat.common.channel.ChannelPosition;
  * @param epoch     the sequence it belongs to
  */
 public record MessageUpdated(UUID channelId, UUID messageId, long editorId, String content, Instant editedAt, long seq,
-                             String epoch) implements ChannelEvent {
+                             String epoch) implements MessageChange {
 
     @Override
     public MessageUpdated at(ChannelPosition position) {

@@ -20,7 +20,7 @@ import dev.chat.common.channel.ChannelPosition;
  * @param epoch     the sequence it belongs to
  */
 public record Reaction(UUID channelId, UUID messageId, long userId, String emoji, String action, Instant at, long seq,
-                       String epoch) implements ChannelEvent {
+                       String epoch) implements MessageChange {
 
     /** Adding a reaction. */
     public static final String ADD = "add";
