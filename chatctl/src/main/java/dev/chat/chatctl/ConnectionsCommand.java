@@ -44,7 +44,8 @@ final class ConnectionsCommand implements Callable<Integer> {
             } else {
                 printUsers(out, redis, gateways);
             }
-            return ChatCtl.OK;
+            // an empty directory: no gateway runs, or this is not their Redis (exit 1, with the hint)
+            return operator.gatewaysReportTo(redis) ? ChatCtl.OK : ChatCtl.FAILED;
         });
     }
 
@@ -65,8 +66,7 @@ final class ConnectionsCommand implements Callable<Integer> {
             return;
         }
         if (gateways.isEmpty()) {
-            out.println("no gateway has reported in the last 15 s to Redis at " + operator.backends().redisDescription()
-                    + " (gateways on another Redis? --redis / --redis-cluster)");
+            out.println("no gateway has reported in the last 15 s");
             return;
         }
         out.printf("%-24s %-36s %8s %8s %-8s %8s%n", "GATEWAY", "ADDRESS", "SOCKETS", "USERS", "STATE", "UP");

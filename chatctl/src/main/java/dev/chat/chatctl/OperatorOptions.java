@@ -89,6 +89,23 @@ final class OperatorOptions {
         }
     }
 
+    /**
+     * What presence and connections read is only right when it is the Redis the gateways use: when
+     * no gateway has reported there in the last 15 s, says so on standard error with where it looked.
+     *
+     * @return whether some gateway reports to this Redis
+     */
+    boolean gatewaysReportTo(RedisConnection redis) {
+        if (!new GatewayReports(redis.client()).all().isEmpty()) {
+            return true;
+        }
+        err().println("chatctl " + command.name() + ": no gateway has reported to Redis at " + backends().redisDescription()
+                + " in the last 15 s: either none runs, or they use another Redis (--redis / --redis-cluster, or"
+                + " REDIS_ADDRESS / REDIS_CLUSTER as the gateways have them); what follows may be wrong");
+        err().flush();
+        return false;
+    }
+
     /** Work done with a Redis connection. */
     interface RedisWork<T> {
         T apply(RedisConnection redis) throws InterruptedException;

@@ -55,7 +55,9 @@ final class PresenceCommand implements Callable<Integer> {
             if (!redis.ping()) {
                 throw new org.redisson.client.RedisException("it does not answer PING");
             }
-            return online ? online(redis.client()) : users(redis.client());
+            int code = online ? online(redis.client()) : users(redis.client());
+            // presence is written by the gateways: without them reporting here, "offline" proves nothing
+            return operator.gatewaysReportTo(redis) ? code : ChatCtl.FAILED;
         });
     }
 

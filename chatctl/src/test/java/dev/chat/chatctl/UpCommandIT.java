@@ -183,6 +183,16 @@ class UpCommandIT {
             assertThat(connections).contains("\"gateway-1\"").contains("\"gateway-2\"");
             String presence = chatctl("presence", dora.path("user_id").asText(), "--json");
             assertThat(presence).contains("\"online\"");
+            // told to read the single node, which the gateways do not use: it says so and fails
+            String single = "redis://127.0.0.1:" + env.get("CHAT_STACK_REDIS_PORT");
+            ProcessBuilder wrong = new ProcessBuilder(home.resolve("bin/chatctl").toString(), "presence",
+                    dora.path("user_id").asText(), "--redis", single).redirectErrorStream(true);
+            wrong.environment().putAll(env);
+            Process process = wrong.start();
+            String printed = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(printed).isEqualTo(ChatCtl.FAILED);
+            assertThat(printed).contains("no gateway has reported to Redis at " + single);
         }
     }
 
