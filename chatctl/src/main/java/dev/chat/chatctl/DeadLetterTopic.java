@@ -86,6 +86,14 @@ final class DeadLetterTopic implements AutoCloseable {
         return found.size() > limit ? found.subList(found.size() - limit, found.size()) : found;
     }
 
+    /** @return how many records the topic holds (what retention left), over all its partitions */
+    long held() {
+        List<TopicPartition> partitions = partitions();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
+        return partitions.stream().mapToLong(p -> ends.get(p) - starts.get(p)).sum();
+    }
+
     /** @return the record at {@code partition@offset}, if the topic still holds it */
     Optional<Parked> at(int partition, long offset) {
         TopicPartition where = new TopicPartition(backends.deadLetterTopic(), partition);

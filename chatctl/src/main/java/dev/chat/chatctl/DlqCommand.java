@@ -70,14 +70,18 @@ final class DlqCommand implements Runnable {
             }
             try (DeadLetterTopic topic = new DeadLetterTopic(operator.backends())) {
                 List<DeadLetterTopic.Parked> parked = topic.newest(limit);
+                long held = topic.held();
                 PrintWriter out = operator.out();
                 if (operator.json()) {
-                    operator.printJson(Map.of("records", parked.stream().map(r -> json(r, false)).toList()));
+                    operator.printJson(Map.of("records", parked.stream().map(r -> json(r, false)).toList(), "held", held));
                 } else if (parked.isEmpty()) {
                     out.println("the dead-letter topic is empty");
                 } else {
                     for (DeadLetterTopic.Parked record : parked) {
                         out.printf("%-10s %s  from %s%n           %s%n", record.id(), record.parkedAt(), record.source(), record.reason());
+                    }
+                    if (held > parked.size()) {
+                        out.printf("(the newest %d of %d parked records; --limit N shows up to N)%n", parked.size(), held);
                     }
                 }
                 return ChatCtl.OK;
