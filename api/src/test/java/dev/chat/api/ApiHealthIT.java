@@ -52,10 +52,16 @@ class ApiHealthIT {
         assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
         assertThat(get("/observe/health/ready").statusCode()).isEqualTo(200);
         assertThat(get("/observe/health/nothing").statusCode()).isEqualTo(404);
-        // deploy/prometheus alerts on chat_health{check=...}
-        String metrics = get("/observe/metrics").body();
-        for (String check : List.of("postgres", "cassandra", "redis", "kafka")) {
-            assertThat(metrics).containsPattern("chat_health\\{check=\"" + check + "\",scope=\"application\",?} 1\\.0");
+        // deploy/prometheus alerts on chat_health{check=...}; the gauges read the latest service's checks
+        // (one service per JVM in production; here other tests started and stopped apis before)
+        Map<String, String> overrides = new HashMap<>(LocalStack.shared().endpoints().serviceConfig());
+        overrides.put("server.port", "0");
+        try (ServiceRuntime fresh = ApiMain.start(ServiceConfig.load(overrides))) {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fresh.port() + "/observe/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            for (String check : List.of("postgres", "cassandra", "redis", "kafka")) {
+                assertThat(metrics).containsPattern("chat_health\\{check=\"" + check + "\",scope=\"application\",?} 1\\.0");
+            }
         }
     }
 

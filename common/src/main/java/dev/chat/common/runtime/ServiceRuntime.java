@@ -77,12 +77,16 @@ public final class ServiceRuntime implements AutoCloseable {
      */
     public static ObserveFeature observe(Config config, List<HealthCheck> checks) {
         boolean details = config.get("observe.healthdetails").asBoolean().orElseGet(() -> ServiceConfig.localProfile(config));
-        // each check as a gauge too (1 reachable, 0 not), so alert rules see a backing service go away
+        // each check as a gauge too (1 reachable, 0 not), so alert rules see a backing service go away;
+        // the registry is per JVM and keeps a gauge's first supplier: it reads the latest service's check
         io.helidon.metrics.api.MeterRegistry registry = io.helidon.metrics.api.Metrics.globalRegistry();
         for (HealthCheck check : checks) {
-            registry.getOrCreate(io.helidon.metrics.api.Gauge.builder("chat.health", () -> reachable(check) ? 1.0 : 0.0)
+            String name = check.name();
+            GAUGED_CHECKS.put(name, check);
+            registry.getOrCreate(io.helidon.metrics.api.Gauge.builder("chat.health",
+                            () -> reachable(GAUGED_CHECKS.get(name)) ? 1.0 : 0.0)
                     .description("1 while this readiness check passes (an informational one: while its service is reachable)")
-                    .tags(io.helidon.metrics.api.Metrics.tags("check", check.name())));
+                    .tags(io.helidon.metrics.api.Metrics.tags("check", name)));
         }
         return ObserveFeature.just(
                 HealthObserver.builder()
@@ -92,6 +96,9 @@ public final class ServiceRuntime implements AutoCloseable {
                         .build(),
                 MetricsObserver.create());
     }
+
+    /** The checks the chat.health gauges read, by name (one service per JVM; in tests the latest started). */
+    private static final java.util.Map<String, HealthCheck> GAUGED_CHECKS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static boolean reachable(HealthCheck check) {
         try {
