@@ -230,7 +230,7 @@ class UpCommandIT {
             assertThat(process.exitValue()).as("run %d:%n%s", run, printed).isZero();
             assertThat(printed).as("run %d: the receiver got the message, signature checked", run)
                     .contains("\"content\": \"v1.4.2 is live\"");
-            assertThat(printed).as("run %d: the delivery log", run).contains("\"status\":200");
+            assertThat(printed).as("run %d: the delivery log", run).contains("\"status\":204");
         }
     }
 
