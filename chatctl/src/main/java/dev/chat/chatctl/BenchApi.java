@@ -35,7 +35,8 @@ record BenchApi(HttpClient http, URI api) {
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             } catch (java.io.IOException e) {
-                throw new ChatCtl.Unreachable("cannot reach the api at " + api + " (--api): " + e.getMessage());
+                throw new ChatCtl.Unreachable("cannot reach the api at " + api + " (--api): "
+                        + dev.chat.common.runtime.ReadinessCheck.describe(e));
             }
             if (response.statusCode() != 429 || attempt == 30) {
                 break;
