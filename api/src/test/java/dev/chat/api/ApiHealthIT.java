@@ -57,10 +57,18 @@ class ApiHealthIT {
         Map<String, String> overrides = new HashMap<>(LocalStack.shared().endpoints().serviceConfig());
         overrides.put("server.port", "0");
         try (ServiceRuntime fresh = ApiMain.start(ServiceConfig.load(overrides))) {
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fresh.port() + "/observe/metrics"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            // a scrape reads the last probe's result and starts a new probe when it is older than 10 s
             for (String check : List.of("postgres", "cassandra", "redis", "kafka")) {
-                assertThat(metrics).containsPattern("chat_health\\{check=\"" + check + "\",scope=\"application\",?} 1\\.0");
+                java.util.regex.Pattern up = java.util.regex.Pattern.compile(
+                        "chat_health\\{check=\"" + check + "\",scope=\"application\",?} 1\\.0");
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+                String metrics;
+                do {
+                    Thread.sleep(200);
+                    metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fresh.port() + "/observe/metrics"))
+                            .build(), HttpResponse.BodyHandlers.ofString()).body();
+                } while (!up.matcher(metrics).find() && System.nanoTime() < deadline);
+                assertThat(metrics).containsPattern(up);
             }
         }
     }

@@ -83,8 +83,8 @@ public final class ServiceRuntime implements AutoCloseable {
         for (HealthCheck check : checks) {
             String name = check.name();
             GAUGED_CHECKS.put(name, check);
-            registry.getOrCreate(io.helidon.metrics.api.Gauge.builder("chat.health",
-                            () -> reachable(GAUGED_CHECKS.get(name)) ? 1.0 : 0.0)
+            CheckGauge gauge = CHECK_GAUGES.computeIfAbsent(name, CheckGauge::new);
+            registry.getOrCreate(io.helidon.metrics.api.Gauge.builder("chat.health", gauge::read)
                     .description("1 while this readiness check passes (an informational one: while its service is reachable)")
                     .tags(io.helidon.metrics.api.Metrics.tags("check", name)));
         }
@@ -99,6 +99,39 @@ public final class ServiceRuntime implements AutoCloseable {
 
     /** The checks the chat.health gauges read, by name (one service per JVM; in tests the latest started). */
     private static final java.util.Map<String, HealthCheck> GAUGED_CHECKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final java.util.Map<String, CheckGauge> CHECK_GAUGES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A check's last result for the chat.health gauge. A scrape never waits for a probe (a backend
+     * that does not answer would hold it for seconds): it reads the last result and, when that is
+     * older than 10 s, starts a new probe in the background. NaN until the first probe finished.
+     */
+    private static final class CheckGauge {
+        private static final long MAX_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        private final String name;
+        private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile double value = Double.NaN;
+        private volatile long probedAt = System.nanoTime() - MAX_AGE_NANOS - 1;
+
+        CheckGauge(String name) {
+            this.name = name;
+        }
+
+        double read() {
+            if (System.nanoTime() - probedAt > MAX_AGE_NANOS && probing.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("health-gauge-" + name).start(() -> {
+                    try {
+                        value = reachable(GAUGED_CHECKS.get(name)) ? 1.0 : 0.0;
+                        probedAt = System.nanoTime();
+                    } finally {
+                        probing.set(false);
+                    }
+                });
+            }
+            return value;
+        }
+    }
 
     private static boolean reachable(HealthCheck check) {
         try {
