@@ -61,14 +61,11 @@ class ApiHealthIT {
             for (String check : List.of("postgres", "cassandra", "redis", "kafka")) {
                 java.util.regex.Pattern up = java.util.regex.Pattern.compile(
                         "chat_health\\{check=\"" + check + "\",scope=\"application\",?} 1\\.0");
-                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-                String metrics;
-                do {
-                    Thread.sleep(200);
-                    metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fresh.port() + "/observe/metrics"))
-                            .build(), HttpResponse.BodyHandlers.ofString()).body();
-                } while (!up.matcher(metrics).find() && System.nanoTime() < deadline);
-                assertThat(metrics).containsPattern(up);
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                        .pollInterval(java.time.Duration.ofMillis(200))
+                        .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fresh.port()
+                                + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                                metrics -> up.matcher(metrics).find());
             }
         }
     }
