@@ -297,7 +297,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void printCpu(PrintWriter out, Map<?, ?> cpu) {
         out.printf("cpu over %s s (machine %s %% busy):%n", cpu.get("window_seconds"), cpu.get("machine_busy_percent"));
-        out.printf("  %-22s %12s %12s %12s%n", "process", "% of a core", "µs/message", "JIT share %");
+        out.printf("  %-22s %12s %12s %12s %12s%n", "process", "% of a core", "µs/message", "JIT share %", "wake-ups/msg");
         ((Map<?, ?>) cpu.get("processes")).forEach((name, usage) -> cpuLine(out, name.toString(), usage));
         cpuLine(out, "total (stack)", cpu.get("total"));
         cpuLine(out, "load generator", cpu.get("load_generator"));
@@ -305,8 +305,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void cpuLine(PrintWriter out, String name, Object usage) {
         Map<?, ?> u = (Map<?, ?>) usage;
-        out.printf("  %-22s %12s %12s %12s%n", name, u.get("core_percent"), u.get("us_per_message"),
-                u.containsKey("jit_percent_of_it") ? u.get("jit_percent_of_it") : "");
+        out.printf("  %-22s %12s %12s %12s %12s%n", name, u.get("core_percent"), u.get("us_per_message"),
+                u.containsKey("jit_percent_of_it") ? u.get("jit_percent_of_it") : "",
+                u.containsKey("wake_ups_per_message") ? u.get("wake_ups_per_message") : "");
     }
 
     private static void printSteps(PrintWriter out, List<?> steps) {

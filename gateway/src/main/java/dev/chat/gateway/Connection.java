@@ -114,12 +114,13 @@ final class Connection {
      * @param epoch     the event's epoch
      * @param seq       its seq
      * @param frame     its frame
+     * @param starts    collects the fan-out's sockets that need a writer
      */
-    void deliver(UUID channelId, String epoch, long seq, String frame) {
+    void deliver(UUID channelId, String epoch, long seq, String frame, WriterStarts starts) {
         Map<UUID, ResumeGate> gates = resumes;
         ResumeGate gate = gates == null ? null : gates.get(channelId);
         if (gate == null) {
-            outbox.send(frame, false);
+            outbox.send(frame, false, starts);
         } else {
             gate.live(epoch, seq, frame);
         }

@@ -135,9 +135,11 @@ final class ConnectionRegistry {
             return 0;
         }
         Set<Connection> sockets = entry.sockets;
+        WriterStarts starts = new WriterStarts();
         for (Connection connection : sockets) {
-            connection.outbox().send(frame, droppable);
+            connection.outbox().send(frame, droppable, starts);
         }
+        starts.start();
         return sockets.size();
     }
 
@@ -155,9 +157,11 @@ final class ConnectionRegistry {
             return 0;
         }
         Set<Connection> sockets = entry.sockets;
+        WriterStarts starts = new WriterStarts();
         for (Connection connection : sockets) {
-            connection.deliver(event.channelId(), event.epoch(), event.seq(), frame);
+            connection.deliver(event.channelId(), event.epoch(), event.seq(), frame, starts);
         }
+        starts.start();
         return sockets.size();
     }
 

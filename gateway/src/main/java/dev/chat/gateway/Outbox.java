@@ -88,6 +88,18 @@ final class Outbox {
      * @param droppable whether it may be dropped under pressure (typing, presence)
      */
     void send(String text, boolean droppable) {
+        send(text, droppable, null);
+    }
+
+    /**
+     * Queues a frame as part of a fan-out: if the socket needs a writer, it is left to {@code
+     * starts}, which starts the writers of all the fan-out's sockets together.
+     *
+     * @param text      the frame
+     * @param droppable whether it may be dropped under pressure (typing, presence)
+     * @param starts    collects the sockets that need a writer (null: start it now)
+     */
+    void send(String text, boolean droppable, WriterStarts starts) {
         if (closing.get()) {
             return;
         }
@@ -101,7 +113,7 @@ final class Outbox {
             return;
         }
         queuedChars.addAndGet(text.length());
-        enqueue(new Text(text, System.nanoTime()));
+        enqueue(new Text(text, System.nanoTime()), starts);
     }
 
     /**
@@ -141,7 +153,7 @@ final class Outbox {
     /** Queues a WebSocket ping. */
     void ping() {
         if (!closing.get() && size.get() < capacity) {
-            enqueue(new Ping());
+            enqueue(new Ping(), null);
         }
     }
 
@@ -158,7 +170,7 @@ final class Outbox {
         if (code == SLOW_CONSUMER) {
             clear();
         }
-        enqueue(new Close(code, reason));
+        enqueue(new Close(code, reason), null);
         // a writer blocked on a socket that does not read never reaches the close frame:
         // interrupting a virtual thread blocked in socket I/O closes the socket
         Thread.ofVirtual().start(() -> {
@@ -197,12 +209,27 @@ final class Outbox {
         finish();
     }
 
-    private void enqueue(Item item) {
+    private void enqueue(Item item, WriterStarts starts) {
         queue.add(item);
         size.incrementAndGet();
         if (writing.compareAndSet(false, true)) {
-            writer = Thread.ofVirtual().name("outbox-" + name).start(this::drain);
+            if (starts == null) {
+                startWriter();
+            } else {
+                starts.add(this);
+            }
         }
+    }
+
+    /** Starts this socket's writer; only after {@link #enqueue} claimed the writing flag. */
+    void startWriter() {
+        writer = Thread.ofVirtual().name("outbox-" + name).start(this::drain);
+    }
+
+    /** Writes this socket's queue on the calling virtual thread, as {@link #startWriter} would on a new one. */
+    void drainHere() {
+        writer = Thread.currentThread();
+        drain();
     }
 
     private void clear() {

@@ -3,7 +3,6 @@ package dev.chat.common.channel;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import dev.chat.common.runtime.BackendSettings;
 import dev.chat.common.wire.ChannelEvent;
@@ -22,10 +21,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaEventLog implements EventLog, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(KafkaEventLog.class.getName());
+    /** How often writes past their timeout are failed: a write fails at most this much after its deadline. */
+    private static final Duration DEADLINE_TICK = Duration.ofMillis(100);
 
     private final KafkaProducer<String, String> producer;
     private final String topic;
-    private final Duration timeout;
+    /** Fails a write not acknowledged within the send timeout (one checking thread, not a timer per write). */
+    private final SendDeadlines deadlines;
     private final java.util.function.BooleanSupplier kafkaUp;
 
     private KafkaEventLog(KafkaProducer<String, String> producer, String topic, Duration timeout,
@@ -33,7 +35,7 @@ public final class KafkaEventLog implements EventLog, AutoCloseable {
         this.producer = producer;
         this.kafkaUp = kafkaUp;
         this.topic = topic;
-        this.timeout = timeout;
+        this.deadlines = new SendDeadlines(timeout.plusMillis(500), DEADLINE_TICK, "kafka-send-deadlines");
     }
 
     /**
@@ -110,7 +112,7 @@ public final class KafkaEventLog implements EventLog, AutoCloseable {
         } catch (RuntimeException e) {
             acknowledged.completeExceptionally(e);
         }
-        return acknowledged.orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+        return deadlines.watch(acknowledged);
     }
 
     private static String describe(ChannelEvent event) {
@@ -137,6 +139,7 @@ public final class KafkaEventLog implements EventLog, AutoCloseable {
     public void close() {
         LOG.log(System.Logger.Level.INFO, "kafka producer closing (flushing)");
         producer.close(Duration.ofSeconds(5));
+        deadlines.close();
         LOG.log(System.Logger.Level.INFO, "kafka producer closed");
     }
 }

@@ -64,7 +64,9 @@ public final class RedisConnection implements AutoCloseable {
                 // Redisson's defaults (32 I/O threads, 16 for callbacks) spread a few connections' traffic
                 // over many threads that each wake up for little work: as many as the cores do it cheaper
                 .setNettyThreads(settings.redisThreads())
-                .setThreads(settings.redisThreads());
+                // Pub/Sub listeners run on the I/O thread that read the message (in order per topic), not
+                // handed to a callback pool: a thread wake-up less per message. Listeners must not block.
+                .setExecutor(new InlineExecutor());
         int timeout = (int) settings.redisTimeout().toMillis();
         if (settings.redisCluster().isEmpty()) {
             config.useSingleServer()
