@@ -15,11 +15,10 @@ import org.redisson.api.RTopic;
  * topic, {@code presence:<user>} for presence watchers, and the cluster-wide memberships topic).
  * Channel events are published by the per-channel step in Redis ({@code RedisChannelSequencer},
  * which {@code ChannelWriter} calls); this class publishes the ephemeral ones (typing, presence).
- * Incoming payloads are routed on the thread Redisson calls the listener on: Redisson hands each
- * Pub/Sub channel's messages, in order, to its callback pool ({@code redis.threads}), so one
- * topic's payloads keep their order while different channels use every core. Routing only queues
- * frames on sockets (it never blocks), so no second hand-off is needed: it cost a thread wake-up
- * per payload. Thread-safe.
+ * Incoming payloads are routed on the Redis I/O thread that read them ({@code RedisConnection}
+ * gives Redisson an executor that runs listeners in place), in the order of their connection.
+ * Routing only queues frames on sockets and never blocks: a listener that blocked would stall
+ * every topic of that connection. Thread-safe.
  */
 final class FanOut implements AutoCloseable {
 

@@ -21,8 +21,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaEventLog implements EventLog, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(KafkaEventLog.class.getName());
-    /** How often writes past their timeout are failed: a write fails at most this much after its deadline. */
-    private static final Duration DEADLINE_TICK = Duration.ofMillis(100);
+    /** A write past its timeout fails at most this much later (its check also takes the writes of that moment). */
+    private static final Duration DEADLINE_SLACK = Duration.ofMillis(100);
 
     private final KafkaProducer<String, String> producer;
     private final String topic;
@@ -35,7 +35,7 @@ public final class KafkaEventLog implements EventLog, AutoCloseable {
         this.producer = producer;
         this.kafkaUp = kafkaUp;
         this.topic = topic;
-        this.deadlines = new SendDeadlines(timeout.plusMillis(500), DEADLINE_TICK, "kafka-send-deadlines");
+        this.deadlines = new SendDeadlines(timeout.plusMillis(500), DEADLINE_SLACK, "kafka-send-deadlines");
     }
 
     /**

@@ -13,7 +13,7 @@ import io.helidon.config.Config;
  * @param redisCluster          a Redis Cluster's seed nodes (empty: the single node above)
  * @param redisSharded          whether channel and presence Pub/Sub use sharded Pub/Sub
  * @param redisTimeout          connect and command timeout
- * @param redisThreads          Redisson's I/O threads (and as many for its callbacks and listeners)
+ * @param redisThreads          Redisson's I/O threads (Pub/Sub listeners run on them)
  * @param kafkaBootstrap        comma-separated broker list
  * @param kafkaLingerMillis     how long the producer waits to batch concurrent sends (adds to the ack)
  * @param messagesTopic         topic of every chat message

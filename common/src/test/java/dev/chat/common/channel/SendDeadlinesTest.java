@@ -7,12 +7,32 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@link SendDeadlines}: writes not acknowledged in time fail, the others keep their outcome. */
 class SendDeadlinesTest {
 
-    /** The checking thread never runs in these tests: they call {@link SendDeadlines#expire} themselves. */
+    /** With this slack the checking thread does not run within a test: it calls {@link SendDeadlines#expire} itself. */
     private static final Duration NEVER = Duration.ofHours(1);
+
+    @Test
+    void theCheckingThreadFailsAWriteAtItsDeadlineAndLeavesAnAcknowledgedOne() {
+        try (SendDeadlines deadlines = new SendDeadlines(Duration.ofMillis(50), Duration.ofMillis(10), "test-deadlines")) {
+            CompletableFuture<String> late = deadlines.watch(new CompletableFuture<>());
+            CompletableFuture<String> acknowledged = deadlines.watch(new CompletableFuture<>());
+            acknowledged.complete("stored");
+
+            await().atMost(Duration.ofSeconds(5)).until(late::isDone);
+
+            assertThat(late.exceptionNow()).isInstanceOf(TimeoutException.class);
+            assertThat(acknowledged).isCompletedWithValue("stored");
+            await().atMost(Duration.ofSeconds(5)).until(() -> deadlines.watched() == 0);
+            // a write watched later gets a check of its own
+            CompletableFuture<String> later = deadlines.watch(new CompletableFuture<>());
+            await().atMost(Duration.ofSeconds(5)).until(later::isDone);
+            assertThat(later).isCompletedExceptionally();
+        }
+    }
 
     @Test
     void aWriteNotAcknowledgedByItsDeadlineFailsWithATimeout() {
