@@ -92,7 +92,7 @@ final class SendDeadlines implements AutoCloseable {
         }
     }
 
-    /** @return writes watched and not yet dropped (completed ones leave at the next tick) */
+    /** @return writes watched and not yet dropped (completed ones leave at the next check) */
     int watched() {
         return pending.size();
     }

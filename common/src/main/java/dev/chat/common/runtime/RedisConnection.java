@@ -61,8 +61,8 @@ public final class RedisConnection implements AutoCloseable {
                 .setLazyInitialization(true)
                 // scripts (the per-channel step) go as EVALSHA, not their whole text on every call
                 .setUseScriptCache(true)
-                // Redisson's defaults (32 I/O threads, 16 for callbacks) spread a few connections' traffic
-                // over many threads that each wake up for little work: as many as the cores do it cheaper
+                // Redisson's default of 32 I/O threads spreads a few connections' traffic over many threads
+                // that each wake up for little work: as many as the cores do it cheaper
                 .setNettyThreads(settings.redisThreads())
                 // Pub/Sub listeners run on the I/O thread that read the message (in order per topic), not
                 // handed to a callback pool: a thread wake-up less per message. Listeners must not block.
