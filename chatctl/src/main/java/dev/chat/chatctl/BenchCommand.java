@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.common.auth.Tokens;
+import dev.chat.common.runtime.CassandraConnection;
 import dev.chat.common.wire.Json;
 import dev.chat.localstack.StackProcesses;
 import dev.chat.localstack.StackSettings;
@@ -159,13 +161,16 @@ final class BenchCommand implements Callable<Integer> {
             return (long) report.get("failed") == 0 ? ChatCtl.OK : ChatCtl.FAILED;
         }
         RunRecord record = recordFile == null ? null : new RunRecord();
-        try (FanOutBench bench = new FanOutBench(http, new BenchApi(http, api), gateways, channels, members, senders, record)) {
+        try (FanOutBench bench = new FanOutBench(http, new BenchApi(http, api), gateways, channels, members, senders, record);
+             CassandraConnection cassandra = cassandra()) {
             bench.connect();
             Map<String, List<Long>> processes = processes();
+            CqlSession session = cassandra == null ? null : cassandra.session();
             if (!warmUp.isZero() && !warmUp.isNegative()) {
                 bench.warmUp(rate, warmUp);
             }
-            Map<String, Object> report = findCapacity ? capacity(bench, length, processes) : bench.phase(rate, length, processes);
+            Map<String, Object> report = findCapacity ? capacity(bench, length, processes, session)
+                    : bench.phase(rate, length, processes, session);
             if (record != null) {
                 record.write(recordFile);
                 report.put("record", recordFile.toString());
@@ -179,12 +184,13 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Steps the rate until a step does not hold; the report lists every step and the highest that held. */
-    private Map<String, Object> capacity(FanOutBench bench, Duration length, Map<String, List<Long>> processes) throws Exception {
+    private Map<String, Object> capacity(FanOutBench bench, Duration length, Map<String, List<Long>> processes,
+                                         CqlSession cassandra) throws Exception {
         List<Map<String, Object>> steps = new ArrayList<>();
         Integer held = null;
         PrintWriter err = operator.err();
         for (int current = rate; current <= maxRate; current = (int) Math.ceil(current * step)) {
-            Map<String, Object> result = bench.phase(current, length, processes);
+            Map<String, Object> result = bench.phase(current, length, processes, cassandra);
             boolean holds = holds(result);
             result.put("held", holds);
             steps.add(result);
@@ -217,6 +223,22 @@ final class BenchCommand implements Callable<Integer> {
 
     private static boolean clean(Map<String, Object> report) {
         return (long) report.get("lost") == 0 && (long) report.get("duplicated") == 0 && (long) report.get("seq_gaps") == 0;
+    }
+
+    /**
+     * @return the Cassandra whose requests per message are counted next to the CPU (null with
+     *         --no-cpu or when it cannot be reached: then they are not reported)
+     */
+    private CassandraConnection cassandra() {
+        if (noCpu) {
+            return null;
+        }
+        try {
+            return operator.cassandra();
+        } catch (ChatCtl.Unreachable e) {
+            operator.err().println("chatctl bench: " + e.getMessage() + ": Cassandra requests per message are not reported");
+            return null;
+        }
     }
 
     /** @return the local stack's processes (empty with --no-cpu or when no stack runs here) */
@@ -286,6 +308,11 @@ final class BenchCommand implements Callable<Integer> {
         report.forEach((key, value) -> {
             if (key.equals("cpu") && value instanceof Map<?, ?> cpu) {
                 printCpu(out, cpu);
+            } else if (key.equals("cassandra") && value instanceof Map<?, ?> served && served.containsKey("cql_requests")) {
+                out.printf("cassandra over the same window: %s CQL requests, per message: %s requests, %s reads, %s mutations%n",
+                        served.get("cql_requests"), served.get("cql_requests_per_message"),
+                        served.containsKey("reads_per_message") ? served.get("reads_per_message") : 0,
+                        served.containsKey("mutations_per_message") ? served.get("mutations_per_message") : 0);
             } else if (key.equals("steps") && value instanceof List<?> steps) {
                 printSteps(out, steps);
             } else {

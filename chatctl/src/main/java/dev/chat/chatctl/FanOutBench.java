@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -119,16 +120,20 @@ final class FanOutBench implements AutoCloseable {
      * @param rate      messages per second, all senders together
      * @param length    how long to send
      * @param processes the stack's processes whose CPU is read over the phase (empty: none)
+     * @param cassandra  the Cassandra whose requests are counted over the phase (null: none)
      * @return the phase's report
      */
-    Map<String, Object> phase(int rate, Duration length, Map<String, List<Long>> processes) throws Exception {
+    Map<String, Object> phase(int rate, Duration length, Map<String, List<Long>> processes, CqlSession cassandra)
+            throws Exception {
         String tag = "p" + (++phases);
         all().forEach(socket -> socket.startPhase(tag));
         StackCpu cpu = processes.isEmpty() ? null : StackCpu.start(processes);
+        CassandraRequests requests = cassandra == null ? null : CassandraRequests.start(cassandra);
         long start = System.nanoTime();
         long sent = send(tag, rate, length);
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> usage = cpu == null ? null : cpu.finish(sent);
+        Map<String, Object> served = requests == null ? null : requests.finish(sent);
         long expected = sent * members;
         long deadline = System.nanoTime() + STRAGGLERS.toNanos();
         while (System.nanoTime() < deadline && (deliveries() < expected || acks() < sent)) {
@@ -137,6 +142,9 @@ final class FanOutBench implements AutoCloseable {
         Map<String, Object> report = report(rate, sent, expected, seconds);
         if (usage != null) {
             report.put("cpu", usage);
+        }
+        if (served != null) {
+            report.put("cassandra", served);
         }
         return report;
     }

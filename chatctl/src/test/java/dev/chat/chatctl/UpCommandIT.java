@@ -409,7 +409,7 @@ class UpCommandIT {
         Path record = home.resolve("chatctl/target/up-it-run.jsonl");
         List<String> args = new java.util.ArrayList<>(List.of("bench", "--api", "http://127.0.0.1:" + api,
                 "--channels", "3", "--members", "4", "--senders", "2", "--rate", "60", "--duration", "PT3S", "--json",
-                "--record", record.toString()));
+                "--record", record.toString(), "--cassandra", "127.0.0.1:" + env.get("CHAT_STACK_CASSANDRA_PORT")));
         args.addAll(List.of(gateways));
         int code = ChatCtl.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true))
                 .execute(args.toArray(String[]::new));
@@ -423,6 +423,9 @@ class UpCommandIT {
         assertThat(report.path("duplicated").asLong()).isZero();
         assertThat(report.path("out_of_order").asLong()).isZero();
         assertThat(report.path("send_to_receive").path("p50_ms").asDouble()).isPositive();
+        // Cassandra's own request counters over the window: the persister stored the run's messages
+        assertThat(report.path("cassandra").path("cql_requests").asLong()).as(out.toString()).isPositive();
+        assertThat(report.path("cassandra").path("cql_requests_per_message").asDouble()).isPositive();
 
         // what the bench's clients saw, against what Cassandra holds
         java.io.StringWriter verified = new java.io.StringWriter();
