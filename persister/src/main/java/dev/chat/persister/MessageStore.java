@@ -41,8 +41,8 @@ import dev.chat.common.wire.Reaction;
  * few requests as it can. A channel's records are in one Kafka partition, read by one consumer at
  * a time, so "the first message_id of (channel, sender, client_id) in log order wins" decides
  * every send the same way each time: the batch is deduplicated in memory in offset order, the
- * existing claims of its sends are read ({@code sends_by_channel}, one query per channel bucket
- * for all its sends), and new claims and the winning rows are written with plain inserts. A
+ * existing claims of its sends are read ({@code sends_by_channel}; one query covers several
+ * channels' partitions of a bucket, {@link #readClaims}), and new claims and the winning rows are written with plain inserts. A
  * send's claim and its row share their partition key (channel, bucket), so they are one mutation;
  * several partitions go in one unlogged batch (at most {@code partitionsPerRequest}, under the
  * batch size Cassandra refuses). A reply is also written to its thread's index
@@ -61,7 +61,10 @@ final class MessageStore {
      * batch over batch_size_fail_threshold (50 KiB by default); one partition's batch may be larger.
      */
     private static final int MAX_BATCH_BYTES = 32 * 1024;
-    /** Sends per claims query (the IN list). */
+    /**
+     * Most (channel, send) pairs one claims query searches: it reads every send of its list in
+     * every channel of its list, so a query takes channels while that product stays under this.
+     */
     private static final int MAX_CLAIMS_PER_READ = 100;
     /**
      * A repeat whose first attempt may be in the previous bucket: its message is this close to its
@@ -272,33 +275,72 @@ final class MessageStore {
     }
 
     /**
-     * The claims already stored for these sends: one query per channel bucket (and, for a send
-     * near its bucket's start, the previous bucket too).
+     * The claims already stored for these sends: per bucket, one query for as many channels as keep
+     * (channels × their sends) under {@link #MAX_CLAIMS_PER_READ} (for a send near its bucket's
+     * start, the previous bucket too). At a low rate a batch holds about one send per channel, so
+     * this is a handful of requests per batch instead of one per channel: Cassandra's cost follows
+     * its requests (docs/benchmarks.md).
      */
     private Map<SendKey, UUID> readClaims(Map<SendKey, UUID> firstInBatch, Semaphore inFlight, long deadline) throws Exception {
-        Map<Partition, List<SendKey>> byPartition = new LinkedHashMap<>();
+        Map<Integer, Map<UUID, List<SendKey>>> byBucket = new LinkedHashMap<>();
         firstInBatch.forEach((key, first) -> {
             int bucket = MessageBuckets.of(first);
-            byPartition.computeIfAbsent(new Partition(key.channelId(), bucket), p -> new ArrayList<>()).add(key);
+            byBucket.computeIfAbsent(bucket, b -> new LinkedHashMap<>())
+                    .computeIfAbsent(key.channelId(), c -> new ArrayList<>()).add(key);
             if (TimeUuids.instant(first).isBefore(MessageBuckets.start(bucket).plus(PREVIOUS_BUCKET_WINDOW))) {
-                byPartition.computeIfAbsent(new Partition(key.channelId(), bucket - 1), p -> new ArrayList<>()).add(key);
+                byBucket.computeIfAbsent(bucket - 1, b -> new LinkedHashMap<>())
+                        .computeIfAbsent(key.channelId(), c -> new ArrayList<>()).add(key);
             }
         });
         Map<SendKey, UUID> claimed = new java.util.concurrent.ConcurrentHashMap<>();
         List<CompletableFuture<?>> reads = new ArrayList<>();
-        byPartition.forEach((partition, keys) -> {
-            for (int from = 0; from < keys.size(); from += MAX_CLAIMS_PER_READ) {
-                List<TupleValue> sends = keys.subList(from, Math.min(keys.size(), from + MAX_CLAIMS_PER_READ)).stream()
-                        .map(key -> sendType.newValue(key.senderId(), key.clientId())).toList();
-                reads.add(limited(inFlight, () -> session.executeAsync(readClaims.bind(partition.channelId(),
-                                partition.bucket(), sends).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)))
-                        .thenAccept(rows -> rows.currentPage().forEach(row -> claimed.merge(
-                                new SendKey(partition.channelId(), row.getLong("sender_id"), row.getString("client_id")),
-                                row.getUuid("message_id"), MessageStore::earlier))));
+        byBucket.forEach((bucket, channels) -> {
+            for (ClaimsQuery query : claimsQueries(channels)) {
+                reads.add(limited(inFlight, () -> session.executeAsync(readClaims.bind(query.channels(), bucket,
+                                query.sends().stream().map(key -> sendType.newValue(key.senderId(), key.clientId())).toList())
+                                .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM)))
+                        .thenAccept(rows -> rows.currentPage().forEach(row -> claimed.merge(new SendKey(row.getUuid("channel_id"),
+                                row.getLong("sender_id"), row.getString("client_id")), row.getUuid("message_id"),
+                                MessageStore::earlier))));
             }
         });
         await(reads, deadline);
-        return claimed;
+        return claimed; // may hold claims of sends not in the batch (the product): never looked up
+    }
+
+    /** One claims query: these channels, searched for these sends. */
+    private record ClaimsQuery(List<UUID> channels, List<SendKey> sends) {
+    }
+
+    /**
+     * Groups a bucket's channels into queries of at most {@link #MAX_CLAIMS_PER_READ} (channel,
+     * send) pairs; a channel with more sends than that is split into queries of its own.
+     */
+    private static List<ClaimsQuery> claimsQueries(Map<UUID, List<SendKey>> channels) {
+        List<ClaimsQuery> queries = new ArrayList<>();
+        List<UUID> group = new ArrayList<>();
+        List<SendKey> sends = new ArrayList<>();
+        for (var channel : channels.entrySet()) {
+            List<SendKey> keys = channel.getValue();
+            if (keys.size() > MAX_CLAIMS_PER_READ / 2) {
+                for (int from = 0; from < keys.size(); from += MAX_CLAIMS_PER_READ) {
+                    queries.add(new ClaimsQuery(List.of(channel.getKey()),
+                            keys.subList(from, Math.min(keys.size(), from + MAX_CLAIMS_PER_READ))));
+                }
+                continue;
+            }
+            if (!group.isEmpty() && (group.size() + 1) * (sends.size() + keys.size()) > MAX_CLAIMS_PER_READ) {
+                queries.add(new ClaimsQuery(group, sends));
+                group = new ArrayList<>();
+                sends = new ArrayList<>();
+            }
+            group.add(channel.getKey());
+            sends.addAll(keys);
+        }
+        if (!group.isEmpty()) {
+            queries.add(new ClaimsQuery(group, sends));
+        }
+        return queries;
     }
 
     /** Of two claims of one send (two buckets), the first message's: the earlier TIMEUUID. */

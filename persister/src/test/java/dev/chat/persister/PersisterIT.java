@@ -138,6 +138,49 @@ class PersisterIT {
         assertThat(Json.decode(withFile.getString("attachment"), dev.chat.common.wire.Attachment.class)).isEqualTo(other.attachment());
     }
 
+    /**
+     * One claims query searches several channels for several sends: a claim found in one channel
+     * must not make another channel's send a duplicate, even with the same sender and client_id.
+     */
+    @Test
+    void claimsReadForManyChannelsAtOnceKeepEachChannelsSendsApart() throws Exception {
+        List<UUID> channels = java.util.stream.IntStream.range(0, 30).mapToObj(i -> UUID.randomUUID()).toList();
+        Map<UUID, List<UUID>> expected = new HashMap<>();
+        List<ChatMessage> secondIds = new ArrayList<>();
+        for (int i = 0; i < channels.size(); i++) {
+            UUID channel = channels.get(i);
+            // every channel: the same sender and client_id ("send-1"), and a client_id of its own
+            ChatMessage common = message(channel, 7L, "send-1", "hello");
+            ChatMessage own = message(channel, 7L, "own-" + i, "mine");
+            expected.put(channel, new ArrayList<>(List.of(common.messageId(), own.messageId())));
+            produce(channel.toString(), Json.encode(common));
+            produce(channel.toString(), Json.encode(own));
+        }
+        for (UUID channel : channels) {
+            awaitRows(channel, 2);
+        }
+        for (int i = 0; i < channels.size(); i++) {
+            UUID channel = channels.get(i);
+            // a second message_id for the channel's "send-1" (Redis forgot it): a duplicate, found by its claim
+            ChatMessage again = message(channel, 7L, "send-1", "hello");
+            secondIds.add(again);
+            // the next channel's own client_id, new in this channel: stored
+            ChatMessage neighbours = message(channel, 7L, "own-" + (i + 1) % channels.size(), "not a duplicate here");
+            expected.get(channel).add(neighbours.messageId());
+            produce(channel.toString(), Json.encode(again));
+            produce(channel.toString(), Json.encode(neighbours));
+        }
+        for (UUID channel : channels) {
+            awaitRows(channel, 3);
+        }
+        for (UUID channel : channels) {
+            assertThat(rows(channel)).as("channel %s", channel).extracting(r -> r.getUuid("message_id"))
+                    .containsExactlyInAnyOrderElementsOf(expected.get(channel));
+        }
+        assertThat(secondIds).allSatisfy(again -> assertThat(rows(again.channelId()))
+                .extracting(r -> r.getUuid("message_id")).doesNotContain(again.messageId()));
+    }
+
     @Test
     void editsAndDeletionsApplyInLogOrderAndDeletedContentNeverComesBack() throws Exception {
         UUID channel = UUID.randomUUID();

@@ -78,9 +78,13 @@ public final class MessageTables {
     public static final String INSERT_EVENT = "INSERT INTO message_events (channel_id, bucket, epoch, seq, message_id, kind, at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
-    /** Reads the claims of several sends of one channel bucket: binds channel, bucket and a list of (sender, client_id) tuples. */
-    public static final String SELECT_CLAIMS = "SELECT sender_id, client_id, message_id FROM sends_by_channel"
-            + " WHERE channel_id = ? AND bucket = ? AND (sender_id, client_id) IN ?";
+    /**
+     * Reads the claims of several sends in several channels' partitions of one bucket: binds a list
+     * of channels, the bucket and a list of (sender, client_id) tuples; every channel is searched
+     * for every send (the caller keeps that product small and ignores claims it did not ask for).
+     */
+    public static final String SELECT_CLAIMS = "SELECT channel_id, sender_id, client_id, message_id FROM sends_by_channel"
+            + " WHERE channel_id IN ? AND bucket = ? AND (sender_id, client_id) IN ?";
 
     /** Writes the claim of one send (a plain insert: the persister decides who wins). */
     public static final String INSERT_CLAIM = "INSERT INTO sends_by_channel (channel_id, bucket, sender_id, client_id,"
