@@ -19,12 +19,12 @@ class NotifierSettingsTest {
     }
 
     @Test
-    void theFeedKeeps16KiBOr100MsPerFetchAndCommitsSynchronouslyEveryFewSeconds() {
+    void theFeedWaitsFor256KiBOrOneSecondPerFetchAndCommitsSynchronouslyEveryFewSeconds() {
         NotifierSettings settings = settings(Map.of());
         assertThat(settings.feed().group()).isEqualTo("chat-notifier");
         assertThat(settings.feed().maxBatch()).isEqualTo(500);
-        assertThat(settings.feed().fetchMinBytes()).isEqualTo(65_536);
-        assertThat(settings.feed().fetchMaxWait()).isEqualTo(Duration.ofMillis(250));
+        assertThat(settings.feed().fetchMinBytes()).isEqualTo(262_144);
+        assertThat(settings.feed().fetchMaxWait()).isEqualTo(Duration.ofMillis(1000));
         assertThat(settings.feed().commitSyncInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 

@@ -61,7 +61,7 @@ public record BackendSettings(String redisAddress,
                 Duration.ofMillis(ServiceConfig.positiveInt(config, "redis.timeoutmillis", 3000)),
                 ServiceConfig.positiveInt(config, "redis.threads", 2 * Runtime.getRuntime().availableProcessors()),
                 ServiceConfig.required(config, "kafka.bootstrap"),
-                ServiceConfig.intBetween(config, "kafka.lingermillis", 5, 0, 1000),
+                ServiceConfig.intBetween(config, "kafka.lingermillis", 20, 0, 1000),
                 ServiceConfig.required(config, "kafka.topic"),
                 ServiceConfig.required(config, "kafka.deadlettertopic"),
                 Arrays.stream(ServiceConfig.required(config, "cassandra.contactpoints").split(","))
