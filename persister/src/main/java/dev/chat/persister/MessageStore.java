@@ -24,7 +24,6 @@ import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import com.datastax.oss.driver.api.core.data.TupleValue;
 import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.type.TupleType;
 import dev.chat.common.store.MessageBuckets;
@@ -42,9 +41,9 @@ import dev.chat.common.wire.Reaction;
  * a time, so "the first message_id of (channel, sender, client_id) in log order wins" decides
  * every send the same way each time: the batch is deduplicated in memory in offset order, the
  * existing claims of its sends are read ({@code sends_by_channel}; one query covers several
- * channels' partitions of a bucket, {@link #readClaims}), and new claims and the winning rows are written with plain inserts. A
- * send's claim and its row share their partition key (channel, bucket), so they are one mutation;
- * several partitions go in one unlogged batch (at most {@code partitionsPerRequest}, under the
+ * channels' partitions of a bucket, {@link #readClaims}), and new claims and the winning rows
+ * are written with plain inserts. A send's claim and its row share their partition key (channel,
+ * bucket), so they are one mutation; several partitions go in one unlogged batch (at most {@code partitionsPerRequest}, under the
  * batch size Cassandra refuses). A reply is also written to its thread's index
  * ({@code replies_by_root}), and after the batch each thread touched gets its reply count and
  * latest reply written on its root as whole values. Writing a batch again (redelivery, a second
