@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -126,15 +127,13 @@ class UpCommandIT {
             assertThat(recordedPids().get(server)).as("the new " + server + " is recorded").doesNotContain(pid);
             acked.add(sendUntilAcked(token, channel, "after-" + server + "-back"));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<String> stored = new ArrayList<>();
-        do {
-            TimeUnit.MILLISECONDS.sleep(500);
-            stored.clear();
+        // the persister stores in rounds of up to a second, and it was killed too: wait for history
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            List<String> stored = new ArrayList<>();
             get(api, "/api/v1/channels/" + channel + "/messages?limit=100", token).path("messages")
                     .forEach(message -> stored.add(message.path("message_id").asText()));
-        } while (!stored.containsAll(acked) && System.nanoTime() < deadline);
-        assertThat(stored).as("every acked message stored once").containsExactlyInAnyOrderElementsOf(acked);
+            assertThat(stored).as("every acked message stored once").containsExactlyInAnyOrderElementsOf(acked);
+        });
         assertThat(up.isAlive()).isTrue();
     }
 
@@ -368,12 +367,10 @@ class UpCommandIT {
             assertThat(bobSocket.await(f -> "message".equals(f.path("type").asText()), wait).path("message_id").asText())
                     .isEqualTo(messageId);
 
-            long deadline = System.nanoTime() + wait.toNanos();
-            JsonNode history;
-            do {
-                TimeUnit.MILLISECONDS.sleep(100); // within the api's rate limit while the persister catches up
-                history = get(api, "/api/v1/channels/" + channel + "/messages", bob.path("token").asText());
-            } while (history.path("messages").isEmpty() && System.nanoTime() < deadline);
+            // history lags the live stream by up to the persister's round (1 s); polled within the api's rate limit
+            JsonNode history = await().atMost(wait).pollInterval(Duration.ofMillis(100))
+                    .until(() -> get(api, "/api/v1/channels/" + channel + "/messages", bob.path("token").asText()),
+                            page -> !page.path("messages").isEmpty());
             assertThat(history.path("messages").get(0).path("message_id").asText()).isEqualTo(messageId);
 
             put(api, "/api/v1/channels/" + channel + "/read", bob.path("token").asText(),
@@ -472,17 +469,11 @@ class UpCommandIT {
         return Json.tree(response.body());
     }
 
-    private static void awaitOutput(Process process, Path output, String text, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            String printed = Files.exists(output) ? Files.readString(output) : "";
-            if (printed.contains(text)) {
-                return;
-            }
-            assertThat(process.isAlive()).as("chatctl up exited early:%n%s", printed).isTrue();
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
-        throw new AssertionError("'" + text + "' not printed within " + timeout + ":\n" + Files.readString(output));
+    private static void awaitOutput(Process process, Path output, String text, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250))
+                .failFast(() -> assertThat(process.isAlive()).as("chatctl up exited early:%n%s", Files.readString(output)).isTrue())
+                .untilAsserted(() -> assertThat(Files.exists(output) ? Files.readString(output) : "")
+                        .as("'%s' printed within %s", text, timeout).contains(text));
     }
 
     private static int status(String url) throws IOException, InterruptedException {

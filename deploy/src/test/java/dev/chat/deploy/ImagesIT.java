@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -99,6 +100,7 @@ class ImagesIT {
     private static String runUntil(List<String> command, Map<String, String> env, String marker) throws Exception {
         Process process = start(command, env);
         StringBuilder output = new StringBuilder();
+        CountDownLatch printedOrExited = new CountDownLatch(1);
         Thread reader = Thread.ofVirtual().start(() -> {
             try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -106,22 +108,19 @@ class ImagesIT {
                 while ((line = lines.readLine()) != null) {
                     synchronized (output) {
                         output.append(line).append('\n');
+                        if (output.indexOf(marker) >= 0) {
+                            printedOrExited.countDown();
+                        }
                     }
                 }
             } catch (IOException e) {
                 // the process was stopped
+            } finally {
+                printedOrExited.countDown(); // it exited (or closed its output) without the marker
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {
-            while (System.nanoTime() < deadline && process.isAlive()) {
-                synchronized (output) {
-                    if (output.indexOf(marker) >= 0) {
-                        break;
-                    }
-                }
-                Thread.sleep(100);
-            }
+            printedOrExited.await(60, TimeUnit.SECONDS);
         } finally {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
