@@ -24,8 +24,8 @@ record PersisterSettings(String bootstrap, String deadLetterTopic, int sessionTi
                 ServiceConfig.positiveInt(config, "persister.sessiontimeoutmillis", 10_000),
                 new FeedSettings(backends.messagesTopic(), ServiceConfig.required(config, "persister.group"),
                         ServiceConfig.positiveInt(config, "persister.maxbatch", 2000),
-                        ServiceConfig.intBetween(config, "persister.fetchminbytes", 262_144, 1, 52_428_800),
-                        Duration.ofMillis(ServiceConfig.intBetween(config, "persister.fetchmaxwaitmillis", 1000, 0, 10_000)),
+                        ServiceConfig.intBetween(config, "persister.fetchminbytes", 65_536, 1, 52_428_800),
+                        Duration.ofMillis(ServiceConfig.intBetween(config, "persister.fetchmaxwaitmillis", 200, 0, 10_000)),
                         Duration.ofSeconds(ServiceConfig.positiveInt(config, "persister.commitsyncseconds", 5))),
                 ServiceConfig.intBetween(config, "persister.partitionsperrequest", 16, 1, 100));
     }

@@ -23,8 +23,8 @@ class PersisterSettingsTest {
         PersisterSettings settings = settings(Map.of());
         assertThat(settings.feed().topic()).isEqualTo("chat-messages");
         assertThat(settings.feed().group()).isEqualTo("chat-persister");
-        assertThat(settings.feed().fetchMinBytes()).isEqualTo(262_144);
-        assertThat(settings.feed().fetchMaxWait()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(settings.feed().fetchMinBytes()).isEqualTo(65_536);
+        assertThat(settings.feed().fetchMaxWait()).isEqualTo(Duration.ofMillis(200));
         assertThat(settings.feed().commitSyncInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
