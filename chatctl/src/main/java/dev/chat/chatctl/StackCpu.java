@@ -63,6 +63,7 @@ final class StackCpu {
         long[] machine = machine();
         Map<String, Object> perProcess = new LinkedHashMap<>();
         double totalTicks = 0;
+        long totalJit = 0;
         long totalWakeUps = 0;
         for (var entry : processes.entrySet()) {
             long used = Math.max(0, ticks(entry.getValue()) - startTicks.get(entry.getKey()));
@@ -70,10 +71,11 @@ final class StackCpu {
             long jit = Math.max(0, threads.jitTicks() - startJit.get(entry.getKey()));
             long wakeUps = Math.max(0, threads.wakeUps() - startWakeUps.get(entry.getKey()));
             totalTicks += used;
+            totalJit += jit;
             totalWakeUps += wakeUps;
             Map<String, Object> usage = usage(used, seconds, messages);
             // a JVM still compiling its hot paths (warming up) spends this share in its JIT compiler threads
-            usage.put("jit_percent_of_it", used == 0 ? 0 : Math.round(1000.0 * jit / used) / 10.0);
+            usage.put("jit_percent_of_it", jitPercent(jit, used));
             usage.put("wake_ups_per_message", perMessage(wakeUps, messages));
             perProcess.put(entry.getKey(), usage);
         }
@@ -83,6 +85,8 @@ final class StackCpu {
                 / Math.max(1, machine[0] - startMachine[0]))) / 10.0);
         report.put("processes", perProcess);
         Map<String, Object> total = usage(Math.round(totalTicks), seconds, messages);
+        // how far from a steady state the run is: a warmed-up stack compiles almost nothing
+        total.put("jit_percent_of_it", jitPercent(totalJit, Math.round(totalTicks)));
         total.put("wake_ups_per_message", perMessage(totalWakeUps, messages));
         report.put("total", total);
         report.put("load_generator", usage(ticks(List.of(ProcessHandle.current().pid())) - startSelf, seconds, messages));
@@ -95,6 +99,10 @@ final class StackCpu {
         usage.put("core_percent", Math.round(1000 * cpuSeconds / seconds) / 10.0);
         usage.put("us_per_message", messages == 0 ? null : Math.round(cpuSeconds * 1e6 / messages));
         return usage;
+    }
+
+    private static double jitPercent(long jit, long used) {
+        return used == 0 ? 0 : Math.round(1000.0 * jit / used) / 10.0;
     }
 
     private static Double perMessage(long count, long messages) {
