@@ -29,8 +29,8 @@ public record ServiceProcess(String name, int port, ManagedProcess process, Path
      * One carrier thread for the service's virtual threads (the JDK's default is one per core).
      * The local stack runs eight JVMs and the backing servers on one machine: a second carrier
      * mostly adds wake-ups, one carrier waking the other to take part of a fan-out. Measured on
-     * 2 cores: the gateways' CPU per message −15 to −24 % at 100 msg/s, −8 to −13 % at 500, same
-     * latency (docs/benchmarks.md). A gateway on a machine of its own keeps the default.
+     * 2 cores: the gateways' wake-ups per message −15 to −34 %, same latency (docs/benchmarks.md).
+     * A gateway on a machine of its own keeps the default.
      */
     private static final String ONE_CARRIER = "-Djdk.virtualThreadScheduler.parallelism=1";
 

@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Starts a process whose threads' timed waits may end later by up to a given slack (Linux timer
@@ -32,21 +33,16 @@ final class TimerSlack {
      * @throws Exception what {@code spawn} threw
      */
     static <T> T spawnWith(Duration slack, Callable<T> spawn) throws Exception {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        Thread spawner = Thread.ofPlatform().name("spawn-with-slack").start(() -> {
+        FutureTask<T> task = new FutureTask<>(() -> {
             set(slack);
-            try {
-                result.set(spawn.call());
-            } catch (Exception e) {
-                failure.set(e);
-            }
+            return spawn.call();
         });
-        spawner.join();
-        if (failure.get() != null) {
-            throw failure.get();
+        Thread.ofPlatform().name("spawn-with-slack").start(task);
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
-        return result.get();
     }
 
     /** Sets the calling platform thread's slack, if this system lets it. */

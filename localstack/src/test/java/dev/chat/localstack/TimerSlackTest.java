@@ -1,5 +1,6 @@
 package dev.chat.localstack;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A process started with slack has it (and the thread that asked keeps its own). */
 @EnabledOnOs(OS.LINUX)
@@ -29,15 +31,15 @@ class TimerSlackTest {
     }
 
     /** The calling thread's slack: /proc/thread-self is {@code <pid>/task/<tid>}. */
-    private static String ownSlack() throws java.io.IOException {
+    private static String ownSlack() throws IOException {
         String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
         return Files.readString(Path.of("/proc", tid, "timerslack_ns")).trim();
     }
 
     @Test
     void whatTheSpawnThrowsReachesTheCaller() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TimerSlack.spawnWith(Duration.ofMillis(1), () -> {
-            throw new java.io.IOException("no such program");
-        })).isInstanceOf(java.io.IOException.class).hasMessage("no such program");
+        assertThatThrownBy(() -> TimerSlack.spawnWith(Duration.ofMillis(1), () -> {
+            throw new IOException("no such program");
+        })).isInstanceOf(IOException.class).hasMessage("no such program");
     }
 }
