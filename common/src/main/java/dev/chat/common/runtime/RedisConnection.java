@@ -3,6 +3,7 @@ package dev.chat.common.runtime;
 import java.util.concurrent.TimeUnit;
 
 import io.helidon.health.HealthCheck;
+import io.netty.channel.epoll.Epoll;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNodes;
@@ -11,6 +12,7 @@ import org.redisson.config.Config;
 import org.redisson.config.ConstantDelay;
 import org.redisson.config.ReadMode;
 import org.redisson.config.ShardedSubscriptionMode;
+import org.redisson.config.TransportMode;
 
 /**
  * Owns the service's one Redisson client: creates it, reports its health, closes it.
@@ -54,9 +56,11 @@ public final class RedisConnection implements AutoCloseable {
      * @return the open connection
      */
     public static RedisConnection open(String service, BackendSettings settings) {
-        LOG.log(System.Logger.Level.INFO, "{0}: redis starting ({1}{2})", service, settings.redisDescription(),
-                settings.redisSharded() ? ", sharded Pub/Sub" : "");
+        TransportMode transport = transport();
+        LOG.log(System.Logger.Level.INFO, "{0}: redis starting ({1}{2}, {3})", service, settings.redisDescription(),
+                settings.redisSharded() ? ", sharded Pub/Sub" : "", transport);
         Config config = new Config()
+                .setTransportMode(transport)
                 // start even while Redis is down; readiness reports it until it answers
                 .setLazyInitialization(true)
                 // scripts (the per-channel step) go as EVALSHA, not their whole text on every call
@@ -97,6 +101,16 @@ public final class RedisConnection implements AutoCloseable {
         RedissonClient client = Redisson.create(config);
         LOG.log(System.Logger.Level.INFO, "{0}: redis started", service);
         return new RedisConnection(service, client, settings);
+    }
+
+    /**
+     * Netty's native epoll transport where it loads (Linux on x86-64): each wake-up of an I/O thread
+     * costs fewer system calls and less garbage than the JDK selector's. Elsewhere the JDK's NIO.
+     *
+     * @return the transport for Redisson
+     */
+    static TransportMode transport() {
+        return Epoll.isAvailable() ? TransportMode.EPOLL : TransportMode.NIO;
     }
 
     /** @return the client */
