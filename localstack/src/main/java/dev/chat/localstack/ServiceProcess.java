@@ -25,15 +25,6 @@ import java.util.Map;
  */
 public record ServiceProcess(String name, int port, ManagedProcess process, Path log) {
 
-    /**
-     * One carrier thread for the service's virtual threads (the JDK's default is one per core).
-     * The local stack runs eight JVMs and the backing servers on one machine: a second carrier
-     * mostly adds wake-ups, one carrier waking the other to take part of a fan-out. Measured on
-     * 2 cores: the gateways' wake-ups per message −15 to −34 %, same latency (docs/benchmarks.md).
-     * A gateway on a machine of its own keeps the default.
-     */
-    private static final String ONE_CARRIER = "-Djdk.virtualThreadScheduler.parallelism=1";
-
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     /**
@@ -58,7 +49,6 @@ public record ServiceProcess(String name, int port, ManagedProcess process, Path
         }
         List<String> command = new ArrayList<>(List.of(JavaRuntime.java(), "-Xmx" + heap));
         command.addAll(JavaRuntime.quietFlags());
-        command.add(ONE_CARRIER);
         command.addAll(List.of("-jar", jar.toString()));
         Map<String, String> environment = new java.util.LinkedHashMap<>(env);
         environment.put("SERVER_PORT", Integer.toString(port));
