@@ -5,9 +5,6 @@ import java.util.Map;
 
 import io.helidon.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
-import org.redisson.config.TransportMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,13 +32,6 @@ class ServiceConfigTest {
     void badRedisAddressFailsNamingKeyAndVariable() {
         assertThatThrownBy(() -> BackendSettings.create(ServiceConfig.load(Map.of("redis.address", "localhost:6379"))))
                 .hasMessageContaining("redis.address").hasMessageContaining("REDIS_ADDRESS");
-    }
-
-    @Test
-    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
-    void redissonUsesNettysNativeEpollOnLinuxX86() {
-        // the native library the build ships loads here (else Redisson would quietly run on NIO)
-        assertThat(RedisConnection.transport()).isEqualTo(TransportMode.EPOLL);
     }
 
     @Test
