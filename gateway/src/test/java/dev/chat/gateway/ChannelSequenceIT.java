@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -79,6 +80,12 @@ class ChannelSequenceIT {
             assertThat(seqs).as("seq is 1, 2, 3, ... in arrival order")
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
             List<String> order = ids(streams.getFirst());
+            for (String sender : List.of("a", "b")) {
+                assertThat(streams.getFirst().stream().map(f -> f.path("content").asText())
+                        .filter(content -> content.startsWith(sender + " ")).toList())
+                        .as("one socket's sends take their seqs in the order it sent them")
+                        .containsExactlyElementsOf(IntStream.range(0, perSender).mapToObj(i -> sender + " " + i).toList());
+            }
             for (List<JsonNode> stream : streams) {
                 assertThat(ids(stream)).as("every socket on both gateways sees one order").isEqualTo(order);
                 assertThat(stream).extracting(f -> f.path("epoch").asText()).containsOnly(streams.getFirst().getFirst()

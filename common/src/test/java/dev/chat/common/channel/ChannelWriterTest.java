@@ -83,6 +83,17 @@ class ChannelWriterTest {
     }
 
     @Test
+    void sendWhileRedisFailsIsUnavailableAndNotWrittenToTheLog() {
+        sequencer.goDown();
+
+        ChannelWriter.Outcome outcome = now(writer.append(ChatMessage.draft(channel, ALICE, "c1", "hi", "text")));
+
+        assertThat(outcome).isEqualTo(new ChannelWriter.Unavailable(ChannelWriter.Reason.SEQUENCER_FAILED));
+        assertThat(log.handedOver()).isEmpty();
+        assertThat(meters.sequenced).isEmpty();
+    }
+
+    @Test
     void deletionWhileRedisFailsIsUnavailableAndNotWrittenToTheLog() {
         sequencer.goDown();
 
