@@ -5,12 +5,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.chat.common.channel.SendOrder;
-
 /**
- * One open socket of a user: its id, its outbox, the order of its sends, the fan-out topics it
- * receives, when it last answered a ping, when its token expires, when it last sent typing per
- * channel, and the channels it has resumed (see {@link ResumeGate}). Thread-safe: fields are final, concurrent or volatile;
+ * One open socket of a user: its id, its outbox, the fan-out topics it receives, when it last
+ * answered a ping, when its token expires, when it last sent typing per channel, and the channels
+ * it has resumed (see {@link ResumeGate}). Thread-safe: fields are final, concurrent or volatile;
  * the outbox has its own single writer.
  */
 final class Connection {
@@ -23,7 +21,6 @@ final class Connection {
     private final String tokenId;
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Typing> typing = new ConcurrentHashMap<>();
-    private final SendOrder sends = new SendOrder();
 
     /** What this socket last sent out as typing for a channel. */
     private record Typing(long startNanos, boolean started) {
@@ -103,11 +100,6 @@ final class Connection {
 
     Outbox outbox() {
         return outbox;
-    }
-
-    /** @return this socket's sends, which take their seqs in the order it sent them */
-    SendOrder sends() {
-        return sends;
     }
 
     /** @return the fan-out topics (channel:…, presence:…) this socket receives */

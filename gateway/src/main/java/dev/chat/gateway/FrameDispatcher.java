@@ -53,11 +53,10 @@ final class FrameDispatcher {
      */
     void dispatch(Connection connection, ClientFrame frame, Consumer<ServerEvent> reply) {
         switch (frame) {
-            // answered when Kafka acknowledged: the socket reads its next frame meanwhile (its sends
-            // still take their seqs in the order they came)
+            // answered when Kafka acknowledged: the socket reads its next frame meanwhile
             case ClientFrame.Send message -> {
                 connection.messageSent(message.channelId());
-                send.send(connection.userId(), message, connection.sends()).thenAccept(reply);
+                send.send(connection.userId(), message).thenAccept(reply);
             }
             case ClientFrame.Typing typingFrame -> reply.accept(typing.typing(connection, typingFrame));
             case ClientFrame.Heartbeat ignored -> presence.heartbeat(connection);

@@ -1,7 +1,5 @@
 package dev.chat.common.channel;
 
-import java.util.concurrent.CompletableFuture;
-
 import dev.chat.common.wire.ChannelEvent;
 
 /**
@@ -9,7 +7,7 @@ import dev.chat.common.wire.ChannelEvent;
  * that grows with seq) and publishes it to the channel's members in one atomic step, so every
  * instance sees a channel's events in one order. A send is placed once per (sender, client_id):
  * a repeat gets the first attempt's position and is not published again. Implementations are
- * thread-safe; {@link #change} may block, {@link #appendSend} does not.
+ * thread-safe and may block.
  */
 public interface ChannelSequencer {
 
@@ -24,17 +22,15 @@ public interface ChannelSequencer {
     }
 
     /**
-     * Places and publishes a send unless the same (sender, client_id) was seen before. Returns at
-     * once: the step runs in the background, and what depends on its answer runs on the thread
-     * that receives it (the Redis I/O thread), so it must not block.
+     * Places and publishes a send unless the same (sender, client_id) was seen before.
      *
      * @param draft    the event without position
      * @param senderId the sender
      * @param clientId the sender's idempotency key
-     * @return completes with the placed event and whether it was a repeat, or fails if the step
-     *         could not run (nothing is known to be published)
+     * @return the placed event and whether it was a repeat
+     * @throws RuntimeException if the step could not run (nothing is known to be published)
      */
-    CompletableFuture<Appended> appendSend(ChannelEvent draft, long senderId, String clientId);
+    Appended appendSend(ChannelEvent draft, long senderId, String clientId);
 
     /** Why a change of a message does not happen. */
     enum Refusal {

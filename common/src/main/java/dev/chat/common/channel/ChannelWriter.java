@@ -2,8 +2,6 @@ package dev.chat.common.channel;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
 
 import dev.chat.common.wire.ChannelEvent;
 import dev.chat.common.wire.ChatMessage;
@@ -18,11 +16,9 @@ import dev.chat.common.wire.ChatMessage;
  * already saw becomes durable). A change of a message is decided by the step on the message's
  * state, in sequence order: one that must not happen, or changes nothing, is {@link Refused}
  * before anything is published. Every failure is {@link Unavailable}: the sender retries (a send
- * with the same client_id). Thread-safe. {@link #append} returns at once: the send's step runs in
- * Redis, and its answer is handed to the log on the Redis I/O thread that reads it (no thread
- * waits for it or is woken for it); a connection's sends keep their order ({@link SendOrder}).
- * {@link #change} blocks on the step (call it on a virtual thread). What follows the log's
- * acknowledgement runs on the log's I/O thread, so it only builds the outcome.
+ * with the same client_id). Thread-safe; {@link #append} and {@link #change} block on the
+ * sequencer (call them on a virtual thread), and what follows the log's acknowledgement runs on the log's I/O thread, so it
+ * only builds the outcome.
  */
 public final class ChannelWriter {
 
@@ -107,25 +103,16 @@ public final class ChannelWriter {
 
     /**
      * Places, publishes and logs a send. The caller has checked that its author may write to the
-     * channel. Returns at once: the step's answer and the log's write run on the threads that
-     * receive them.
+     * channel.
      *
-     * @param send  the message without position (idempotent on its sender and client_id)
-     * @param order the sends of the same connection, whose steps this one follows
+     * @param send the message without position (idempotent on its sender and client_id)
      * @return completes with {@link Written} once the log acknowledged, else with {@link Unavailable}
      */
-    public CompletableFuture<Outcome> append(ChatMessage send, SendOrder order) {
-        return write(() -> order.next(() -> sequencer.appendSend(send, send.senderId(), send.clientId()))
-                .thenApply(placed -> new Written(placed.event(), placed.repeated())));
-    }
-
-    /**
-     * A send on its own (no other send of its connection to follow).
-     *
-     * @see #append(ChatMessage, SendOrder)
-     */
     public CompletableFuture<Outcome> append(ChatMessage send) {
-        return append(send, new SendOrder());
+        return write(() -> {
+            ChannelSequencer.Appended placed = sequencer.appendSend(send, send.senderId(), send.clientId());
+            return new Written(placed.event(), placed.repeated());
+        });
     }
 
     /**
@@ -140,48 +127,37 @@ public final class ChannelWriter {
      *         else with {@link Unavailable}
      */
     public CompletableFuture<Outcome> change(ChannelEvent draft, long authorId, boolean mayDeleteOthers, MessageState known) {
-        return write(() -> CompletableFuture.completedFuture(switch (sequencer.change(draft, authorId, mayDeleteOthers,
-                known)) {
+        return write(() -> switch (sequencer.change(draft, authorId, mayDeleteOthers, known)) {
             case ChannelSequencer.Placed placed -> new Written(placed.event(), false);
             case ChannelSequencer.Refused refused -> new Refused(refused.why());
-        }));
+        });
     }
 
-    /**
-     * The one error policy: refuse while the log is unhealthy, then the step, then the log. What
-     * follows the step runs on the thread that completed it (the Redis I/O thread for a send): it
-     * only hands the event to the log, which does not block (see {@link EventLog#append}).
-     */
-    private CompletableFuture<Outcome> write(Supplier<CompletableFuture<Outcome>> step) {
+    /** The one error policy: refuse while the log is unhealthy, then the step, then the log. */
+    private CompletableFuture<Outcome> write(java.util.function.Supplier<Outcome> step) {
         if (!log.healthy()) {
             return CompletableFuture.completedFuture(new Unavailable(Reason.LOG_UNHEALTHY));
         }
+        Outcome decided;
         long sequencing = System.nanoTime();
-        CompletableFuture<Outcome> decided;
         try {
             decided = step.get();
         } catch (RuntimeException e) {
-            decided = CompletableFuture.failedFuture(e);
+            LOG.log(System.Logger.Level.WARNING, "Redis step failed: {0}", e.toString());
+            return CompletableFuture.completedFuture(new Unavailable(Reason.SEQUENCER_FAILED));
         }
-        return decided.handle((outcome, error) -> {
+        long start = System.nanoTime();
+        meters.sequenced(Duration.ofNanos(start - sequencing));
+        if (!(decided instanceof Written written)) {
+            return CompletableFuture.completedFuture(decided);
+        }
+        return log.append(written.event()).handle((ignored, error) -> {
+            // on the log's I/O thread: only build the outcome
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                LOG.log(System.Logger.Level.WARNING, "Redis step failed: {0}", cause.toString());
-                return CompletableFuture.<Outcome>completedFuture(new Unavailable(Reason.SEQUENCER_FAILED));
+                return new Unavailable(Reason.LOG_WRITE_FAILED);
             }
-            long start = System.nanoTime();
-            meters.sequenced(Duration.ofNanos(start - sequencing));
-            if (!(outcome instanceof Written written)) {
-                return CompletableFuture.completedFuture(outcome);
-            }
-            return log.append(written.event()).handle((ignored, failure) -> {
-                // on the log's I/O thread: only build the outcome
-                if (failure != null) {
-                    return (Outcome) new Unavailable(Reason.LOG_WRITE_FAILED);
-                }
-                meters.written(Duration.ofNanos(System.nanoTime() - start));
-                return written;
-            });
-        }).thenCompose(java.util.function.Function.identity());
+            meters.written(Duration.ofNanos(System.nanoTime() - start));
+            return written;
+        });
     }
 }

@@ -6,8 +6,7 @@ import dev.chat.common.wire.ChannelEvent;
 
 /**
  * The durable log of placed channel events (Kafka in production), from which the persister
- * stores them. Implementations are thread-safe and do not block the caller on the write (the
- * per-channel step's I/O thread hands events over): at most briefly, while they have no room.
+ * stores them. Implementations are thread-safe and never block the caller on the write.
  */
 public interface EventLog {
 

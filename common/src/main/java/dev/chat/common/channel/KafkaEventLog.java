@@ -3,7 +3,6 @@ package dev.chat.common.channel;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 
 import dev.chat.common.runtime.BackendSettings;
 import dev.chat.common.wire.ChannelEvent;
@@ -17,16 +16,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The {@link EventLog} in Kafka: writes every placed channel event to topic {@code chat-messages},
  * keyed by channel so a channel's events stay in order in one partition. Owns the producer.
- * Thread-safe; a write blocks its caller at most 100 ms (only while the producer has no room or
- * no metadata), and the write callbacks run on the producer's I/O thread and only complete futures.
+ * Thread-safe; the write callbacks run on the producer's I/O thread and only complete futures.
  */
 public final class KafkaEventLog implements EventLog, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(KafkaEventLog.class.getName());
     /** A write past its timeout fails at most this much later (its check also takes the writes of that moment). */
     private static final Duration DEADLINE_SLACK = Duration.ofMillis(100);
-    /** Longest a write may block its caller while the producer has no room or no metadata. */
-    private static final Duration MAX_BLOCK = Duration.ofMillis(100);
 
     private final KafkaProducer<String, String> producer;
     private final String topic;
@@ -72,25 +68,15 @@ public final class KafkaEventLog implements EventLog, AutoCloseable {
         // back, even if its sender never retries (a retry is deduplicated by the persister)
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 (int) Math.max(retryWindow.toMillis(), timeoutMs + 1));
-        // a write is handed over on the Redis I/O thread (ChannelWriter): when the producer has no room
-        // or no metadata, fail it soon (the sender retries) rather than stall that thread
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
         KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
-        // the topic's metadata now, for up to the send timeout: a first send must not wait for it
-        long metadataDeadline = System.nanoTime() + sendTimeout.toNanos();
-        while (true) {
-            try {
-                producer.partitionsFor(backends.messagesTopic());
-                break;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() - metadataDeadline >= 0) {
-                    LOG.log(System.Logger.Level.WARNING, "{0}: no metadata for {1} yet: {2}", service,
-                            backends.messagesTopic(), e.getMessage());
-                    break;
-                }
-                LockSupport.parkNanos(MAX_BLOCK.toNanos());
-            }
+        try {
+            // the topic's metadata now: a first send must not wait for it (and fail if Kafka stalls meanwhile)
+            producer.partitionsFor(backends.messagesTopic());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: no metadata for {1} yet: {2}", service, backends.messagesTopic(),
+                    e.getMessage());
         }
         LOG.log(System.Logger.Level.INFO, "{0}: kafka producer started", service);
         return new KafkaEventLog(producer, backends.messagesTopic(), sendTimeout, kafkaUp);

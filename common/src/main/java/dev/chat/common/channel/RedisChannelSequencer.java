@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import dev.chat.common.runtime.RedisConnection;
 import dev.chat.common.runtime.ServiceConfig;
@@ -39,8 +38,7 @@ import org.redisson.client.codec.StringCodec;
  * {@code epoch} when it has none), a message time that grows with seq, the capped recovery log,
  * and the Pub/Sub publish, so every gateway and api instance sees a channel's events in one
  * order. Also serves {@code resume} from the recovery log ({@code channel-resume.lua}) and reads
- * channels' current positions for {@code hello}. Thread-safe; a send's step returns at once and
- * completes on the Redis I/O thread, every other call blocks on Redis.
+ * channels' current positions for {@code hello}. Thread-safe; every call blocks on Redis.
  */
 public final class RedisChannelSequencer implements ChannelSequencer {
 
@@ -102,7 +100,7 @@ public final class RedisChannelSequencer implements ChannelSequencer {
     }
 
     @Override
-    public CompletableFuture<Appended> appendSend(ChannelEvent draft, long senderId, String clientId) {
+    public Appended appendSend(ChannelEvent draft, long senderId, String clientId) {
         UUID channel = draft.channelId();
         UUID replyTo = draft instanceof ChatMessage message ? message.replyTo() : null;
         List<String> more = new ArrayList<>(replyTo == null ? List.of("", "", "") : List.of(ChannelKeys.message(channel, replyTo),
@@ -113,13 +111,8 @@ public final class RedisChannelSequencer implements ChannelSequencer {
         if (draft instanceof ChatMessage message) {
             message.mentions().forEach(user -> more.add(Long.toString(user)));
         }
-        // the answer is read on the Redis I/O thread that receives it: no thread waits for it
-        return runAsync(draft, ChannelKeys.send(channel, senderId, clientId), "send", Long.toString(senderId),
-                more.toArray(String[]::new)).thenApply(reply -> appended(draft, reply));
-    }
-
-    /** A send's answer from the script: placed now, or the first attempt's position (and envelope while the log has it). */
-    private static Appended appended(ChannelEvent draft, List<Object> reply) {
+        List<Object> reply = run(draft, ChannelKeys.send(channel, senderId, clientId), "send", Long.toString(senderId),
+                more.toArray(String[]::new));
         ChannelPosition position = ChannelPosition.parse((String) reply.get(1));
         if ("new".equals(reply.get(0))) {
             ChannelEvent placed = reply.size() > 2 && reply.get(2) instanceof String root
@@ -167,32 +160,16 @@ public final class RedisChannelSequencer implements ChannelSequencer {
         return redis.<String, String>getMap(ChannelKeys.message(channel, messageId), StringCodec.INSTANCE).get("f");
     }
 
-    /** Runs the step and waits for its answer. */
     private List<Object> run(ChannelEvent draft, String thirdKey, String kind, String author, String... more) {
-        return redis.getScript(StringCodec.INSTANCE).eval(ChannelKeys.state(draft.channelId()), RScript.Mode.READ_WRITE,
-                APPEND, RScript.ReturnType.LIST, keys(draft, thirdKey), arguments(draft, kind, author, more));
-    }
-
-    /** Starts the step; its answer completes the future on the Redis I/O thread that reads it. */
-    private CompletableFuture<List<Object>> runAsync(ChannelEvent draft, String thirdKey, String kind, String author,
-                                                     String... more) {
-        return redis.getScript(StringCodec.INSTANCE).<List<Object>>evalAsync(ChannelKeys.state(draft.channelId()),
-                RScript.Mode.READ_WRITE, APPEND, RScript.ReturnType.LIST, keys(draft, thirdKey),
-                arguments(draft, kind, author, more)).toCompletableFuture();
-    }
-
-    private static List<Object> keys(ChannelEvent draft, String thirdKey) {
         UUID channel = draft.channelId();
-        return List.of(ChannelKeys.state(channel), ChannelKeys.log(channel), thirdKey);
-    }
-
-    private Object[] arguments(ChannelEvent draft, String kind, String author, String... more) {
-        List<Object> args = new ArrayList<>(List.of(newEpoch(), ChannelEnvelope.draft(draft),
-                ChannelKeys.topic(draft.channelId()), Integer.toString(settings.logEvents()),
-                Long.toString(settings.logWindow().toMillis()), Long.toString(settings.sendTtl().toMillis()), node,
-                publishCommand, kind, author, Long.toString(settings.messageTtl().toMillis())));
+        List<Object> args = new ArrayList<>(List.of(newEpoch(), ChannelEnvelope.draft(draft), ChannelKeys.topic(channel),
+                Integer.toString(settings.logEvents()), Long.toString(settings.logWindow().toMillis()),
+                Long.toString(settings.sendTtl().toMillis()), node, publishCommand, kind, author,
+                Long.toString(settings.messageTtl().toMillis())));
         args.addAll(List.of(more));
-        return args.toArray();
+        return redis.getScript(StringCodec.INSTANCE).eval(ChannelKeys.state(channel), RScript.Mode.READ_WRITE, APPEND,
+                RScript.ReturnType.LIST, List.of(ChannelKeys.state(channel), ChannelKeys.log(channel), thirdKey),
+                args.toArray());
     }
 
     /**

@@ -19,7 +19,7 @@ import dev.chat.common.wire.ServerEvent;
  * (not_member, not_allowed, unavailable with "retry with the same client_id"). The content's
  * mentions are resolved here, once ({@link Mentions}); a file the message carries must be in the
  * store under its channel, as described ({@link Files}). Thread-safe; blocks on the access check,
- * the file check and the mentions (call it on a virtual thread), not on the per-channel step.
+ * the file check, the mentions and the per-channel step (call it on a virtual thread).
  */
 public final class SendPath {
 
@@ -68,22 +68,12 @@ public final class SendPath {
     }
 
     /**
-     * A send on its own (a REST call).
-     *
-     * @see #send(long, ClientFrame.Send, SendOrder)
-     */
-    public CompletableFuture<ServerEvent> send(long senderId, ClientFrame.Send send) {
-        return send(senderId, send, new SendOrder());
-    }
-
-    /**
      * @param senderId the authenticated sender
      * @param send     the validated frame
-     * @param order    the earlier sends of the same connection, which this one follows in its channel
      * @return completes with the {@code ack}, or an {@code error} (not_member, not_allowed,
      *         invalid_field for a file that is not in the store as described, unavailable)
      */
-    public CompletableFuture<ServerEvent> send(long senderId, ClientFrame.Send send, SendOrder order) {
+    public CompletableFuture<ServerEvent> send(long senderId, ClientFrame.Send send) {
         if (!access.isMember(send.channelId(), senderId)) {
             return CompletableFuture.completedFuture(new ErrorFrame(ErrorCode.NOT_MEMBER, "not a member of channel "
                     + send.channelId() + " (or it does not exist)", send.clientId()));
@@ -102,7 +92,7 @@ public final class SendPath {
                 .with(send.attachment()).replyingTo(send.replyTo())
                 .mentioning(mentionsIn(send, senderId));
         // may run on the log's I/O thread: only build the answer
-        return writer.append(draft, order).thenApply(outcome -> switch (outcome) {
+        return writer.append(draft).thenApply(outcome -> switch (outcome) {
             case ChannelWriter.Written written when written.repeated() && differs((ChatMessage) written.event(), draft) ->
                     new ErrorFrame(ErrorCode.CLIENT_ID_REUSED, "client_id " + send.clientId() + " was used for a different"
                             + " message; a retry repeats the message exactly, a new message needs a new client_id",

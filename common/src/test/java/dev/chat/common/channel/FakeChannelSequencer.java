@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import dev.chat.common.wire.ChannelEvent;
 
@@ -35,18 +34,16 @@ final class FakeChannelSequencer implements ChannelSequencer {
     private Refusal refusal;
 
     @Override
-    public synchronized CompletableFuture<Appended> appendSend(ChannelEvent draft, long senderId, String clientId) {
-        if (failure != null) {
-            return CompletableFuture.failedFuture(failure);
-        }
+    public synchronized Appended appendSend(ChannelEvent draft, long senderId, String clientId) {
+        failIfDown();
         SendKey key = new SendKey(draft.channelId(), senderId, clientId);
         ChannelEvent first = sends.get(key);
         if (first != null) {
-            return CompletableFuture.completedFuture(new Appended(first, true));
+            return new Appended(first, true);
         }
         ChannelEvent placed = place(draft);
         sends.put(key, placed);
-        return CompletableFuture.completedFuture(new Appended(placed, false));
+        return new Appended(placed, false);
     }
 
     /**
