@@ -289,7 +289,18 @@ final class BenchCommand implements Callable<Integer> {
             compareLine(out, name, baseline.path("cpu").path("processes").path(name), now.get(name));
         }
         compareLine(out, "total", baseline.path("cpu").path("total"), cpu.get("total"));
+        compareLine(out, "load generator", baseline.path("cpu").path("load_generator"), cpu.get("load_generator"));
+        Double ratioThen = StackCpu.ratio(number(baseline.path("cpu").path("total").path("us_per_message")),
+                number(baseline.path("cpu").path("load_generator").path("us_per_message")));
+        Object ratioNow = cpu.get("stack_per_load_generator");
+        out.printf("  %-22s %10s %10s %10s%n", "stack ÷ load generator", ratioThen == null ? "-" : ratioThen,
+                ratioNow == null ? "-" : ratioNow, ratioThen == null || !(ratioNow instanceof Number n) ? ""
+                        : String.format("%+.0f %%", 100.0 * (n.doubleValue() - ratioThen) / ratioThen));
         out.flush();
+    }
+
+    private static Number number(JsonNode node) {
+        return node.isNumber() ? node.numberValue() : null;
     }
 
     private static void compareLine(PrintWriter out, String name, JsonNode then, Object now) {
@@ -328,6 +339,8 @@ final class BenchCommand implements Callable<Integer> {
         ((Map<?, ?>) cpu.get("processes")).forEach((name, usage) -> cpuLine(out, name.toString(), usage));
         cpuLine(out, "total (stack)", cpu.get("total"));
         cpuLine(out, "load generator", cpu.get("load_generator"));
+        out.printf("  %-22s %12s %12s   (the host's speed drifts, and the load generator's cost with it: compare"
+                + " runs by this)%n", "stack ÷ load generator", "", cpu.get("stack_per_load_generator"));
     }
 
     private static void cpuLine(PrintWriter out, String name, Object usage) {

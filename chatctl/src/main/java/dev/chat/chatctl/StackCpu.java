@@ -89,7 +89,11 @@ final class StackCpu {
         total.put("jit_percent_of_it", jitPercent(totalJit, Math.round(totalTicks)));
         total.put("wake_ups_per_message", perMessage(totalWakeUps, messages));
         report.put("total", total);
-        report.put("load_generator", usage(ticks(List.of(ProcessHandle.current().pid())) - startSelf, seconds, messages));
+        Map<String, Object> loadGenerator = usage(ticks(List.of(ProcessHandle.current().pid())) - startSelf, seconds, messages);
+        report.put("load_generator", loadGenerator);
+        // the host's speed drifts (±25 % an hour apart here), the load generator's cost with it: runs
+        // compare better by the stack's cost in units of the load generator's than in µs
+        report.put("stack_per_load_generator", ratio(total.get("us_per_message"), loadGenerator.get("us_per_message")));
         return report;
     }
 
@@ -99,6 +103,12 @@ final class StackCpu {
         usage.put("core_percent", Math.round(1000 * cpuSeconds / seconds) / 10.0);
         usage.put("us_per_message", messages == 0 ? null : Math.round(cpuSeconds * 1e6 / messages));
         return usage;
+    }
+
+    /** @return stack ÷ load generator, two decimals, or null when either is unknown */
+    static Double ratio(Object stack, Object loadGenerator) {
+        return stack instanceof Number a && loadGenerator instanceof Number b && b.doubleValue() > 0
+                ? Math.round(100 * a.doubleValue() / b.doubleValue()) / 100.0 : null;
     }
 
     private static double jitPercent(long jit, long used) {
