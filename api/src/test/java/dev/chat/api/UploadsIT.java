@@ -52,8 +52,8 @@ class UploadsIT {
         URI url = URI.create(upload.json().path("upload_url").asText());
 
         // the store refuses what was not signed: another size, another type
-        assertThat(put(url, "image/png", new byte[10])).as("another size").isGreaterThanOrEqualTo(400);
-        assertThat(put(url, "text/plain", bytes)).as("another type").isGreaterThanOrEqualTo(400);
+        assertThat(refused(url, "image/png", new byte[10])).as("another size").isTrue();
+        assertThat(refused(url, "text/plain", bytes)).as("another type").isTrue();
         assertThat(put(url, "image/png", bytes)).isEqualTo(200);
 
         HttpResponse<String> redirect = api.send(HttpRequest.newBuilder(api.uri("/api/v1/channels/" + channel + "/files/" + fileId
@@ -175,6 +175,22 @@ class UploadsIT {
         assertThat(api.call("POST", path, owner, Map.of("content_type", "image/png", "size", 10)).status()).isEqualTo(400);
         JsonNode notFound = api.call("GET", "/api/v1/channels/" + channel + "/files/not-a-file", owner, null).json();
         assertThat(notFound.path("status").asInt()).isEqualTo(404);
+    }
+
+    /**
+     * Whether the store refuses a PUT: an error status, or the connection closed before any answer.
+     * The store may answer a refusal and close while a large body is still on its way; the client's
+     * unsent bytes then reset the connection, and the answer with it. Each attempt has a client of its
+     * own, so a connection the store closed is never reused for the next request.
+     */
+    private static boolean refused(URI url, String contentType, byte[] body) throws Exception {
+        try (HttpClient once = HttpClient.newHttpClient()) {
+            return once.send(HttpRequest.newBuilder(url).header("Content-Type", contentType)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() >= 400;
+        } catch (java.io.IOException closedBeforeAnswer) {
+            return true;
+        }
     }
 
     private static int put(URI url, String contentType, byte[] body) throws Exception {
