@@ -185,16 +185,18 @@ class UploadsIT {
      */
     private static boolean refused(URI url, String contentType, byte[] body) throws Exception {
         try (HttpClient once = HttpClient.newHttpClient()) {
-            return once.send(HttpRequest.newBuilder(url).header("Content-Type", contentType)
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode() >= 400;
+            return put(once, url, contentType, body) >= 400;
         } catch (java.io.IOException closedBeforeAnswer) {
             return true;
         }
     }
 
     private static int put(URI url, String contentType, byte[] body) throws Exception {
-        return STORE.send(HttpRequest.newBuilder(url).header("Content-Type", contentType)
+        return put(STORE, url, contentType, body);
+    }
+
+    private static int put(HttpClient client, URI url, String contentType, byte[] body) throws Exception {
+        return client.send(HttpRequest.newBuilder(url).header("Content-Type", contentType)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }
